@@ -1,0 +1,95 @@
+/**
+ * The experiments' models. The normalization is a parameter:
+ *
+ * - `none`: no normalization (dense layers get a bias instead);
+ * - `bn`: batchnorm as this library's layer held at rmax = 1, dmax = 0, which
+ *   is tested equal to `tf.layers.batchNormalization` in training and
+ *   inference; unlike tfjs's layer it can normalize over microbatches, and it
+ *   makes the BN and BRN runs differ in r and d alone;
+ * - `bn-tfjs`: tfjs's own `tf.layers.batchNormalization` (no microbatches);
+ * - `brn`: Batch Renormalization, clipping set each step from the ramp.
+ *
+ * Every initializer is seeded from the model seed.
+ */
+import { tf } from '../tf';
+import { batchRenormalization } from '../renorm/layer';
+import { conv2dWithOpsGradient } from './conv';
+
+export const NORMALIZATIONS = ['none', 'bn', 'bn-tfjs', 'brn'] as const;
+export type Normalization = (typeof NORMALIZATIONS)[number];
+export const ARCHITECTURES = ['mlp', 'conv'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export interface ModelConfig {
+  /** 'mlp': the BN paper's MNIST network; 'conv': a small convolutional network. */
+  architecture: Architecture;
+  /** Hidden widths of the mlp (three layers of 100 in the BN paper). */
+  hidden: number[];
+  normalization: Normalization;
+  /** Normalize over groups of this many examples (null: the whole minibatch). */
+  microbatchSize: number | null;
+  /** Momentum of the moving statistics (α = 1 − momentum). */
+  momentum: number;
+  epsilon: number;
+  /** Image side and classes: 28 and 10 for MNIST. */
+  imageSize: number;
+  classes: number;
+}
+
+function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | null {
+  const common = { momentum: cfg.momentum, epsilon: cfg.epsilon, name };
+  switch (cfg.normalization) {
+    case 'none':
+      return null;
+    case 'bn':
+      return batchRenormalization({ ...common, rmax: 1, dmax: 0, microbatchSize: cfg.microbatchSize });
+    case 'bn-tfjs':
+      if (cfg.microbatchSize !== null) {
+        throw new Error(`Normalization 'bn-tfjs' (tf.layers.batchNormalization) cannot normalize over microbatches (microbatchSize ${cfg.microbatchSize}); use 'bn'`);
+      }
+      return tf.layers.batchNormalization(common);
+    case 'brn':
+      return batchRenormalization({ ...common, microbatchSize: cfg.microbatchSize });
+    default:
+      throw new Error(`Unknown normalization '${cfg.normalization as string}': expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+}
+
+/**
+ * Builds the model for `cfg`, with initializers seeded from `seed`. Inputs are
+ * flat images [batch, imageSize²] scaled to [0, 1]; outputs are logits.
+ */
+export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
+  if (!(NORMALIZATIONS as readonly string[]).includes(cfg.normalization)) {
+    throw new Error(`Unknown normalization '${cfg.normalization}': expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+  let layerSeed = seed * 1_000;
+  const kernel = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
+  const normalized = cfg.normalization !== 'none';
+  const model = tf.sequential();
+  const inputShape = [cfg.imageSize * cfg.imageSize];
+  const addNormalized = (linear: tf.layers.Layer, index: number) => {
+    model.add(linear);
+    const norm = normalizationLayer(cfg, `norm${index}`);
+    if (norm !== null) model.add(norm);
+    model.add(tf.layers.activation({ activation: 'relu' }));
+  };
+  if (cfg.architecture === 'mlp') {
+    cfg.hidden.forEach((units, i) => {
+      addNormalized(tf.layers.dense({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
+    });
+  } else if (cfg.architecture === 'conv') {
+    const side = cfg.imageSize;
+    model.add(tf.layers.reshape({ targetShape: [side, side, 1], inputShape }));
+    addNormalized(conv2dWithOpsGradient({ filters: 16, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv1' }), 1);
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    addNormalized(conv2dWithOpsGradient({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }), 2);
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.flatten());
+    addNormalized(tf.layers.dense({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
+  } else {
+    throw new Error(`Unknown architecture '${cfg.architecture as string}': expected one of ${ARCHITECTURES.join(', ')}`);
+  }
+  model.add(tf.layers.dense({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
+  return model;
+}

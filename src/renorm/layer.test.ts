@@ -1,0 +1,275 @@
+/**
+ * The layer checklist: reference outputs and gradients (float64 cases from
+ * testdata/make-reference.mjs), the batchnorm limit, microbatches, save/load,
+ * training, tensor leaks and bad input.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { initBackend } from '../backend';
+import { tf } from '../tf';
+import { assertClose } from '../testing';
+import { BatchRenormalization, batchRenormalization } from './layer';
+import { normalizationPlan, renormInTraining, stopGradient } from './ops';
+
+interface ReferenceCase {
+  name: string;
+  shape: number[];
+  x: number[];
+  upstream: number[];
+  params: { epsilon: number; momentum: number; rmax: number; dmax: number; gamma: number[]; beta: number[]; movingMean: number[]; movingStd: number[] };
+  expected: Record<'y' | 'r' | 'd' | 'batchMean' | 'batchStd' | 'movingMean' | 'movingStd' | 'inference' | 'dx' | 'dgamma' | 'dbeta', number[]>;
+}
+
+const reference: { cases: ReferenceCase[] } = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'src', 'renorm', 'testdata', 'reference.json'), 'utf8'),
+);
+
+function layerFor(c: ReferenceCase, extra: Record<string, unknown> = {}): BatchRenormalization {
+  const layer = batchRenormalization({ momentum: c.params.momentum, epsilon: c.params.epsilon, rmax: c.params.rmax, dmax: c.params.dmax, ...extra });
+  layer.apply(tf.zeros([1, ...c.shape.slice(1)]));
+  layer.setWeights([c.params.gamma, c.params.beta, c.params.movingMean, c.params.movingStd].map((v) => tf.tensor1d(v)));
+  return layer;
+}
+
+before(async () => {
+  await initBackend();
+});
+
+describe('stopGradient', () => {
+  it('is the identity forward and blocks the gradient', () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    assert.deepEqual(Array.from(stopGradient(x).dataSync()), [1, 2, 3]);
+    // d/dx Σ stop(x)·x = stop(x) = x; without the stop it would be 2x.
+    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(stopGradient(v), v)))(x);
+    assert.deepEqual(Array.from(g.dataSync()), [1, 2, 3]);
+    const g0 = tf.grad((v: tf.Tensor) => tf.sum(stopGradient(v)))(x);
+    assert.deepEqual(Array.from(g0.dataSync()), [0, 0, 0]);
+  });
+});
+
+describe('BatchRenormalization against float64 references', () => {
+  for (const c of reference.cases) {
+    it(`${c.name}: output, r, d, moving statistics, inference`, () => {
+      const layer = layerFor(c);
+      const x = tf.tensor(c.x, c.shape);
+      const y = layer.apply(x, { training: true }) as tf.Tensor;
+      assert.deepEqual(y.shape, c.shape);
+      assertClose(y.dataSync(), c.expected.y, 'y', 1e-4, 1e-4);
+      const values = layer.lastRenormValues()!;
+      assertClose(values.r, c.expected.r, 'r');
+      assertClose(values.d, c.expected.d, 'd', 1e-4, 1e-4);
+      const [, , movingMean, movingStd] = layer.getWeights();
+      assertClose(movingMean.dataSync(), c.expected.movingMean, 'moving mean');
+      assertClose(movingStd.dataSync(), c.expected.movingStd, 'moving std');
+      // Inference uses the moving statistics as they were before the update.
+      const fresh = layerFor(c);
+      const inference = fresh.apply(x, { training: false }) as tf.Tensor;
+      assertClose(inference.dataSync(), c.expected.inference, 'inference', 1e-4, 1e-4);
+    });
+
+    it(`${c.name}: gradients w.r.t. x, gamma, beta with r and d held constant`, () => {
+      const rank = c.shape.length;
+      const plan = normalizationPlan(c.shape, rank - 1, null);
+      const upstream = tf.tensor(c.upstream, c.shape);
+      const p = c.params;
+      const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            renormInTraining(x, plan, { gamma, beta, movingMean: tf.tensor1d(p.movingMean), movingStd: tf.tensor1d(p.movingStd) }, p.epsilon, p).y,
+            upstream,
+          ),
+        );
+      const [dx, dgamma, dbeta] = tf.grads(f)([tf.tensor(c.x, c.shape), tf.tensor1d(p.gamma), tf.tensor1d(p.beta)]);
+      // Near-ε batches amplify float32 rounding by 1/σ_B ≈ 30; the tolerance says so.
+      const atol = c.name.includes('epsilon') ? 2e-3 : 2e-4;
+      assertClose(dx.dataSync(), c.expected.dx, 'dx', 1e-3, atol);
+      assertClose(dgamma.dataSync(), c.expected.dgamma, 'dgamma', 1e-4, 1e-4);
+      assertClose(dbeta.dataSync(), c.expected.dbeta, 'dbeta', 1e-5, 1e-5);
+    });
+  }
+});
+
+describe('BatchRenormalization with rmax = 1, dmax = 0 is batchnorm', () => {
+  const shapes: number[][] = [[16, 5], [4, 3, 3, 6]];
+  for (const shape of shapes) {
+    it(`matches tf.layers.batchNormalization in training and inference, shape [${shape}]`, () => {
+      const C = shape[shape.length - 1];
+      const x = tf.randomNormal(shape, 1.5, 2, 'float32', 7);
+      const gamma = tf.randomUniform([C], 0.5, 1.5, 'float32', 1);
+      const beta = tf.randomUniform([C], -0.5, 0.5, 'float32', 2);
+      const mean = tf.randomUniform([C], -0.5, 0.5, 'float32', 3);
+      const std = tf.randomUniform([C], 0.5, 2, 'float32', 4);
+      const epsilon = 1e-3;
+      const bn = tf.layers.batchNormalization({ momentum: 0.9, epsilon });
+      const brn = batchRenormalization({ momentum: 0.9, epsilon, rmax: 1, dmax: 0 });
+      bn.apply(x);
+      brn.apply(x);
+      // Same weights: BN stores the variance with ε added at use, BRN the standard deviation.
+      bn.setWeights([gamma, beta, mean, tf.sub(tf.square(std), epsilon)]);
+      brn.setWeights([gamma, beta, mean, std]);
+      assertClose((brn.apply(x) as tf.Tensor).dataSync(), (bn.apply(x) as tf.Tensor).dataSync(), 'inference', 1e-5, 1e-5);
+      const yBn = bn.apply(x, { training: true }) as tf.Tensor;
+      const yBrn = brn.apply(x, { training: true }) as tf.Tensor;
+      assertClose(yBrn.dataSync(), yBn.dataSync(), 'training', 1e-5, 1e-5);
+      assertClose(brn.getWeights()[2].dataSync(), bn.getWeights()[2].dataSync(), 'moving mean', 1e-6, 1e-6);
+      const d = brn.diagnostics()!;
+      assert.equal(d.meanAbsD, 0);
+      assert.equal(d.meanAbsRMinus1, 0);
+    });
+  }
+});
+
+describe('microbatches', () => {
+  it('normalizing in groups of 4 equals normalizing each group separately', () => {
+    const shape = [12, 5];
+    const x = tf.randomNormal(shape, 0.5, 2, 'float32', 11);
+    const weights = [tf.randomUniform([5], 0.5, 1.5, 'float32', 12), tf.randomUniform([5], -0.5, 0.5, 'float32', 13), tf.randomUniform([5], -0.3, 0.3, 'float32', 14), tf.randomUniform([5], 0.8, 1.5, 'float32', 15)];
+    const make = (microbatchSize: number | null) => {
+      const layer = batchRenormalization({ rmax: 1.2, dmax: 0.3, microbatchSize });
+      layer.apply(tf.zeros([4, 5]));
+      layer.setWeights(weights);
+      return layer;
+    };
+    const grouped = make(4);
+    const y = grouped.apply(x, { training: true }) as tf.Tensor;
+    const parts = [0, 1, 2].map((g) => {
+      const single = make(null);
+      const out = single.apply(tf.slice(x, [4 * g, 0], [4, 5]), { training: true }) as tf.Tensor;
+      return { out, weights: single.getWeights(), r: single.lastRenormValues()!.r };
+    });
+    assertClose(y.dataSync(), tf.concat(parts.map((p) => p.out)).dataSync(), 'output', 1e-5, 1e-5);
+    // Three groups of 5 features: r per group, in group order.
+    assertClose(grouped.lastRenormValues()!.r, parts.flatMap((p) => Array.from(p.r)), 'r per group');
+    // The moving statistics move once, toward the mean over groups.
+    for (const k of [2, 3]) {
+      const expected = tf.mean(tf.stack(parts.map((p) => p.weights[k])), 0);
+      assertClose(grouped.getWeights()[k].dataSync(), expected.dataSync(), `weight ${k}`, 1e-6, 1e-6);
+    }
+  });
+
+  it('works on NHWC inputs and rejects a batch the group size does not divide', () => {
+    const layer = batchRenormalization({ microbatchSize: 2 });
+    const y = layer.apply(tf.randomNormal([4, 3, 3, 2]), { training: true }) as tf.Tensor;
+    assert.deepEqual(y.shape, [4, 3, 3, 2]);
+    assert.equal(layer.lastRenormValues()!.r.length, 2 * 2);
+    layer.apply(tf.randomNormal([6, 3, 3, 2]), { training: true });
+    assert.throws(() => layer.apply(tf.randomNormal([5, 3, 3, 2]), { training: true }), /Microbatch size 2 does not divide the batch size 5/);
+  });
+});
+
+describe('layer contract', () => {
+  it('has weights [gamma, beta, moving_mean, moving_stddev] starting at 1, 0, 0, 1', () => {
+    const layer = batchRenormalization({ name: 'brn' });
+    layer.apply(tf.zeros([2, 3]));
+    assert.deepEqual(layer.weights.map((w) => w.name), ['brn/gamma', 'brn/beta', 'brn/moving_mean', 'brn/moving_stddev']);
+    assert.deepEqual(layer.trainableWeights.map((w) => w.name), ['brn/gamma', 'brn/beta']);
+    assert.deepEqual(layer.getWeights().map((w) => Array.from(w.dataSync())), [[1, 1, 1], [0, 0, 0], [0, 0, 0], [1, 1, 1]]);
+    const noAffine = batchRenormalization({ center: false, scale: false });
+    noAffine.apply(tf.zeros([2, 3]));
+    assert.equal(noAffine.getWeights().length, 2);
+  });
+
+  it('setClipping changes the clipping of the next training call', () => {
+    const layer = batchRenormalization({ rmax: 1, dmax: 0 });
+    const x = tf.randomNormal([8, 4], 3, 5, 'float32', 3);
+    layer.apply(x, { training: true });
+    assert.deepEqual(Array.from(layer.lastRenormValues()!.r), [1, 1, 1, 1]);
+    assert.equal(layer.diagnostics()!.rClippedFraction, 1);
+    layer.setClipping({ rmax: 100, dmax: 100 });
+    layer.apply(x, { training: true });
+    const d = layer.diagnostics()!;
+    assert.deepEqual([d.rmax, d.dmax, d.rClippedFraction, d.dClippedFraction], [100, 100, 0, 0]);
+    assert.ok(d.meanAbsRMinus1 > 0.5, `|r - 1| = ${d.meanAbsRMinus1}`);
+  });
+
+  it('saves and loads with tfjs model.save / loadLayersModel, weights and config included', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [6], units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        batchRenormalization({ rmax: 2.5, dmax: 1.5, microbatchSize: 2, momentum: 0.9, epsilon: 1e-4 }),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ],
+    });
+    const x = tf.randomNormal([4, 6], 0, 1, 'float32', 5);
+    model.apply(x, { training: true }); // moves the moving statistics away from 0 and 1
+    let saved: tf.io.ModelArtifacts | null = null;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const layer = loaded.layers[1] as BatchRenormalization;
+    assert.ok(layer instanceof BatchRenormalization);
+    assert.deepEqual([layer.clipping.rmax, layer.clipping.dmax, layer.microbatchSize, layer.momentum, layer.epsilon], [2.5, 1.5, 2, 0.9, 1e-4]);
+    assertClose((loaded.predict(x) as tf.Tensor).dataSync(), (model.predict(x) as tf.Tensor).dataSync(), 'prediction', 1e-6, 1e-6);
+    const moved = layer.getWeights()[3].dataSync();
+    assert.ok(Array.from(moved).some((v) => v !== 1), 'moving std was saved after it moved');
+  });
+
+  it('a model with the layer trains: its loss falls', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [4], units: 16, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        batchRenormalization(),
+        tf.layers.activation({ activation: 'relu' }),
+        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
+    });
+    const x = tf.randomNormal([32, 4], 0, 1, 'float32', 6);
+    const y = tf.sum(tf.mul(x, tf.tensor1d([1, -2, 0.5, 3])), 1, true);
+    const optimizer = tf.train.adam(0.05);
+    const step = () => optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor), true)!.dataSync()[0];
+    const first = step();
+    let last = first;
+    for (let i = 0; i < 30; i++) last = step();
+    assert.ok(last < first / 4, `loss ${first} -> ${last}`);
+  });
+
+  it('leaks no tensors over 100 training calls', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 8 }), batchRenormalization({ microbatchSize: 4 }), tf.layers.dense({ units: 2 })] });
+    const x = tf.randomNormal([16, 8]);
+    const y = tf.randomNormal([16, 2]);
+    const optimizer = tf.train.sgd(0.01);
+    const step = () => tf.dispose(optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor), true) ?? []);
+    step();
+    step();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) step();
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose(model.predict(x));
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describe('bad input gets an error naming the value', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['rmax < 1', { rmax: 0.5 }, /rmax must be a finite number >= 1, got 0.5/],
+    ['dmax < 0', { dmax: -1 }, /dmax must be a finite number >= 0, got -1/],
+    ['non-finite rmax', { rmax: Infinity }, /rmax .* got Infinity/],
+    ['non-finite dmax', { dmax: NaN }, /dmax .* got NaN/],
+    ['epsilon = 0', { epsilon: 0 }, /epsilon must be a finite number > 0, got 0/],
+    ['epsilon < 0', { epsilon: -1e-3 }, /epsilon .* got -0.001/],
+    ['momentum = 1', { momentum: 1 }, /momentum must be in \[0, 1\), got 1/],
+    ['momentum < 0', { momentum: -0.1 }, /momentum .* got -0.1/],
+    ['fractional axis', { axis: 1.5 }, /axis must be an integer, got 1.5/],
+    ['microbatch 0', { microbatchSize: 0 }, /microbatchSize must be a positive integer or null, got 0/],
+    ['unknown initializer', { gammaInitializer: 'twos' }, /gammaInitializer: expected .* got "twos"/],
+  ];
+  for (const [what, args, pattern] of cases) {
+    it(what, () => assert.throws(() => batchRenormalization(args), pattern));
+  }
+
+  it('an axis out of range for the input', () => {
+    assert.throws(() => batchRenormalization({ axis: 2 }).apply(tf.zeros([2, 3])), /axis 2 is out of range for inputs of rank 2/);
+    assert.throws(() => batchRenormalization({ axis: -3 }).apply(tf.zeros([2, 3])), /axis -3 is out of range/);
+  });
+
+  it('setClipping with bad limits', () => {
+    const layer = batchRenormalization();
+    assert.throws(() => layer.setClipping({ rmax: 0.9, dmax: 1 }), /rmax .* got 0.9/);
+    assert.throws(() => layer.setClipping({ rmax: 2, dmax: -Infinity }), /dmax .* got -Infinity/);
+    assert.deepEqual(layer.clipping, { rmax: 3, dmax: 5 });
+  });
+});
