@@ -7,6 +7,7 @@ export { initBackend, activeBackend, BACKENDS, type BackendName } from './backen
 export {
   BatchRenormalization,
   batchRenormalization,
+  withFrozenStatistics,
   type BatchRenormalizationLayerArgs,
   type RenormDiagnostics,
 } from './renorm/layer';

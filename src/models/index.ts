@@ -9,11 +9,14 @@
  * - `bn-tfjs`: tfjs's own `tf.layers.batchNormalization` (no microbatches);
  * - `brn`: Batch Renormalization, clipping set each step from the ramp.
  *
- * Every initializer is seeded from the model seed.
+ * Every initializer is seeded from the model seed. Dense and convolution layers
+ * are the kit's `PortableDense`/`PortableConv2D`, whose gradients take every
+ * backend's fast path (see their files).
  */
 import { tf } from '../tf';
 import { batchRenormalization } from '../renorm/layer';
 import { conv2dWithOpsGradient } from './conv';
+import { portableDense } from './dense';
 
 export const NORMALIZATIONS = ['none', 'bn', 'bn-tfjs', 'brn'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
@@ -76,7 +79,7 @@ export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
   };
   if (cfg.architecture === 'mlp') {
     cfg.hidden.forEach((units, i) => {
-      addNormalized(tf.layers.dense({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
+      addNormalized(portableDense({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
     });
   } else if (cfg.architecture === 'conv') {
     const side = cfg.imageSize;
@@ -86,10 +89,10 @@ export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
     addNormalized(conv2dWithOpsGradient({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }), 2);
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.flatten());
-    addNormalized(tf.layers.dense({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
+    addNormalized(portableDense({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
   } else {
     throw new Error(`Unknown architecture '${cfg.architecture as string}': expected one of ${ARCHITECTURES.join(', ')}`);
   }
-  model.add(tf.layers.dense({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
+  model.add(portableDense({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
   return model;
 }

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import { tf } from '../tf';
 import { assertClose } from '../testing';
-import { BatchRenormalization, batchRenormalization } from './layer';
+import { BatchRenormalization, batchRenormalization, withFrozenStatistics } from './layer';
 import { normalizationPlan, renormInTraining, stopGradient } from './ops';
 
 interface ReferenceCase {
@@ -271,5 +271,22 @@ describe('bad input gets an error naming the value', () => {
     assert.throws(() => layer.setClipping({ rmax: 0.9, dmax: 1 }), /rmax .* got 0.9/);
     assert.throws(() => layer.setClipping({ rmax: 2, dmax: -Infinity }), /dmax .* got -Infinity/);
     assert.deepEqual(layer.clipping, { rmax: 3, dmax: 5 });
+  });
+});
+
+describe('withFrozenStatistics', () => {
+  it('training-mode calls leave moving statistics and diagnostics alone, then updates resume', () => {
+    const layer = batchRenormalization({ rmax: 2, dmax: 1 });
+    const x = tf.randomNormal([8, 3], 2, 3, 'float32', 9);
+    layer.apply(x, { training: true });
+    const diagnostics = layer.diagnostics();
+    const weights = layer.getWeights().map((w) => Array.from(w.dataSync()));
+    const y = withFrozenStatistics([layer], () => layer.apply(tf.randomNormal([8, 3], -1, 1, 'float32', 10), { training: true }) as tf.Tensor);
+    assert.deepEqual(y.shape, [8, 3]);
+    assert.deepEqual(layer.getWeights().map((w) => Array.from(w.dataSync())), weights);
+    assert.deepEqual(layer.diagnostics(), diagnostics);
+    assert.equal(layer.updatesMovingStatistics, true);
+    layer.apply(x, { training: true });
+    assert.notDeepEqual(Array.from(layer.getWeights()[2].dataSync()), weights[2]);
   });
 });

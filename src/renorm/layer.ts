@@ -107,6 +107,12 @@ export class BatchRenormalization extends tf.layers.Layer {
   private beta: LayerVariable | null = null;
   private movingMean!: LayerVariable;
   private movingStddev!: LayerVariable;
+  /**
+   * Whether a training-mode call moves the moving statistics (and records r, d
+   * for `diagnostics()`). Turn it off to evaluate with minibatch statistics
+   * without changing the model; see `withFrozenStatistics`. Not serialized.
+   */
+  updatesMovingStatistics = true;
   private lastCorrection: { r: Tensor; d: Tensor; rUnclipped: Tensor; dUnclipped: Tensor; clip: RenormClip } | null = null;
 
   constructor(args: BatchRenormalizationLayerArgs = {}) {
@@ -188,6 +194,7 @@ export class BatchRenormalization extends tf.layers.Layer {
       }
       const plan = normalizationPlan(x.shape, axis, this.microbatchSize);
       const out = renormInTraining(x, plan, { gamma, beta, movingMean, movingStd }, this.epsilon, this.clip);
+      if (!this.updatesMovingStatistics) return out.y;
       this.keepCorrection(out);
       // Moving statistics move once per call, after r and d used their old values.
       const alpha = 1 - this.momentum;
@@ -293,6 +300,21 @@ export class BatchRenormalization extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(BatchRenormalization);
+
+/**
+ * Runs `fn` with every renorm layer of `layers` leaving its moving statistics
+ * and diagnostics alone in training-mode calls (evaluation with minibatch
+ * statistics), then restores them.
+ */
+export function withFrozenStatistics<T>(layers: BatchRenormalization[], fn: () => T): T {
+  const before = layers.map((l) => l.updatesMovingStatistics);
+  layers.forEach((l) => (l.updatesMovingStatistics = false));
+  try {
+    return fn();
+  } finally {
+    layers.forEach((l, i) => (l.updatesMovingStatistics = before[i]));
+  }
+}
 
 /** Factory in the style of `tf.layers.batchNormalization`. */
 export function batchRenormalization(args?: BatchRenormalizationLayerArgs): BatchRenormalization {

