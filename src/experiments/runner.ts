@@ -1,0 +1,89 @@
+/**
+ * The experiment runner: expands experiments into (experiment, variant, seed)
+ * jobs, runs them over the cores (finished jobs are skipped, interrupted ones
+ * resume), and writes the profile's summary.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULT_PATHS } from '../paths';
+import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
+import type { JobSpec } from './job';
+import { defaultJobs, runPool, type PoolResult } from './pool';
+import { ProgressReporter } from './progress';
+import { ALL_EXPERIMENTS } from './registry';
+import { summaryPath, writeSummary, type Summary } from './summary';
+
+export interface RunOptions {
+  profile: Profile;
+  /** Run only the first N of each experiment's seeds (default: all of the profile's). */
+  seeds?: number;
+  /** Worker processes (default: one per core). */
+  jobs?: number;
+  /** Force a backend: tensorflow, wasm or cpu. */
+  backend?: string;
+  /** Use this directory of IDX files instead of MNIST. */
+  dataDir?: string | null;
+  runsDir?: string;
+  resultsDir?: string;
+  /** Where progress goes (default: stderr); null for none. */
+  log?: NodeJS.WriteStream | null;
+}
+
+export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): JobSpec[] {
+  if (!(PROFILES as readonly string[]).includes(options.profile)) throw new Error(`Unknown profile '${options.profile}': expected one of ${PROFILES.join(', ')}`);
+  if (options.seeds !== undefined && (!Number.isInteger(options.seeds) || options.seeds < 1)) throw new Error(`--seeds must be a positive integer, got ${options.seeds}`);
+  const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
+  const specs: JobSpec[] = [];
+  for (const written of experiments) {
+    const profiled = forProfile(written, options.profile);
+    const config: ExperimentConfig = {
+      ...profiled,
+      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+      ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
+    };
+    validateConfig(config);
+    for (const seed of config.seeds) for (const variant of config.variants) specs.push({ profile: options.profile, config, variant, seed, runsDir });
+  }
+  return specs;
+}
+
+export interface RunOutcome {
+  pool: PoolResult;
+  summary: Summary;
+  summaryPath: string;
+  backends: string[];
+  seconds: number;
+}
+
+/** Runs every job of `experiments` in `options.profile`, then rewrites that profile's summary over all known experiments. */
+export async function runExperiments(experiments: ExperimentConfig[], options: RunOptions): Promise<RunOutcome> {
+  const specs = jobSpecs(experiments, options);
+  const started = Date.now();
+  const log = options.log === undefined ? process.stderr : options.log;
+  const reporter = log === null ? null : new ProgressReporter(specs.reduce((a, s) => a + s.config.steps, 0), log, Boolean(log.isTTY) && process.env.CI === undefined);
+  const stepsOf = new Map(specs.map((s) => [`${s.profile}/${s.config.name}/${s.variant}-seed${s.seed}`, s.config.steps]));
+  const backends = new Set<string>();
+  reporter?.message(`running ${specs.length} jobs (${options.profile} profile) on ${Math.min(options.jobs ?? defaultJobs(), specs.length)} worker(s)`);
+  const pool = await runPool(specs, {
+    jobs: options.jobs,
+    backend: options.backend,
+    onBackend: (b) => {
+      if (!backends.has(b)) reporter?.message(`worker backend: ${b}`);
+      backends.add(b);
+    },
+    onProgress: (p) => reporter?.progress(p),
+    onDone: (job, skipped) => reporter?.done(job, skipped, stepsOf.get(job) ?? 0),
+  });
+  reporter?.finish();
+  const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
+  const resultsDir = options.resultsDir ?? DEFAULT_PATHS.resultsDir;
+  // Summaries cover every known experiment with finished jobs, so runs of single experiments add up.
+  const extra = experiments.filter((e) => !ALL_EXPERIMENTS.some((k) => k.name === e.name));
+  const { path, summary } = writeSummary(options.profile, [...ALL_EXPERIMENTS, ...extra], runsDir, resultsDir);
+  return { pool, summary, summaryPath: path, backends: [...backends], seconds: (Date.now() - started) / 1000 };
+}
+
+/** Reads a profile's summary, or null when it has not been written. */
+export function readSummary(profile: Profile, resultsDir: string = DEFAULT_PATHS.resultsDir): Summary | null {
+  const path = summaryPath(resultsDir, profile);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Summary) : null;
+}

@@ -1,0 +1,169 @@
+/**
+ * Summaries of finished jobs, per profile, at
+ * `<resultsDir>/<profile>/summary.json`, which figures and notebooks read:
+ *
+ *     { profile, backend, experiments: { <experiment>: { <variant>: {
+ *         step, validationAccuracy: {mean, std, n}, testAccuracy: {mean, std, n} } } },
+ *       curves, configs, timing }
+ *
+ * Variants are `bn`, `brn` and, where the experiment asks for it,
+ * `bn-batchstats` (the BN model evaluated with minibatch statistics on
+ * minibatches drawn like the training ones). `std` is the sample standard
+ * deviation over seeds (0 for one seed). Only finished jobs count.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../io';
+import type { ExperimentConfig, PaperResult, Profile, SamplerConfig } from './config';
+import { forProfile } from './config';
+import { jobPaths, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './job';
+
+export interface Stat {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+export interface VariantSummary {
+  step: number;
+  validationAccuracy: Stat;
+  testAccuracy: Stat;
+  seeds: number[];
+}
+
+export interface CurvePoint {
+  step: number;
+  rmax: number | null;
+  dmax: number | null;
+  validationAccuracy: Stat;
+  /** Accuracy with minibatch statistics on validation minibatches drawn like the training ones. */
+  batchStatsAccuracy: Stat;
+  /** Relative gap between training-mode and inference-mode logits on the same examples. */
+  logitGap: Stat;
+  trainLoss: Stat | null;
+  /** Mean over normalization layers of the fraction of r (d) values the clip changed. */
+  rClippedFraction: Stat | null;
+  dClippedFraction: Stat | null;
+}
+
+export interface Summary {
+  profile: Profile;
+  backend: string;
+  experiments: Record<string, Record<string, VariantSummary>>;
+  curves: Record<string, Record<string, CurvePoint[]>>;
+  configs: Record<string, { title: string; paper: PaperResult | null; steps: number; batchSize: number; microbatchSize: number | null; sampler: SamplerConfig; ramp: ExperimentConfig['ramp'] }>;
+  timing: Record<string, Record<string, { msPerStep: Stat; trainSeconds: Stat }>>;
+}
+
+export function stat(values: number[]): Stat {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const std = n < 2 ? 0 : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+  return { mean, std, n };
+}
+
+const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+interface FinishedRun {
+  seed: number;
+  header: HeaderRecord;
+  evals: EvalRecord[];
+  final: FinalRecord;
+}
+
+function finishedRuns(config: ExperimentConfig, variant: 'bn' | 'brn', profile: Profile, runsDir: string): FinishedRun[] {
+  const runs: FinishedRun[] = [];
+  for (const seed of config.seeds) {
+    const path = jobPaths({ profile, config, variant, seed, runsDir }).final;
+    if (!existsSync(path)) continue;
+    const records = readJobRecords(path);
+    const header = records.find((r): r is HeaderRecord => r.kind === 'header');
+    const final = records.find((r): r is FinalRecord => r.kind === 'final');
+    if (header === undefined || final === undefined) throw new Error(`${path}: a finished job file without header or final record`);
+    runs.push({ seed, header, final, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') });
+  }
+  return runs;
+}
+
+function curve(runs: FinishedRun[]): CurvePoint[] {
+  const steps = runs[0].evals.map((e) => e.step);
+  return steps.map((step, i) => {
+    const at = runs.map((r) => r.evals[i]).filter((e) => e !== undefined && e.step === step);
+    const withTrain = at.filter((e) => e.trainLoss !== null);
+    const withRenorm = at.filter((e) => e.renorm.length > 0);
+    return {
+      step,
+      rmax: at[0].rmax,
+      dmax: at[0].dmax,
+      validationAccuracy: stat(at.map((e) => e.validationAccuracy)),
+      batchStatsAccuracy: stat(at.map((e) => e.batchStats.accuracy)),
+      logitGap: stat(at.map((e) => e.batchStats.logitGap)),
+      trainLoss: withTrain.length === 0 ? null : stat(withTrain.map((e) => e.trainLoss!)),
+      rClippedFraction: withRenorm.length === 0 ? null : stat(withRenorm.map((e) => meanOf(e.renorm.map((l) => l.rClippedFraction)))),
+      dClippedFraction: withRenorm.length === 0 ? null : stat(withRenorm.map((e) => meanOf(e.renorm.map((l) => l.dClippedFraction)))),
+    };
+  });
+}
+
+/** Builds the summary of `profile` from the finished jobs of `experiments` (given as written; the profile is applied here). */
+export function summarize(profile: Profile, experiments: ExperimentConfig[], runsDir: string): Summary {
+  const summary: Summary = { profile, backend: '', experiments: {}, curves: {}, configs: {}, timing: {} };
+  const backends = new Set<string>();
+  for (const written of experiments) {
+    const config = forProfile(written, profile);
+    const variants: Record<string, VariantSummary> = {};
+    const curves: Record<string, CurvePoint[]> = {};
+    const timing: Record<string, { msPerStep: Stat; trainSeconds: Stat }> = {};
+    for (const variant of config.variants) {
+      const runs = finishedRuns(config, variant, profile, runsDir);
+      if (runs.length === 0) continue;
+      runs.forEach((r) => backends.add(r.header.backend));
+      const step = runs[0].final.step;
+      const seeds = runs.map((r) => r.seed);
+      variants[variant] = {
+        step,
+        validationAccuracy: stat(runs.map((r) => r.final.validationAccuracy)),
+        testAccuracy: stat(runs.map((r) => r.final.testAccuracy)),
+        seeds,
+      };
+      curves[variant] = curve(runs);
+      timing[variant] = { msPerStep: stat(runs.map((r) => r.final.timing.msPerStep)), trainSeconds: stat(runs.map((r) => r.final.timing.trainSeconds)) };
+      if (variant === 'bn' && config.batchStatsVariant) {
+        variants['bn-batchstats'] = {
+          step,
+          validationAccuracy: stat(runs.map((r) => r.evals[r.evals.length - 1].batchStats.accuracy)),
+          testAccuracy: stat(runs.map((r) => r.final.testBatchStats.accuracy)),
+          seeds,
+        };
+      }
+    }
+    if (Object.keys(variants).length === 0) continue;
+    summary.experiments[config.name] = variants;
+    summary.curves[config.name] = curves;
+    summary.timing[config.name] = timing;
+    summary.configs[config.name] = {
+      title: config.title,
+      paper: config.paper,
+      steps: config.steps,
+      batchSize: config.batchSize,
+      microbatchSize: config.microbatchSize,
+      sampler: config.sampler,
+      ramp: config.ramp,
+    };
+  }
+  summary.backend = [...backends].sort().join(', ') || 'none';
+  return summary;
+}
+
+export function summaryPath(resultsDir: string, profile: Profile): string {
+  return join(resultsDir, profile, 'summary.json');
+}
+
+/** Summarizes and writes `<resultsDir>/<profile>/summary.json` atomically. */
+export function writeSummary(profile: Profile, experiments: ExperimentConfig[], runsDir: string, resultsDir: string): { path: string; summary: Summary } {
+  const summary = summarize(profile, experiments, runsDir);
+  const path = summaryPath(resultsDir, profile);
+  writeJsonAtomic(path, summary);
+  return { path, summary };
+}

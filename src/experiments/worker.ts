@@ -1,0 +1,35 @@
+/**
+ * A child process that runs jobs sent by the pool (one at a time, data loaded
+ * once) and reports progress. Started by `pool.ts` with `fork`.
+ */
+import { initBackend } from '../backend';
+import { runJob, type JobProgress, type JobSpec } from './job';
+
+export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'done'; job: string; path: string; skipped: boolean }
+  | { type: 'error'; job: string; message: string };
+
+function send(message: FromWorker): void {
+  process.send!(message);
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  send({ type: 'ready', backend });
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'exit') process.exit(0);
+    const { spec } = message;
+    const job = `${spec.profile}/${spec.config.name}/${spec.variant}-seed${spec.seed}`;
+    runJob(spec, { onProgress: (progress) => send({ type: 'progress', progress }) })
+      .then((r) => send({ type: 'done', job, path: r.path, skipped: r.skipped }))
+      .catch((err: unknown) => send({ type: 'error', job, message: err instanceof Error ? err.message : String(err) }));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', job: '(start-up)', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
