@@ -163,7 +163,7 @@ async function run(parsed: Parsed): Promise<number> {
     case 'summarize': {
       expectFlags(parsed, ['--quick', '--runs-dir', '--results-dir']);
       const options = runOptions(flags);
-      const { path } = writeSummary(options.profile, ALL_EXPERIMENTS, options.runsDir!, options.resultsDir!);
+      const { path } = writeSummary(options.profile, options.runsDir!, options.resultsDir!, ALL_EXPERIMENTS.map((e) => e.name));
       console.log(`summary: ${path}`);
       return 0;
     }

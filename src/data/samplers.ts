@@ -74,7 +74,8 @@ export interface LabelGrouping {
  * Non-i.i.d. minibatches grouped by label (paper section 4.3): each batch holds
  * k labels × m examples of each, laid out label by label. Labels are drawn
  * without replacement inside a batch (up to the class count); each class's
- * examples come from its own shuffled pool, reshuffled when used up.
+ * examples come from its own shuffled pool, reshuffled when too few are left,
+ * and no example appears twice in a batch.
  */
 export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGrouping, seed: number): BatchSampler {
   const { labelsPerBatch: k, examplesPerLabel: m } = grouping;
@@ -98,15 +99,16 @@ export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGr
   const random = rng(seed);
   const pools = new Map(classes.map((c) => [c, { order: Int32Array.from(byClass.get(c)!), cursor: Infinity }]));
   const classOrder = Int32Array.from(classes);
-  const take = (c: number, out: Int32Array, at: number) => {
+  // A class drawn r times in a batch gives r·m examples at once; a pool with
+  // fewer left is reshuffled first, so no example appears twice in a batch.
+  const take = (c: number, count: number, out: Int32Array, at: number) => {
     const pool = pools.get(c)!;
-    for (let i = 0; i < m; i++) {
-      if (pool.cursor >= pool.order.length) {
-        shuffleInPlace(pool.order, random);
-        pool.cursor = 0;
-      }
-      out[at + i] = pool.order[pool.cursor++];
+    if (pool.cursor + count > pool.order.length) {
+      shuffleInPlace(pool.order, random);
+      pool.cursor = 0;
     }
+    out.set(pool.order.subarray(pool.cursor, pool.cursor + count), at);
+    pool.cursor += count;
   };
   const next = () => {
     const batch = new Int32Array(k * m);
@@ -115,7 +117,15 @@ export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGr
       shuffleInPlace(classOrder, random);
       chosen.push(...Array.from(classOrder.subarray(0, Math.min(classOrder.length, k - chosen.length))));
     }
-    chosen.sort((a, b) => a - b).forEach((c, i) => take(c, batch, i * m));
+    chosen.sort((a, b) => a - b);
+    let at = 0;
+    for (let i = 0; i < chosen.length; ) {
+      let j = i;
+      while (j < chosen.length && chosen[j] === chosen[i]) j++;
+      take(chosen[i], (j - i) * m, batch, at);
+      at += (j - i) * m;
+      i = j;
+    }
     return batch;
   };
   return { batchSize: k * m, next, skip: skipper(next) };

@@ -76,9 +76,8 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
   reporter?.finish();
   const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
   const resultsDir = options.resultsDir ?? DEFAULT_PATHS.resultsDir;
-  // Summaries cover every known experiment with finished jobs, so runs of single experiments add up.
-  const extra = experiments.filter((e) => !ALL_EXPERIMENTS.some((k) => k.name === e.name));
-  const { path, summary } = writeSummary(options.profile, [...ALL_EXPERIMENTS, ...extra], runsDir, resultsDir);
+  // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
+  const { path, summary } = writeSummary(options.profile, runsDir, resultsDir, ALL_EXPERIMENTS.map((e) => e.name));
   return { pool, summary, summaryPath: path, backends: [...backends], seconds: (Date.now() - started) / 1000 };
 }
 

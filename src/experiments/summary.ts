@@ -9,14 +9,14 @@
  * Variants are `bn`, `brn` and, where the experiment asks for it,
  * `bn-batchstats` (the BN model evaluated with minibatch statistics on
  * minibatches drawn like the training ones). `std` is the sample standard
- * deviation over seeds (0 for one seed). Only finished jobs count.
+ * deviation over seeds (0 for one seed). Only finished jobs count, with the
+ * config recorded in their headers.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../io';
-import type { ExperimentConfig, PaperResult, Profile, SamplerConfig } from './config';
-import { forProfile } from './config';
-import { jobPaths, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './job';
+import { VARIANTS, type ExperimentConfig, type PaperResult, type Profile, type SamplerConfig, type Variant } from './config';
+import { readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './job';
 
 export interface Stat {
   mean: number;
@@ -72,18 +72,26 @@ interface FinishedRun {
   final: FinalRecord;
 }
 
-function finishedRuns(config: ExperimentConfig, variant: 'bn' | 'brn', profile: Profile, runsDir: string): FinishedRun[] {
-  const runs: FinishedRun[] = [];
-  for (const seed of config.seeds) {
-    const path = jobPaths({ profile, config, variant, seed, runsDir }).final;
-    if (!existsSync(path)) continue;
+const FINISHED = /^(bn|brn)-seed(\d+)\.jsonl$/;
+
+/** The finished jobs of one experiment directory, by variant, in seed order. */
+function finishedRuns(dir: string): Map<Variant, FinishedRun[]> {
+  const byVariant = new Map<Variant, FinishedRun[]>();
+  const files = readdirSync(dir)
+    .map((f) => ({ f, m: FINISHED.exec(f) }))
+    .filter((x) => x.m !== null)
+    .sort((a, b) => Number(a.m![2]) - Number(b.m![2]));
+  for (const { f, m } of files) {
+    const path = join(dir, f);
     const records = readJobRecords(path);
     const header = records.find((r): r is HeaderRecord => r.kind === 'header');
     const final = records.find((r): r is FinalRecord => r.kind === 'final');
     if (header === undefined || final === undefined) throw new Error(`${path}: a finished job file without header or final record`);
-    runs.push({ seed, header, final, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') });
+    const variant = m![1] as Variant;
+    if (!byVariant.has(variant)) byVariant.set(variant, []);
+    byVariant.get(variant)!.push({ seed: Number(m![2]), header, final, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') });
   }
-  return runs;
+  return byVariant;
 }
 
 function curve(runs: FinishedRun[]): CurvePoint[] {
@@ -106,18 +114,30 @@ function curve(runs: FinishedRun[]): CurvePoint[] {
   });
 }
 
-/** Builds the summary of `profile` from the finished jobs of `experiments` (given as written; the profile is applied here). */
-export function summarize(profile: Profile, experiments: ExperimentConfig[], runsDir: string): Summary {
+/**
+ * Builds the summary of `profile` from every finished job under
+ * `<runsDir>/<profile>/`, with each experiment's config taken from its jobs'
+ * headers (the config they really ran with). Experiments appear in `order`
+ * first, then alphabetically.
+ */
+export function summarize(profile: Profile, runsDir: string, order: string[] = []): Summary {
   const summary: Summary = { profile, backend: '', experiments: {}, curves: {}, configs: {}, timing: {} };
   const backends = new Set<string>();
-  for (const written of experiments) {
-    const config = forProfile(written, profile);
+  const root = join(runsDir, profile);
+  const names = existsSync(root) ? readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()) : [];
+  const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
+  names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  for (const name of names) {
+    const runsByVariant = finishedRuns(join(root, name));
+    if (runsByVariant.size === 0) continue;
     const variants: Record<string, VariantSummary> = {};
     const curves: Record<string, CurvePoint[]> = {};
     const timing: Record<string, { msPerStep: Stat; trainSeconds: Stat }> = {};
-    for (const variant of config.variants) {
-      const runs = finishedRuns(config, variant, profile, runsDir);
-      if (runs.length === 0) continue;
+    let config: ExperimentConfig | null = null;
+    for (const variant of VARIANTS) {
+      const runs = runsByVariant.get(variant);
+      if (runs === undefined) continue;
+      config = runs[0].header.config;
       runs.forEach((r) => backends.add(r.header.backend));
       const step = runs[0].final.step;
       const seeds = runs.map((r) => r.seed);
@@ -138,18 +158,17 @@ export function summarize(profile: Profile, experiments: ExperimentConfig[], run
         };
       }
     }
-    if (Object.keys(variants).length === 0) continue;
-    summary.experiments[config.name] = variants;
-    summary.curves[config.name] = curves;
-    summary.timing[config.name] = timing;
-    summary.configs[config.name] = {
-      title: config.title,
-      paper: config.paper,
-      steps: config.steps,
-      batchSize: config.batchSize,
-      microbatchSize: config.microbatchSize,
-      sampler: config.sampler,
-      ramp: config.ramp,
+    summary.experiments[name] = variants;
+    summary.curves[name] = curves;
+    summary.timing[name] = timing;
+    summary.configs[name] = {
+      title: config!.title,
+      paper: config!.paper,
+      steps: config!.steps,
+      batchSize: config!.batchSize,
+      microbatchSize: config!.microbatchSize,
+      sampler: config!.sampler,
+      ramp: config!.ramp,
     };
   }
   summary.backend = [...backends].sort().join(', ') || 'none';
@@ -161,8 +180,8 @@ export function summaryPath(resultsDir: string, profile: Profile): string {
 }
 
 /** Summarizes and writes `<resultsDir>/<profile>/summary.json` atomically. */
-export function writeSummary(profile: Profile, experiments: ExperimentConfig[], runsDir: string, resultsDir: string): { path: string; summary: Summary } {
-  const summary = summarize(profile, experiments, runsDir);
+export function writeSummary(profile: Profile, runsDir: string, resultsDir: string, order: string[] = []): { path: string; summary: Summary } {
+  const summary = summarize(profile, runsDir, order);
   const path = summaryPath(resultsDir, profile);
   writeJsonAtomic(path, summary);
   return { path, summary };
