@@ -1,1 +1,70 @@
-export async function makeFigures(_o: { profile: string; resultsDir: string; figuresDir: string }): Promise<string[]> { throw new Error('figures: not yet'); }
+/**
+ * `make figures`: reads a profile's summary and writes every figure it has
+ * data for to `<figuresDir>/<name>.svg` and `.png`, the results table to
+ * `<figuresDir>/results.md`, and the table into README.md between its
+ * `<!-- results:start -->` and `<!-- results:end -->` markers. The notebooks
+ * call the same functions.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io';
+import { KIT_ROOT } from '../paths';
+import type { Profile } from '../experiments/config';
+import { readSummary } from '../experiments/runner';
+import type { Summary } from '../experiments/summary';
+import { renderSvg, svgToPng } from './render';
+import { FIGURES, type FigureDef } from './specs';
+import { resultsTable } from './table';
+
+export interface FigureOptions {
+  profile: Profile;
+  resultsDir: string;
+  figuresDir: string;
+  /** Rewrite the table block in this README (default: the kit's; null: none). */
+  readme?: string | null;
+}
+
+/** Renders one figure to SVG and PNG files; returns their paths, or null when the summary lacks its data. */
+export async function writeFigure(def: FigureDef, summary: Summary, figuresDir: string): Promise<{ svg: string; png: string } | null> {
+  const spec = def.spec(summary);
+  if (spec === null) return null;
+  const svg = await renderSvg(spec);
+  const paths = { svg: join(figuresDir, `${def.name}.svg`), png: join(figuresDir, `${def.name}.png`) };
+  writeFileAtomic(paths.svg, svg);
+  writeFileAtomic(paths.png, svgToPng(svg));
+  return paths;
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces the block between the results markers of `readme` with `table`. */
+export function updateReadme(readme: string, table: string): boolean {
+  if (!existsSync(readme)) return false;
+  const text = readFileSync(readme, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return false;
+  writeFileAtomic(readme, `${text.slice(0, a + START.length)}\n${table}${text.slice(b)}`);
+  return true;
+}
+
+export async function makeFigures(options: FigureOptions): Promise<string[]> {
+  const summary = readSummary(options.profile, options.resultsDir);
+  if (summary === null) {
+    throw new Error(`No ${options.profile} summary under ${options.resultsDir}: run 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}' first`);
+  }
+  const written: string[] = [];
+  for (const def of FIGURES) {
+    const paths = await writeFigure(def, summary, options.figuresDir);
+    if (paths === null) console.error(`figure '${def.name}': no data in the ${options.profile} summary (skipped)`);
+    else written.push(paths.svg, paths.png);
+  }
+  const table = resultsTable(summary);
+  const tablePath = join(options.figuresDir, 'results.md');
+  writeFileAtomic(tablePath, table);
+  written.push(tablePath);
+  const readme = options.readme === undefined ? join(KIT_ROOT, 'README.md') : options.readme;
+  if (readme !== null && updateReadme(readme, table)) written.push(readme);
+  return written;
+}
