@@ -13,7 +13,7 @@ export class ProgressReporter {
   private readonly lastPlain = new Map<string, number>();
 
   constructor(
-    private readonly totalSteps: number,
+    private totalSteps: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly tty: boolean = Boolean(process.stderr.isTTY) && process.env.CI === undefined,
   ) {}
@@ -52,7 +52,9 @@ export class ProgressReporter {
 
   done(job: string, skipped: boolean, steps: number): void {
     this.jobs.delete(job);
-    this.finishedSteps += steps;
+    // Skipped jobs did no work now: they leave the total rather than speed up the ETA.
+    if (skipped) this.totalSteps -= steps;
+    else this.finishedSteps += steps;
     this.message(`${skipped ? 'skipped (already finished)' : 'finished'}: ${job}`);
   }
 

@@ -11,7 +11,7 @@ import type { CurvePoint, Stat, Summary } from '../experiments/summary';
 export type Spec = Record<string, unknown>;
 
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-const WIDTH = 460;
+const WIDTH = 560;
 const HEIGHT = 260;
 
 /** Colours fixed per series, so BN and BRN look the same in every figure. */
@@ -48,7 +48,7 @@ export function wrap(lines: string[], width = 95): string[] {
 function top(title: string, caption: string[], body: Spec): Spec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: wrap(caption), anchor: 'start', subtitleColor: '#555', subtitleFontSize: 11 },
+    title: { text: title, subtitle: wrap(caption), anchor: 'start', fontSize: 14, subtitleColor: '#555', subtitleFontSize: 11 },
     config: { font: FONT, view: { stroke: null }, legend: { orient: 'bottom', title: null, labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } },
     background: 'white',
     padding: 12,
@@ -200,7 +200,7 @@ export function microbatchSpec(summary: Summary): Spec | null {
   if (c === undefined) return null;
   const size = summary.configs.microbatch.microbatchSize;
   return top(
-    `Normalizing over microbatches of ${size}: Batch Renorm beats batchnorm (cf. paper Figure 2)`,
+    `Microbatches of ${size}: Batch Renorm beats batchnorm (cf. paper Figure 2)`,
     caption(summary, seedsOf(summary, 'microbatch'), `Gradient over minibatches of 32; statistics per microbatch of ${size}. Dashed: BN with statistics over the whole minibatch ('baseline').`),
     bandChart(
       [...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy'), ...curveSeries('BN (minibatch 32)', summary.curves.baseline?.bn, 'validationAccuracy', true)],
@@ -240,7 +240,7 @@ export function nonIidSpec(summary: Summary): Spec | null {
   const s = summary.configs['non-iid'].sampler;
   const shape = s.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
   return top(
-    `Non-i.i.d. minibatches (${shape}): Batch Renorm recovers what batchnorm loses (cf. paper Figure 3)`,
+    `Non-i.i.d. minibatches (${shape}): BRN recovers what BN loses (cf. paper Fig. 3)`,
     caption(summary, seedsOf(summary, 'non-iid'), 'BN (minibatch statistics): the BN model evaluated on validation minibatches drawn the same way, normalized by their own statistics.'),
     bandChart(
       [...curveSeries('BN (moving averages)', c.bn, 'validationAccuracy'), ...curveSeries('BN (minibatch statistics)', c.bn, 'batchStatsAccuracy', true), ...curveSeries('BRN', c.brn, 'validationAccuracy')],

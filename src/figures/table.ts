@@ -6,8 +6,8 @@ function pct(s: Stat | undefined): string {
   return `${(100 * s.mean).toFixed(2)}% ± ${(100 * s.std).toFixed(2)} (n=${s.n})`;
 }
 
-/** A markdown table of test accuracy per experiment, ours against the paper's. */
-export function resultsTable(summary: Summary): string {
+/** A markdown table of test accuracy per experiment (all, or those in `names`), ours against the paper's. */
+export function resultsTable(summary: Summary, names?: string[]): string {
   const lines = [
     `Test accuracy on MNIST's 10,000 test images, mean ± std over seeds (${summary.profile} profile, backend ${summary.backend}). The paper's numbers are Inception-v3 top-1 validation accuracy on ImageNet (read off its figures): compare the orderings, not the values.`,
     '',
@@ -15,6 +15,7 @@ export function resultsTable(summary: Summary): string {
     '|---|---|---|---|---|---|---|',
   ];
   for (const [name, variants] of Object.entries(summary.experiments)) {
+    if (names !== undefined && !names.includes(name)) continue;
     const config = summary.configs[name];
     const paper = config.paper;
     const step = Object.values(variants)[0]?.step ?? 0;
@@ -22,7 +23,7 @@ export function resultsTable(summary: Summary): string {
       `| ${name}: ${config.title}${paper ? ` (${paper.figure})` : ''} | ${paper?.bn ?? '—'} | ${paper?.brn ?? '—'} | ${pct(variants.bn?.testAccuracy)} | ${pct(variants.brn?.testAccuracy)} | ${variants['bn-batchstats'] ? pct(variants['bn-batchstats'].testAccuracy) : '—'} | ${step.toLocaleString('en-US')} |`,
     );
   }
-  const notes = Object.values(summary.configs).flatMap((c) => (c.paper?.notes ? [`- ${c.paper.figure}: ${c.paper.notes}.`] : []));
+  const notes = Object.entries(summary.configs).filter(([name]) => names === undefined || names.includes(name)).map(([, c]) => c).flatMap((c) => (c.paper?.notes ? [`- ${c.paper.figure}: ${c.paper.notes}.`] : []));
   if (notes.length > 0) lines.push('', 'Paper, other numbers:', ...notes);
   return lines.join('\n') + '\n';
 }
