@@ -51,7 +51,8 @@ export async function notebookResults(options: { resultsDir?: string; runsDir?: 
     profile: 'quick',
     summary: outcome.summary,
     note:
-      `No full results under \`data/results/full\`, so this shows the **quick** profile (steps and ramp divided by 20, 2 seeds): ` +
+      (forced === 'quick' ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows' : 'No full results under `data/results/full`, so this shows') +
+      ' the **quick** profile (steps and ramp divided by 20, 2 seeds): ' +
       `${finished.length} jobs run now and ${skipped.length} reused, in ${outcome.seconds.toFixed(0)} s on backend ${outcome.summary.backend}. ` +
       'Run `make reproduce` for the full profile.',
   };
@@ -172,8 +173,8 @@ export async function batchnormLimitCheck(seed = 3): Promise<{ training: number;
 }
 
 /** Rows of objects as a markdown table (for `tslab.display.markdown`). */
-export function markdownTable(rows: Record<string, unknown>[], format: (key: string, value: unknown) => string = (_k, v) => String(v)): string {
+export function markdownTable<T extends object>(rows: T[], format: (key: string, value: unknown) => string = (_k, v) => String(v)): string {
   if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]);
+  const keys = Object.keys(rows[0]) as (keyof T & string)[];
   return [`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => format(k, r[k])).join(' | ')} |`)].join('\n');
 }
