@@ -3,7 +3,7 @@
  * brn: the kit's command line.
  *
  *   brn list
- *   brn run <experiment>... [--quick] [--seeds N] [--jobs N] [--backend B] [--data-dir D]
+ *   brn run <experiment>... [--quick] [--seeds N] [--jobs N] [--backend B] [--data-dir D] [--architecture A]
  *   brn reproduce [--quick] [--sweeps] [--seeds N] [--jobs N] [--backend B] [--data-dir D]
  *   brn summarize [--quick]
  *   brn figures [--quick]
@@ -14,6 +14,7 @@ import { runExperiments, type RunOptions } from './experiments/runner';
 import { writeSummary } from './experiments/summary';
 import { DEFAULT_PATHS } from './paths';
 import { BACKENDS } from './backend';
+import { ARCHITECTURES, type Architecture } from './models';
 
 const USAGE = `Usage:
   brn list                                 experiments and what they reproduce
@@ -28,6 +29,8 @@ Options:
   --jobs N         worker processes (default: one per core)
   --backend B      force a backend: ${BACKENDS.join(', ')} (default: the fastest that loads; also BRN_BACKEND)
   --data-dir D     a directory of the four MNIST-format IDX files to use instead of MNIST
+  --architecture A mlp (default, the BN paper's network) or conv (a small CNN; ~20x slower per step on wasm),
+                   run as '<experiment>-conv'
   --runs-dir D     where job logs go (default: data/runs)
   --results-dir D  where summaries go (default: data/results)
   --figures-dir D  where figures go (default: figures)
@@ -39,7 +42,7 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--seeds', '--jobs', '--backend', '--data-dir', '--runs-dir', '--results-dir', '--figures-dir']);
+const VALUE_FLAGS = new Set(['--seeds', '--jobs', '--backend', '--data-dir', '--architecture', '--runs-dir', '--results-dir', '--figures-dir']);
 const BOOLEAN_FLAGS = new Set(['--quick', '--sweeps', '--help']);
 
 export function parseArgs(argv: string[]): Parsed {
@@ -85,7 +88,12 @@ function runOptions(flags: Parsed['flags']): RunOptions {
   if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) {
     throw new Error(`Unknown backend '${backend}': expected one of ${BACKENDS.join(', ')}`);
   }
+  const architecture = strFlag(flags, '--architecture');
+  if (architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(architecture)) {
+    throw new Error(`Unknown architecture '${architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
+  }
   return {
+    architecture: architecture as Architecture | undefined,
     profile: flags.has('--quick') ? 'quick' : 'full',
     seeds: intFlag(flags, '--seeds'),
     jobs: intFlag(flags, '--jobs'),
@@ -122,7 +130,7 @@ async function run(parsed: Parsed): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const runFlags = ['--quick', '--seeds', '--jobs', '--backend', '--data-dir', '--runs-dir', '--results-dir'];
+  const runFlags = ['--quick', '--seeds', '--jobs', '--backend', '--data-dir', '--architecture', '--runs-dir', '--results-dir'];
   switch (command) {
     case 'list': {
       expectFlags(parsed, []);

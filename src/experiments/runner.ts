@@ -4,6 +4,7 @@
  * resume), and writes the profile's summary.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { ARCHITECTURES, type Architecture } from '../models';
 import { DEFAULT_PATHS } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
 import type { JobSpec } from './job';
@@ -22,6 +23,8 @@ export interface RunOptions {
   backend?: string;
   /** Use this directory of IDX files instead of MNIST. */
   dataDir?: string | null;
+  /** Train this architecture instead of the config's; a non-default one runs as '<experiment>-<architecture>'. */
+  architecture?: Architecture;
   runsDir?: string;
   resultsDir?: string;
   /** Where progress goes (default: stderr); null for none. */
@@ -35,8 +38,13 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   const specs: JobSpec[] = [];
   for (const written of experiments) {
     const profiled = forProfile(written, options.profile);
+    if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
+      throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
+    }
+    const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
     const config: ExperimentConfig = {
       ...profiled,
+      ...(renamed ? { architecture: options.architecture!, name: `${profiled.name}-${options.architecture}`, title: `${profiled.title}, ${options.architecture} model` } : {}),
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
     };

@@ -17,6 +17,8 @@ function send(message: FromWorker): void {
 }
 
 async function main(): Promise<void> {
+  // A worker whose parent has gone (killed, Ctrl-C) stops too; its job resumes on the next run.
+  process.on('disconnect', () => process.exit(1));
   const backend = await initBackend();
   send({ type: 'ready', backend });
   process.on('message', (message: ToWorker) => {
