@@ -13,13 +13,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
 
-.PHONY: setup install build jupyter kernel quick reproduce sweeps figures notebooks test unit-test notebook-test bench clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps figures notebooks test unit-test notebook-test bench clean help
 
 help:
 	@echo "make quick        set up, run the quick profile (3,000 steps, 2 seeds) and draw every figure"
 	@echo "make test         set up, run the unit tests and execute every notebook (what CI runs)"
 	@echo "make reproduce    the full profile (60,000 steps, 3 seeds; resumable), then the figures"
 	@echo "make sweeps       add the microbatch-size and labels-per-batch sweeps (full profile)"
+	@echo "make quick-sweeps the same sweeps in the quick profile"
 	@echo "make figures      redraw figures/ from data/results (full if present, else quick)"
 	@echo "make notebooks    execute the notebooks in place (outputs from the current results)"
 	@echo "make bench        BN vs BRN training-step time"
@@ -58,6 +59,9 @@ reproduce: build
 
 sweeps: build
 	$(BRN) reproduce --sweeps
+
+quick-sweeps: build
+	$(BRN) reproduce --quick --sweeps
 
 figures: build
 	@if [ -f data/results/full/summary.json ]; then $(BRN) figures; else $(BRN) figures --quick; fi

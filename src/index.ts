@@ -54,5 +54,5 @@ export { FIGURES, type Spec } from './figures/specs';
 export { renderSvg, svgToPng } from './figures/render';
 export { makeFigures } from './figures/make';
 export { resultsTable } from './figures/table';
-export { notebookResults, figureSvg, hasFigure, trainInferenceGapDemo, batchnormLimitCheck, markdownTable, type NotebookResults, type GapRow } from './notebook';
+export { notebookResults, figureSvg, hasFigure, sweepFigure, trainInferenceGapDemo, batchnormLimitCheck, markdownTable, type NotebookResults, type GapRow } from './notebook';
 export { KIT_ROOT, DEFAULT_PATHS } from './paths';

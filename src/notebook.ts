@@ -74,6 +74,20 @@ export function hasFigure(name: string, summary: Summary): boolean {
 
 export { resultsTable };
 
+/**
+ * A sweep figure as markdown-ready parts: from `summary` when it holds the
+ * sweep, else from the quick profile's summary when that does (said in the
+ * note), else only a note on how to run it.
+ */
+export async function sweepFigure(name: 'microbatch-sweep' | 'non-iid-sweep', summary: Summary, resultsDir: string = DEFAULT_PATHS.resultsDir): Promise<{ svg: string | null; note: string }> {
+  if (hasFigure(name, summary)) return { svg: await figureSvg(name, summary), note: `From the ${summary.profile} profile.` };
+  const quick = summary.profile === 'quick' ? null : readSummary('quick', resultsDir);
+  if (quick !== null && hasFigure(name, quick)) {
+    return { svg: await figureSvg(name, quick), note: `The ${summary.profile} results hold no sweep; this one is from the **quick** profile (\`make quick-sweeps\`).` };
+  }
+  return { svg: null, note: `No results hold this sweep yet: run \`make quick-sweeps\` (quick profile) or \`make sweeps\` (full).` };
+}
+
 export interface GapRow {
   minibatches: string;
   normalization: string;

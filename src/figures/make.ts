@@ -1,9 +1,9 @@
 /**
  * `make figures`: reads a profile's summary and writes every figure it has
  * data for to `<figuresDir>/<name>.svg` and `.png`, the results table to
- * `<figuresDir>/results.md`, and the table into README.md between its
- * `<!-- results:start -->` and `<!-- results:end -->` markers. The notebooks
- * call the same functions.
+ * `<figuresDir>/results-<profile>.md`, and the table into README.md between
+ * its `<!-- results:<profile>:start -->` and `…:end -->` markers. The
+ * notebooks call the same functions.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,17 +35,16 @@ export async function writeFigure(def: FigureDef, summary: Summary, figuresDir: 
   return paths;
 }
 
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
-
-/** Replaces the block between the results markers of `readme` with `table`. */
-export function updateReadme(readme: string, table: string): boolean {
+/** Replaces the block between `<!-- results:<profile>:start -->` and `…:end -->` of `readme` with `table`. */
+export function updateReadme(readme: string, profile: Profile, table: string): boolean {
   if (!existsSync(readme)) return false;
+  const start = `<!-- results:${profile}:start -->`;
+  const end = `<!-- results:${profile}:end -->`;
   const text = readFileSync(readme, 'utf8');
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
   if (a < 0 || b < a) return false;
-  writeFileAtomic(readme, `${text.slice(0, a + START.length)}\n${table}${text.slice(b)}`);
+  writeFileAtomic(readme, `${text.slice(0, a + start.length)}\n${table}${text.slice(b)}`);
   return true;
 }
 
@@ -61,10 +60,10 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     else written.push(paths.svg, paths.png);
   }
   const table = resultsTable(summary);
-  const tablePath = join(options.figuresDir, 'results.md');
+  const tablePath = join(options.figuresDir, `results-${options.profile}.md`);
   writeFileAtomic(tablePath, table);
   written.push(tablePath);
   const readme = options.readme === undefined ? join(KIT_ROOT, 'README.md') : options.readme;
-  if (readme !== null && updateReadme(readme, table)) written.push(readme);
+  if (readme !== null && updateReadme(readme, options.profile, table)) written.push(readme);
   return written;
 }
