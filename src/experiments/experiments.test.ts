@@ -4,7 +4,7 @@
  * interrupted job resumes to the same numbers, and bad input is refused.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -75,9 +75,18 @@ describe('a tiny end-to-end job', () => {
     const paths = jobPaths(spec(dir));
     assert.equal(existsSync(paths.final), false, 'no finished-looking file after an interruption');
     assert.ok(existsSync(paths.partial) && existsSync(paths.checkpoint));
+    appendFileSync(paths.partial, '{"kind":"eval","st'); // a line cut short by the interruption
     const resumed = readJobRecords((await runJob(spec(dir))).path);
     assert.equal((resumed[resumed.length - 1] as FinalRecord).timing.resumedFromStep, 20);
     assert.deepEqual(withoutTiming(resumed), withoutTiming(whole));
+  });
+
+  it('a checkpoint made with another config is not resumed', async () => {
+    const dir = tmp();
+    await assert.rejects(runJob(spec(dir), { interruptAfterStep: 30 }), InterruptedForTest);
+    const changed = { ...TINY, evalBatches: 3 };
+    const records = readJobRecords((await runJob(spec(dir, 'brn', changed))).path);
+    assert.equal((records[records.length - 1] as FinalRecord).timing.resumedFromStep, 0);
   });
 
   it('an interrupted job without a checkpoint restarts cleanly', async () => {

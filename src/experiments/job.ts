@@ -111,6 +111,21 @@ export function readJobRecords(path: string): JobRecord[] {
 
 export class InterruptedForTest extends Error {}
 
+/** The header and evaluations of a partial log; a line cut short by an interruption is dropped. */
+function readPartial(path: string): { header: HeaderRecord; evals: EvalRecord[] } | null {
+  const records: JobRecord[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as JobRecord);
+    } catch {
+      break;
+    }
+  }
+  const header = records.find((r): r is HeaderRecord => r.kind === 'header');
+  return header === undefined ? null : { header, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') };
+}
+
 let dataCache: { key: string; data: ExperimentData } | null = null;
 
 /** The job's data, loaded once per process for each (data directory, split). */
@@ -182,23 +197,21 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<{ pat
   let step = 0;
   let trainSeconds = 0;
   let lines: string[] = [];
-  if (existsSync(paths.checkpoint) && existsSync(paths.partial)) {
+  const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), dataSource: data.source, config };
+  const resumable = existsSync(paths.checkpoint) && existsSync(paths.partial) ? readPartial(paths.partial) : null;
+  if (resumable !== null && JSON.stringify(resumable.header.config) === JSON.stringify(config) && resumable.header.backend === header.backend) {
     const ckpt = JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as Checkpoint;
-    model.setWeights(ckpt.weights.map((w) => decode(w.data, w.shape)));
+    const weights = ckpt.weights.map((w) => decode(w.data, w.shape));
+    model.setWeights(weights);
+    tf.dispose(weights);
     await optimizer.setWeights(ckpt.optimizer.map((w) => ({ name: w.name, tensor: decode(w.data, w.shape) })));
     step = ckpt.step;
     trainSeconds = ckpt.trainSeconds;
     sampler.skip(step);
-    lines = readFileSync(paths.partial, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .filter((l) => {
-        const r = JSON.parse(l) as JobRecord;
-        return r.kind === 'header' || (r.kind === 'eval' && r.step <= step);
-      });
+    lines = [JSON.stringify(resumable.header), ...resumable.evals.filter((r) => r.step <= step).map((r) => JSON.stringify(r))];
   } else {
+    // No checkpoint, or one made with another config or backend: start again.
     rmSync(paths.checkpoint, { force: true });
-    const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), dataSource: data.source, config };
     lines = [JSON.stringify(header)];
   }
   const resumedFromStep = step;
