@@ -188,7 +188,7 @@ export function baselineSpec(summary: Summary): Spec | null {
   const c = summary.curves.baseline;
   if (c === undefined) return null;
   return top(
-    'Minibatch 32, i.i.d.: Batch Renorm matches batchnorm (cf. paper Figure 1)',
+    'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)',
     caption(summary, seedsOf(summary, 'baseline'), 'Validation accuracy in inference mode (moving averages), 5,000 held-out MNIST training images.'),
     bandChart([...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy')], { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }),
   );
@@ -200,7 +200,7 @@ export function microbatchSpec(summary: Summary): Spec | null {
   if (c === undefined) return null;
   const size = summary.configs.microbatch.microbatchSize;
   return top(
-    `Microbatches of ${size}: Batch Renorm beats batchnorm (cf. paper Figure 2)`,
+    `Statistics over microbatches of ${size}: BN vs BRN (cf. paper Figure 2)`,
     caption(summary, seedsOf(summary, 'microbatch'), `Gradient over minibatches of 32; statistics per microbatch of ${size}. Dashed: BN with statistics over the whole minibatch ('baseline').`),
     bandChart(
       [...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy'), ...curveSeries('BN (minibatch 32)', summary.curves.baseline?.bn, 'validationAccuracy', true)],
@@ -240,7 +240,7 @@ export function nonIidSpec(summary: Summary): Spec | null {
   const s = summary.configs['non-iid'].sampler;
   const shape = s.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
   return top(
-    `Non-i.i.d. minibatches (${shape}): BRN recovers what BN loses (cf. paper Fig. 3)`,
+    `Non-i.i.d. minibatches (${shape}): BN vs BRN (cf. paper Figure 3)`,
     caption(summary, seedsOf(summary, 'non-iid'), 'BN (minibatch statistics): the BN model evaluated on validation minibatches drawn the same way, normalized by their own statistics.'),
     bandChart(
       [...curveSeries('BN (moving averages)', c.bn, 'validationAccuracy'), ...curveSeries('BN (minibatch statistics)', c.bn, 'batchStatsAccuracy', true), ...curveSeries('BRN', c.brn, 'validationAccuracy')],
@@ -255,7 +255,7 @@ export function nonIidSweepSpec(summary: Summary): Spec | null {
   const rows = Object.entries(summary.configs)
     .filter(([name, c]) => (name === 'non-iid' || name.startsWith('non-iid-k')) && c.sampler.kind === 'label-grouped')
     .map(([experiment, c]) => ({ experiment, x: c.sampler.kind === 'label-grouped' ? c.sampler.labelsPerBatch : 0 }));
-  return sweepSpec(summary, 'Where batchnorm breaks: final accuracy against labels per minibatch', 'Minibatches of 32 = k labels x 32/k examples (k = 16: labels repeat, the paper\'s 16 x 2 shape). Test set, 10,000 images.', 'labels per minibatch k (log scale)', rows, [
+  return sweepSpec(summary, 'Final accuracy against labels per minibatch', 'Minibatches of 32 = k labels x 32/k examples (k = 16: labels repeat, the paper\'s 16 x 2 shape). Test set, 10,000 images.', 'labels per minibatch k (log scale)', rows, [
     ['bn', 'BN (moving averages)'],
     ['bn-batchstats', 'BN (minibatch statistics)'],
     ['brn', 'BRN'],
@@ -276,7 +276,7 @@ export function mismatchSpec(summary: Summary): Spec | null {
     title: summary.configs[e].title,
   }));
   return top(
-    'The train/inference mismatch that Batch Renorm removes',
+    'Train/inference mismatch of the same model on the same examples, BN vs BRN',
     caption(
       summary,
       experiments.map((e) => seedsOf(summary, e)).join('/'),
