@@ -15,7 +15,7 @@
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeBackend } from '../backend';
-import { gatherBatch, prepareData, type ExperimentData } from '../data/dataset';
+import { disposeData, gatherBatch, prepareData, type ExperimentData } from '../data/dataset';
 import { iidSampler, labelGroupedSampler, type BatchSampler } from '../data/samplers';
 import { writeFileAtomic, writeJsonAtomic } from '../io';
 import { buildModel } from '../models';
@@ -132,7 +132,7 @@ let dataCache: { key: string; data: ExperimentData } | null = null;
 function dataFor(config: ExperimentConfig): ExperimentData {
   const key = JSON.stringify([config.dataDir, config.validationSize, config.splitSeed]);
   if (dataCache?.key !== key) {
-    if (dataCache !== null) for (const s of [dataCache.data.train, dataCache.data.validation, dataCache.data.test]) tf.dispose([s.x, s.labels]);
+    if (dataCache !== null) disposeData(dataCache.data);
     dataCache = { key, data: prepareData(config) };
   }
   return dataCache.data;

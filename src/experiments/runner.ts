@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { DEFAULT_PATHS } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
-import type { JobSpec } from './job';
+import { jobId, type JobSpec } from './job';
 import { defaultJobs, runPool, type PoolResult } from './pool';
 import { ProgressReporter } from './progress';
 import { ALL_EXPERIMENTS } from './registry';
@@ -68,7 +68,7 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
   const started = Date.now();
   const log = options.log === undefined ? process.stderr : options.log;
   const reporter = log === null ? null : new ProgressReporter(specs.reduce((a, s) => a + s.config.steps, 0), log, Boolean(log.isTTY) && process.env.CI === undefined);
-  const stepsOf = new Map(specs.map((s) => [`${s.profile}/${s.config.name}/${s.variant}-seed${s.seed}`, s.config.steps]));
+  const stepsOf = new Map(specs.map((s) => [jobId(s), s.config.steps]));
   const backends = new Set<string>();
   reporter?.message(`running ${specs.length} jobs (${options.profile} profile) on ${Math.min(options.jobs ?? defaultJobs(), specs.length)} worker(s)`);
   const pool = await runPool(specs, {

@@ -3,7 +3,7 @@
  * once) and reports progress. Started by `pool.ts` with `fork`.
  */
 import { initBackend } from '../backend';
-import { runJob, type JobProgress, type JobSpec } from './job';
+import { jobId, runJob, type JobProgress, type JobSpec } from './job';
 
 export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
 export type FromWorker =
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   process.on('message', (message: ToWorker) => {
     if (message.type === 'exit') process.exit(0);
     const { spec } = message;
-    const job = `${spec.profile}/${spec.config.name}/${spec.variant}-seed${spec.seed}`;
+    const job = jobId(spec);
     runJob(spec, { onProgress: (progress) => send({ type: 'progress', progress }) })
       .then((r) => send({ type: 'done', job, path: r.path, skipped: r.skipped }))
       .catch((err: unknown) => send({ type: 'error', job, message: err instanceof Error ? err.message : String(err) }));
