@@ -157,7 +157,7 @@ async function run(parsed: Parsed): Promise<number> {
       const { pool } = outcome;
       console.log(`${pool.finished.length} jobs finished, ${pool.skipped.length} already done, ${pool.failed.length} failed in ${outcome.seconds.toFixed(1)} s (backend ${outcome.backends.join(', ') || 'n/a'})`);
       for (const f of pool.failed) console.error(`FAILED ${f.job}: ${f.message}`);
-      console.log(`summary: ${outcome.summaryPath}`);
+      console.log(outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`);
       for (const e of experiments) {
         const variants = outcome.summary.experiments[e.name];
         if (variants === undefined) continue;

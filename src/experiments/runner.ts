@@ -11,7 +11,7 @@ import { jobId, type JobSpec } from './job';
 import { defaultJobs, runPool, type PoolResult } from './pool';
 import { ProgressReporter } from './progress';
 import { ALL_EXPERIMENTS } from './registry';
-import { summaryPath, writeSummary, type Summary } from './summary';
+import { summarize, summaryPath, writeSummary, type Summary } from './summary';
 
 export interface RunOptions {
   profile: Profile;
@@ -57,7 +57,8 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
 export interface RunOutcome {
   pool: PoolResult;
   summary: Summary;
-  summaryPath: string;
+  /** Null when no job finished (nothing was written). */
+  summaryPath: string | null;
   backends: string[];
   seconds: number;
 }
@@ -85,7 +86,9 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
   const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
   const resultsDir = options.resultsDir ?? DEFAULT_PATHS.resultsDir;
   // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
-  const { path, summary } = writeSummary(options.profile, runsDir, resultsDir, ALL_EXPERIMENTS.map((e) => e.name));
+  const order = ALL_EXPERIMENTS.map((e) => e.name);
+  const anyFinished = pool.finished.length + pool.skipped.length > 0;
+  const { path, summary } = anyFinished ? writeSummary(options.profile, runsDir, resultsDir, order) : { path: null, summary: summarize(options.profile, runsDir, order) };
   return { pool, summary, summaryPath: path, backends: [...backends], seconds: (Date.now() - started) / 1000 };
 }
 

@@ -179,9 +179,13 @@ export function summaryPath(resultsDir: string, profile: Profile): string {
   return join(resultsDir, profile, 'summary.json');
 }
 
-/** Summarizes and writes `<resultsDir>/<profile>/summary.json` atomically. */
+/**
+ * Summarizes and writes `<resultsDir>/<profile>/summary.json` atomically.
+ * Refuses when there is no finished job, rather than overwrite a summary with nothing.
+ */
 export function writeSummary(profile: Profile, runsDir: string, resultsDir: string, order: string[] = []): { path: string; summary: Summary } {
   const summary = summarize(profile, runsDir, order);
+  if (Object.keys(summary.experiments).length === 0) throw new Error(`No finished jobs under ${join(runsDir, profile)}: nothing to summarize`);
   const path = summaryPath(resultsDir, profile);
   writeJsonAtomic(path, summary);
   return { path, summary };
