@@ -130,6 +130,9 @@ export function validateConfig(config: ExperimentConfig): void {
   positiveInt(config.evalEvery, 'evalEvery');
   positiveInt(config.checkpointEvery, 'checkpointEvery');
   positiveInt(config.evalBatches, 'evalBatches');
+  if (config.checkpointEvery % config.evalEvery !== 0) {
+    throw new Error(`${where}: checkpointEvery (${config.checkpointEvery}) must be a multiple of evalEvery (${config.evalEvery}), so checkpoints fall on evaluations`);
+  }
   if (config.microbatchSize !== null) {
     positiveInt(config.microbatchSize, 'microbatchSize');
     if (config.batchSize % config.microbatchSize !== 0) {

@@ -127,6 +127,7 @@ describe('configs and bad input', () => {
     assert.throws(() => validateConfig({ ...nonIid, sampler: { kind: 'label-grouped', labelsPerBatch: 3, examplesPerLabel: 8 } }), /labelsPerBatch x examplesPerLabel = 3 x 8 = 24, not the batch size 32/);
     assert.throws(() => validateConfig({ ...microbatch, microbatchSize: 5 }), /microbatchSize 5 does not divide batchSize 32/);
     assert.throws(() => validateConfig({ ...baseline, steps: 0 }), /steps must be a positive integer, got 0/);
+    assert.throws(() => validateConfig({ ...baseline, checkpointEvery: 1_500 }), /checkpointEvery \(1500\) must be a multiple of evalEvery \(1000\)/);
   });
 
   it('the CLI refuses unknown options and bad values', () => {

@@ -248,6 +248,7 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<{ pat
     return record;
   };
 
+  let lastValidationAccuracy = NaN;
   if (step === 0) append(evalRecord());
   hooks.onProgress?.({ job: id, step, steps: config.steps, validationAccuracy: null, msPerStep: null });
   try {
@@ -269,12 +270,12 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<{ pat
       intervalSteps++;
       if (step % config.evalEvery === 0 || step === config.steps) {
         const record = evalRecord();
+        lastValidationAccuracy = record.validationAccuracy;
         append(record);
         hooks.onProgress?.({ job: id, step, steps: config.steps, validationAccuracy: record.validationAccuracy, msPerStep: record.timing.msPerStep });
       }
       if (step % config.checkpointEvery === 0 && step < config.steps) {
-        // Checkpoints fall on evaluation steps, so the training tally is empty.
-        if (step % config.evalEvery !== 0) throw new Error(`${id}: checkpointEvery (${config.checkpointEvery}) must be a multiple of evalEvery (${config.evalEvery})`);
+        // Checkpoints fall on evaluation steps (validateConfig), so the training tally is empty.
         const ckpt: Checkpoint = {
           step,
           trainSeconds,
@@ -287,7 +288,8 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<{ pat
     const final: FinalRecord = {
       kind: 'final',
       step,
-      validationAccuracy: inferenceAccuracy(model, data.validation),
+      // The last step always ends with an evaluation.
+      validationAccuracy: lastValidationAccuracy,
       testAccuracy: inferenceAccuracy(model, data.test),
       testBatchStats: evaluate(data.test, Math.floor(data.test.count / config.batchSize)),
       timing: { msPerStep: (1000 * trainSeconds) / config.steps, trainSeconds, totalSeconds: elapsed(), resumedFromStep },
