@@ -4,6 +4,7 @@
  * resume), and writes the profile's summary.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { BACKENDS, isBackendName } from '../backend';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { DEFAULT_PATHS } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
@@ -34,13 +35,14 @@ export interface RunOptions {
 export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): JobSpec[] {
   if (!(PROFILES as readonly string[]).includes(options.profile)) throw new Error(`Unknown profile '${options.profile}': expected one of ${PROFILES.join(', ')}`);
   if (options.seeds !== undefined && (!Number.isInteger(options.seeds) || options.seeds < 1)) throw new Error(`--seeds must be a positive integer, got ${options.seeds}`);
+  if (options.backend !== undefined && !isBackendName(options.backend)) throw new Error(`Unknown backend '${options.backend}': expected one of ${BACKENDS.join(', ')}`);
+  if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
+    throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
+  }
   const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
   const specs: JobSpec[] = [];
   for (const written of experiments) {
     const profiled = forProfile(written, options.profile);
-    if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
-      throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
-    }
     const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
     const config: ExperimentConfig = {
       ...profiled,

@@ -221,8 +221,7 @@ export function renormInTraining(
   let side: Record<'r' | 'd' | 'rUnclipped' | 'dUnclipped' | 'meanTarget' | 'stdTarget', Tensor> | null = null;
 
   const op = tf.customGrad(((xg: Tensor, gamma: Tensor, beta: Tensor, save: (t: Tensor[]) => void) => {
-    const { mean, variance } = tf.moments(xg, plan.reductionAxes, true);
-    const std = tf.sqrt(tf.add(variance, epsilon));
+    const { mean, std } = batchMoments(xg, plan.reductionAxes, epsilon);
     const movingStd = bc(params.movingStd);
     const rUnclipped = tf.div(std, movingStd);
     const dUnclipped = tf.div(tf.sub(mean, bc(params.movingMean)), movingStd);
