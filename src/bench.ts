@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const x = tf.randomUniform([batch, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
     const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
     const runs = CONTENDERS.map((c) => {
-      const model = buildModel({ architecture: 'mlp', hidden: [100, 100, 100], normalization: c.normalization, microbatchSize: null, momentum: 0.99, epsilon: 1e-3, imageSize: 28, classes: 10 }, 1);
+      const model = buildModel({ architecture: 'mlp', hidden: [100, 100, 100], normalization: c.normalization, microbatchSize: null, normLayer: { momentum: 0.99, epsilon: 1e-3 }, imageSize: 28, classes: 10 }, 1);
       const optimizer = tf.train.rmsprop(1e-3, 0.9);
       const run = (n: number) => {
         const start = process.hrtime.bigint();

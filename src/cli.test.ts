@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseArgs } from './cli';
 
 function brn(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), ...args], { encoding: 'utf8' });
@@ -12,6 +13,13 @@ function brn(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 describe('brn', () => {
+  it('parses options with node:util and refuses unknown options and bad values', () => {
+    assert.throws(() => parseArgs(['run', 'baseline', '--fast']), /Unknown option '--fast'/);
+    assert.throws(() => parseArgs(['run', '--seeds']), /Option '--seeds <value>' argument missing/);
+    assert.throws(() => parseArgs(['run', '--quick=yes']), /Option '--quick' does not take an argument/);
+    assert.deepEqual(parseArgs(['run', 'baseline', '--seeds', '2', '--quick']), { command: 'run', positional: ['baseline'], flags: { seeds: '2', quick: true } });
+  });
+
   it('lists the experiments', () => {
     const r = brn('list');
     assert.equal(r.status, 0);

@@ -8,11 +8,12 @@
  *   brn summarize [--quick]
  *   brn figures [--quick]
  */
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { forProfile, type Profile } from './experiments/config';
 import { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './experiments/registry';
 import { runExperiments, type RunOptions } from './experiments/runner';
-import { writeSummary } from './experiments/summary';
-import { DEFAULT_PATHS } from './paths';
+import { formatStat, writeSummary } from './experiments/summary';
+import { kitPaths, type KitPaths } from './paths';
 import { BACKENDS } from './backend';
 import type { Architecture } from './models';
 
@@ -36,95 +37,86 @@ Options:
   --figures-dir D  where figures go (default: figures)
   --help           this text`;
 
-interface Parsed {
+/** Every option: booleans, and the rest taking a value. */
+const OPTIONS = {
+  quick: { type: 'boolean' },
+  sweeps: { type: 'boolean' },
+  help: { type: 'boolean' },
+  seeds: { type: 'string' },
+  jobs: { type: 'string' },
+  backend: { type: 'string' },
+  'data-dir': { type: 'string' },
+  architecture: { type: 'string' },
+  'runs-dir': { type: 'string' },
+  'results-dir': { type: 'string' },
+  'figures-dir': { type: 'string' },
+} as const;
+
+type Flags = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+
+export interface Parsed {
   command: string;
   positional: string[];
-  flags: Map<string, string | true>;
+  flags: Flags;
 }
 
-const VALUE_FLAGS = new Set(['--seeds', '--jobs', '--backend', '--data-dir', '--architecture', '--runs-dir', '--results-dir', '--figures-dir']);
-const BOOLEAN_FLAGS = new Set(['--quick', '--sweeps', '--help']);
-
+/** The command, its positional arguments and its options; unknown options and missing values are errors. */
 export function parseArgs(argv: string[]): Parsed {
-  const [command = 'help', ...rest] = argv;
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (inline !== undefined) throw new Error(`Option ${name} takes no value, got '${inline}'`);
-      flags.set(name, true);
-    } else if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value.startsWith('--')) throw new Error(`Option ${name} needs a value`);
-      flags.set(name, value);
-    } else {
-      throw new Error(`Unknown option '${arg}'\n\n${USAGE}`);
-    }
+  let parsed;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\n${USAGE}`);
   }
-  return { command, positional, flags };
+  const [command = 'help', ...positional] = parsed.positionals;
+  return { command, positional, flags: { ...parsed.values } as Flags };
 }
 
-function intFlag(flags: Parsed['flags'], name: string): number | undefined {
-  const v = flags.get(name);
+function intFlag(flags: Flags, name: 'seeds' | 'jobs'): number | undefined {
+  const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`Option ${name} must be a positive integer, got '${v}'`);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`Option --${name} must be a positive integer, got '${v}'`);
   return n;
 }
 
-function strFlag(flags: Parsed['flags'], name: string): string | undefined {
-  const v = flags.get(name);
+function strFlag(flags: Flags, name: keyof typeof OPTIONS): string | undefined {
+  const v = flags[name];
   return typeof v === 'string' ? v : undefined;
 }
 
 /** Run options from the flags; their values are checked by the runner (`jobSpecs`). */
-function runOptions(flags: Parsed['flags']): RunOptions {
-  const backend = strFlag(flags, '--backend');
+function runOptions(flags: Flags): RunOptions & KitPaths {
   return {
-    architecture: strFlag(flags, '--architecture') as Architecture | undefined,
-    profile: flags.has('--quick') ? 'quick' : 'full',
-    seeds: intFlag(flags, '--seeds'),
-    jobs: intFlag(flags, '--jobs'),
-    backend,
-    dataDir: strFlag(flags, '--data-dir'),
-    runsDir: strFlag(flags, '--runs-dir') ?? DEFAULT_PATHS.runsDir,
-    resultsDir: strFlag(flags, '--results-dir') ?? DEFAULT_PATHS.resultsDir,
+    architecture: strFlag(flags, 'architecture') as Architecture | undefined,
+    profile: flags.quick === true ? 'quick' : 'full',
+    seeds: intFlag(flags, 'seeds'),
+    jobs: intFlag(flags, 'jobs'),
+    backend: strFlag(flags, 'backend'),
+    dataDir: strFlag(flags, 'data-dir'),
+    ...kitPaths({ runsDir: strFlag(flags, 'runs-dir'), resultsDir: strFlag(flags, 'results-dir'), figuresDir: strFlag(flags, 'figures-dir') }),
   };
 }
 
-function expectFlags(parsed: Parsed, allowed: string[]): void {
-  for (const name of parsed.flags.keys()) {
-    if (!allowed.includes(name)) throw new Error(`Option ${name} does not apply to 'brn ${parsed.command}'`);
+function expectFlags(parsed: Parsed, allowed: (keyof typeof OPTIONS)[]): void {
+  for (const name of Object.keys(parsed.flags)) {
+    if (!(allowed as string[]).includes(name)) throw new Error(`Option --${name} does not apply to 'brn ${parsed.command}'`);
   }
 }
 
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
-
-async function drawFigures(profile: Profile, flags: Parsed['flags']): Promise<void> {
+async function drawFigures(profile: Profile, paths: KitPaths): Promise<void> {
   const { makeFigures } = await import('./figures/make.js');
-  const made = await makeFigures({
-    profile,
-    resultsDir: strFlag(flags, '--results-dir') ?? DEFAULT_PATHS.resultsDir,
-    figuresDir: strFlag(flags, '--figures-dir') ?? DEFAULT_PATHS.figuresDir,
-  });
+  const made = await makeFigures({ profile, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir });
   for (const f of made) console.log(`wrote ${f}`);
 }
 
 async function run(parsed: Parsed): Promise<number> {
   const { command, positional, flags } = parsed;
-  if (flags.has('--help') || command === 'help' || command === '--help') {
+  if (flags.help === true || command === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const runFlags = ['--quick', '--seeds', '--jobs', '--backend', '--data-dir', '--architecture', '--runs-dir', '--results-dir'];
+  const runFlags: (keyof typeof OPTIONS)[] = ['quick', 'seeds', 'jobs', 'backend', 'data-dir', 'architecture', 'runs-dir', 'results-dir'];
   switch (command) {
     case 'list': {
       expectFlags(parsed, []);
@@ -137,14 +129,14 @@ async function run(parsed: Parsed): Promise<number> {
     }
     case 'run':
     case 'reproduce': {
-      expectFlags(parsed, command === 'run' ? runFlags : [...runFlags, '--sweeps', '--figures-dir']);
+      expectFlags(parsed, command === 'run' ? runFlags : [...runFlags, 'sweeps', 'figures-dir']);
       let experiments;
       if (command === 'run') {
         if (positional.length === 0) throw new Error(`brn run needs at least one experiment: ${ALL_EXPERIMENTS.map((e) => e.name).join(', ')}`);
         experiments = positional.map(experimentByName);
       } else {
         if (positional.length > 0) throw new Error(`brn reproduce takes no experiment names, got '${positional.join(' ')}' (use brn run)`);
-        experiments = flags.has('--sweeps') ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS] : MAIN_EXPERIMENTS;
+        experiments = flags.sweeps === true ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS] : MAIN_EXPERIMENTS;
       }
       const options = runOptions(flags);
       const outcome = await runExperiments(experiments, options);
@@ -155,23 +147,24 @@ async function run(parsed: Parsed): Promise<number> {
       for (const e of experiments) {
         const variants = outcome.summary.experiments[e.name];
         if (variants === undefined) continue;
-        const cells = Object.entries(variants).map(([v, s]) => `${v} ${pct(s.testAccuracy.mean)} ± ${pct(s.testAccuracy.std)} (n=${s.testAccuracy.n})`);
+        const cells = Object.entries(variants).map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
         console.log(`  ${e.name.padEnd(16)} test accuracy: ${cells.join(', ')}`);
       }
       if (pool.failed.length > 0) return 1;
-      if (command === 'reproduce') await drawFigures(options.profile, flags);
+      if (command === 'reproduce') await drawFigures(options.profile, options);
       return 0;
     }
     case 'summarize': {
-      expectFlags(parsed, ['--quick', '--runs-dir', '--results-dir']);
+      expectFlags(parsed, ['quick', 'runs-dir', 'results-dir']);
       const options = runOptions(flags);
-      const { path } = writeSummary(options.profile, options.runsDir!, options.resultsDir!, ALL_EXPERIMENTS.map((e) => e.name));
+      const { path } = writeSummary(options.profile, options.runsDir, options.resultsDir, ALL_EXPERIMENTS.map((e) => e.name));
       console.log(`summary: ${path}`);
       return 0;
     }
     case 'figures': {
-      expectFlags(parsed, ['--quick', '--results-dir', '--figures-dir']);
-      await drawFigures(flags.has('--quick') ? 'quick' : 'full', flags);
+      expectFlags(parsed, ['quick', 'results-dir', 'figures-dir']);
+      const options = runOptions(flags);
+      await drawFigures(options.profile, options);
       return 0;
     }
     default:

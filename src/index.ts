@@ -12,47 +12,40 @@ export {
   type RenormDiagnostics,
 } from './renorm/layer';
 export type { InitializerLike } from './initializers';
+export { validateClip, type RenormClip } from './renorm/clip';
 export {
   stopGradient,
   batchMoments,
   renormCorrection,
-  renormalize,
+  movingAverage,
   renormalizeInInference,
   renormInTraining,
   normalizationPlan,
-  validateClip,
-  type RenormClip,
   type RenormCorrection,
   type NormalizationPlan,
 } from './renorm/ops';
-export {
-  PAPER_RAMP,
-  renormClipAt,
-  scaleRamp,
-  validateRamp,
-  renormLayers,
-  applyRenormClip,
-  RenormRampCallback,
-  type RenormRamp,
-} from './renorm/schedule';
+export { referenceRenorm } from './renorm/reference';
+export { PAPER_RAMP, renormClipAt, scaleRamp, validateRamp, learningRateAt, type RenormRamp, type StaircaseRate } from './renorm/schedule';
+export { renormLayers, applyRenormClip, RenormRampCallback } from './renorm/callback';
+export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
 export { loadImageData, mnistDataDir, MNIST_MD5, IDX_FILES, type ImageData, type ImageSet } from './data/mnist';
 export { parseIdx, readIdxFile } from './data/idx';
 export { iidSampler, labelGroupedSampler, validationSplit, type BatchSampler, type LabelGrouping } from './data/samplers';
-export { prepareData, toDevice, gatherBatch, type ExperimentData, type DeviceSplit } from './data/dataset';
-export { buildModel, NORMALIZATIONS, ARCHITECTURES, type ModelConfig, type Normalization, type Architecture } from './models';
-export { PortableDense, portableDense, matMulFastGrad } from './models/dense';
-export { PortableConv2D, conv2dWithOpsGradient, conv2dSameOpsGrad } from './models/conv';
+export { prepareData, toDevice, gatherBatch, DataCache, type ExperimentData, type DeviceSplit } from './data/dataset';
+export { buildModel, NORMALIZATIONS, ARCHITECTURES, type ModelConfig, type NormLayerConfig, type Normalization, type Architecture } from './models';
+export { DenseLayer, denseLayer, matMul2d } from './models/dense';
+export { Conv2DLayer, conv2dLayer, conv2dSame } from './models/conv';
 export { BASE, forProfile, validateConfig, QUICK_FACTOR, VARIANTS, PROFILES, type ExperimentConfig, type Profile, type Variant } from './experiments/config';
 export { baseline } from './experiments/baseline';
 export { microbatch, microbatchSweep, MICROBATCH_SWEEP } from './experiments/microbatch';
 export { nonIid, nonIidSweep, NON_IID_SWEEP } from './experiments/non-iid';
 export { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './experiments/registry';
-export { runJob, readJobRecords, jobPaths, type JobSpec, type JobRecord, type EvalRecord, type FinalRecord } from './experiments/job';
-export { runExperiments, readSummary, jobSpecs, type RunOptions } from './experiments/runner';
-export { summarize, writeSummary, type Summary, type Stat, type CurvePoint } from './experiments/summary';
+export { runJob } from './experiments/job';
+export { readJobRecords, jobPaths, jobId, type JobSpec, type JobRecord, type HeaderRecord, type EvalRecord, type FinalRecord } from './experiments/records';
+export { runExperiments, jobSpecs, type RunOptions } from './experiments/runner';
+export { summarize, writeSummary, readSummary, type Summary, type Stat, type CurvePoint } from './experiments/summary';
 export { FIGURES, type Spec } from './figures/specs';
 export { renderSvg, svgToPng } from './figures/render';
 export { makeFigures } from './figures/make';
-export { resultsTable } from './figures/table';
-export { notebookResults, figureSvg, hasFigure, sweepFigure, trainInferenceGapDemo, batchnormLimitCheck, markdownTable, type NotebookResults, type GapRow } from './notebook';
-export { KIT_ROOT, DEFAULT_PATHS } from './paths';
+export { notebookResults, figureSvg, sweepFigure, resultsTable, markdownTable, trainInferenceGapDemo, type NotebookResults, type GapRow } from './notebook';
+export { KIT_ROOT, DEFAULT_PATHS, kitPaths } from './paths';

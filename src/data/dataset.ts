@@ -75,3 +75,25 @@ export function prepareData(options: { dataDir: string | null; validationSize: n
 export function disposeData(data: ExperimentData): void {
   for (const s of [data.train, data.validation, data.test]) tf.dispose([s.x, s.labels]);
 }
+
+/**
+ * The data of the last (data directory, split) asked for, kept on the device
+ * between jobs: a worker process runs many jobs on the same data.
+ */
+export class DataCache {
+  private held: { key: string; data: ExperimentData } | null = null;
+
+  get(options: { dataDir: string | null; validationSize: number; splitSeed: number }): ExperimentData {
+    const key = JSON.stringify([options.dataDir, options.validationSize, options.splitSeed]);
+    if (this.held?.key !== key) {
+      this.dispose();
+      this.held = { key, data: prepareData(options) };
+    }
+    return this.held.data;
+  }
+
+  dispose(): void {
+    if (this.held !== null) disposeData(this.held.data);
+    this.held = null;
+  }
+}

@@ -4,8 +4,8 @@
  * into the `full` (paper step counts) or `quick` (smoke-test) profile.
  */
 import type { LabelGrouping } from '../data/samplers';
-import type { Architecture } from '../models';
-import { PAPER_RAMP, scaleRamp, type RenormRamp } from '../renorm/schedule';
+import type { Architecture, NormLayerConfig } from '../models';
+import { PAPER_RAMP, scaleRamp, type RenormRamp, type StaircaseRate } from '../renorm/schedule';
 
 /** The normalizations compared in every experiment. */
 export const VARIANTS = ['bn', 'brn'] as const;
@@ -15,15 +15,12 @@ export type Profile = (typeof PROFILES)[number];
 
 export type SamplerConfig = { kind: 'iid' } | ({ kind: 'label-grouped' } & LabelGrouping);
 
-export interface OptimizerConfig {
+/** RMSProp; the learning rate is multiplied by `lrDecayFactor` every `lrDecaySteps` steps (staircase). */
+export interface OptimizerConfig extends StaircaseRate {
   kind: 'rmsprop';
-  learningRate: number;
   decay: number;
   momentum: number;
   epsilon: number;
-  /** The learning rate is multiplied by `lrDecayFactor` every `lrDecaySteps` steps (staircase). */
-  lrDecayFactor: number;
-  lrDecaySteps: number;
 }
 
 /** What the paper reports for the experiment this config reproduces (for the results table). */
@@ -53,8 +50,8 @@ export interface ExperimentConfig {
   checkpointEvery: number;
   ramp: RenormRamp;
   optimizer: OptimizerConfig;
-  momentum: number;
-  epsilon: number;
+  /** Momentum of the moving statistics and ε of every normalization layer. */
+  normLayer: NormLayerConfig;
   validationSize: number;
   splitSeed: number;
   /** Minibatches evaluated in training mode (batch statistics) at each intermediate evaluation. */
@@ -84,8 +81,10 @@ export const BASE: ExperimentConfig = {
   // 55k images, the Inception-v3 schedule's shape) were fixed before any run and are
   // shared by every variant.
   optimizer: { kind: 'rmsprop', learningRate: 1e-3, decay: 0.9, momentum: 0.9, epsilon: 1e-6, lrDecayFactor: 0.94, lrDecaySteps: 3_438 },
-  momentum: 0.99, // α = 0.01, the paper's moving-average rate
-  epsilon: 1e-3, // tfjs/Keras default
+  normLayer: {
+    momentum: 0.99, // α = 0.01, the paper's moving-average rate
+    epsilon: 1e-3, // tfjs/Keras default
+  },
   validationSize: 5_000, // held out of the 60k training images, fixed by splitSeed
   splitSeed: 0,
   evalBatches: 50, // 1,600 validation images in batch-statistics mode per point
@@ -150,7 +149,8 @@ export function validateConfig(config: ExperimentConfig): void {
   if (config.variants.length === 0) throw new Error(`${where}: no variants`);
   for (const v of config.variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`${where}: unknown variant '${v}'`);
   if (config.batchStatsVariant && !config.variants.includes('bn')) throw new Error(`${where}: batchStatsVariant needs the 'bn' variant`);
-  if (!(config.momentum >= 0 && config.momentum < 1)) throw new Error(`${where}: momentum must be in [0, 1), got ${config.momentum}`);
-  if (!(config.epsilon > 0)) throw new Error(`${where}: epsilon must be > 0, got ${config.epsilon}`);
+  const { momentum, epsilon } = config.normLayer;
+  if (!(momentum >= 0 && momentum < 1)) throw new Error(`${where}: normLayer.momentum must be in [0, 1), got ${momentum}`);
+  if (!(epsilon > 0)) throw new Error(`${where}: normLayer.epsilon must be > 0, got ${epsilon}`);
   if (!(config.optimizer.learningRate > 0)) throw new Error(`${where}: optimizer.learningRate must be > 0, got ${config.optimizer.learningRate}`);
 }

@@ -38,6 +38,14 @@ export interface BatchStatsEvaluation {
 }
 
 /**
+ * Σ|training-mode output − inference-mode output| and Σ|inference-mode output|:
+ * summed over batches, their ratio is the relative gap between the two modes.
+ */
+export function gapSums(train: tf.Tensor, infer: tf.Tensor): [tf.Scalar, tf.Scalar] {
+  return [tf.sum(tf.abs(tf.sub(train, infer))), tf.sum(tf.abs(infer))];
+}
+
+/**
  * Runs `batches` minibatches from `sampler` through `model` in both modes. The
  * renorm layers' moving statistics are frozen meanwhile, so the model is left
  * exactly as it was.
@@ -64,8 +72,7 @@ export function batchStatsEvaluation(
         return tf.stack([
           tf.sum(tf.cast(tf.equal(trainClass, labels), 'float32')),
           tf.sum(tf.cast(tf.notEqual(trainClass, tf.argMax(infer, 1)), 'float32')),
-          tf.sum(tf.abs(tf.sub(train, infer))),
-          tf.sum(tf.abs(infer)),
+          ...gapSums(train, infer),
         ]).dataSync();
       });
       correct += sums[0];

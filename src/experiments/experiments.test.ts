@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
-import { parseArgs } from '../cli';
 import { BASE, forProfile, validateConfig, type ExperimentConfig } from './config';
-import { InterruptedForTest, jobPaths, readJobRecords, runJob, withoutTiming, type EvalRecord, type FinalRecord, type JobSpec } from './job';
+import { DataCache } from '../data/dataset';
+import { interruptAt, InterruptedForTest, withoutTiming } from '../testing';
+import { runJob as runJobOn, type JobHooks } from './job';
+import { jobPaths, readJobRecords, type EvalRecord, type FinalRecord, type JobSpec } from './records';
 import { runPool } from './pool';
 import { baseline } from './baseline';
 import { nonIid } from './non-iid';
@@ -33,9 +35,14 @@ const TINY: ExperimentConfig = {
 const tmp = () => mkdtempSync(join(tmpdir(), 'brn-runs-'));
 const spec = (runsDir: string, variant: 'bn' | 'brn' = 'brn', config: ExperimentConfig = TINY): JobSpec => ({ profile: 'quick', config, variant, seed: 1, runsDir });
 
+const data = new DataCache();
+const runJob = (s: JobSpec, hooks?: JobHooks) => runJobOn(s, data.get(s.config), hooks);
+
 before(async () => {
   await initBackend();
 });
+
+after(() => data.dispose());
 
 describe('a tiny end-to-end job', () => {
   it('finishes with finite metrics, a loose accuracy bound, and the ramp applied', async () => {
@@ -71,7 +78,7 @@ describe('a tiny end-to-end job', () => {
   it('an interrupted job resumes from its checkpoint to the numbers of an uninterrupted run', async () => {
     const whole = readJobRecords((await runJob(spec(tmp()))).path);
     const dir = tmp();
-    await assert.rejects(runJob(spec(dir), { interruptAfterStep: 30 }), InterruptedForTest);
+    await assert.rejects(runJob(spec(dir), interruptAt(30)), InterruptedForTest);
     const paths = jobPaths(spec(dir));
     assert.equal(existsSync(paths.final), false, 'no finished-looking file after an interruption');
     assert.ok(existsSync(paths.partial) && existsSync(paths.checkpoint));
@@ -83,7 +90,7 @@ describe('a tiny end-to-end job', () => {
 
   it('a checkpoint made with another config is not resumed', async () => {
     const dir = tmp();
-    await assert.rejects(runJob(spec(dir), { interruptAfterStep: 30 }), InterruptedForTest);
+    await assert.rejects(runJob(spec(dir), interruptAt(30)), InterruptedForTest);
     const changed = { ...TINY, evalBatches: 3 };
     const records = readJobRecords((await runJob(spec(dir, 'brn', changed))).path);
     assert.equal((records[records.length - 1] as FinalRecord).timing.resumedFromStep, 0);
@@ -91,7 +98,7 @@ describe('a tiny end-to-end job', () => {
 
   it('an interrupted job without a checkpoint restarts cleanly', async () => {
     const dir = tmp();
-    await assert.rejects(runJob(spec(dir), { interruptAfterStep: 15 }), InterruptedForTest);
+    await assert.rejects(runJob(spec(dir), interruptAt(15)), InterruptedForTest);
     assert.equal(existsSync(jobPaths(spec(dir)).checkpoint), false);
     const records = readJobRecords((await runJob(spec(dir))).path);
     assert.equal((records[records.length - 1] as FinalRecord).timing.resumedFromStep, 0);
@@ -128,12 +135,5 @@ describe('configs and bad input', () => {
     assert.throws(() => validateConfig({ ...microbatch, microbatchSize: 5 }), /microbatchSize 5 does not divide batchSize 32/);
     assert.throws(() => validateConfig({ ...baseline, steps: 0 }), /steps must be a positive integer, got 0/);
     assert.throws(() => validateConfig({ ...baseline, checkpointEvery: 1_500 }), /checkpointEvery \(1500\) must be a multiple of evalEvery \(1000\)/);
-  });
-
-  it('the CLI refuses unknown options and bad values', () => {
-    assert.throws(() => parseArgs(['run', 'baseline', '--fast']), /Unknown option '--fast'/);
-    assert.throws(() => parseArgs(['run', '--seeds']), /Option --seeds needs a value/);
-    assert.throws(() => parseArgs(['run', '--quick=yes']), /Option --quick takes no value, got 'yes'/);
-    assert.deepEqual(parseArgs(['run', 'baseline', '--seeds', '2', '--quick']).flags.get('--seeds'), '2');
   });
 });

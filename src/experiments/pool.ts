@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { jobId, type JobProgress, type JobSpec } from './job';
+import { jobId, type JobProgress, type JobSpec } from './records';
 import type { FromWorker, ToWorker } from './worker';
 
 export interface PoolOptions {

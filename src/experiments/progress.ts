@@ -2,7 +2,7 @@
  * Progress of a pool of jobs: a redrawn bar (steps, ETA, each running job's
  * latest validation accuracy) on a terminal, plain lines otherwise.
  */
-import type { JobProgress } from './job';
+import type { JobProgress } from './records';
 
 export class ProgressReporter {
   private readonly jobs = new Map<string, JobProgress>();

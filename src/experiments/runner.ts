@@ -3,12 +3,11 @@
  * jobs, runs them over the cores (finished jobs are skipped, interrupted ones
  * resume), and writes the profile's summary.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { BACKENDS, isBackendName } from '../backend';
 import { ARCHITECTURES, type Architecture } from '../models';
-import { DEFAULT_PATHS } from '../paths';
+import { kitPaths } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
-import { jobId, type JobSpec } from './job';
+import { jobId, type JobSpec } from './records';
 import { defaultJobs, runPool, type PoolResult } from './pool';
 import { ProgressReporter } from './progress';
 import { ALL_EXPERIMENTS } from './registry';
@@ -39,7 +38,7 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
     throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
   }
-  const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
+  const { runsDir } = kitPaths(options);
   const specs: JobSpec[] = [];
   for (const written of experiments) {
     const profiled = forProfile(written, options.profile);
@@ -85,17 +84,10 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
     onDone: (job, skipped) => reporter?.done(job, skipped, stepsOf.get(job) ?? 0),
   });
   reporter?.finish();
-  const runsDir = options.runsDir ?? DEFAULT_PATHS.runsDir;
-  const resultsDir = options.resultsDir ?? DEFAULT_PATHS.resultsDir;
+  const { runsDir, resultsDir } = kitPaths(options);
   // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
   const order = ALL_EXPERIMENTS.map((e) => e.name);
   const anyFinished = pool.finished.length + pool.skipped.length > 0;
   const { path, summary } = anyFinished ? writeSummary(options.profile, runsDir, resultsDir, order) : { path: null, summary: summarize(options.profile, runsDir, order) };
   return { pool, summary, summaryPath: path, backends: [...backends], seconds: (Date.now() - started) / 1000 };
-}
-
-/** Reads a profile's summary, or null when it has not been written. */
-export function readSummary(profile: Profile, resultsDir: string = DEFAULT_PATHS.resultsDir): Summary | null {
-  const path = summaryPath(resultsDir, profile);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Summary) : null;
 }

@@ -12,11 +12,12 @@
  * deviation over seeds (0 for one seed). Only finished jobs count, with the
  * config recorded in their headers.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../io';
+import { kitPaths } from '../paths';
 import { VARIANTS, type ExperimentConfig, type PaperResult, type Profile, type SamplerConfig, type Variant } from './config';
-import { readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './job';
+import { parseJobFileName, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './records';
 
 export interface Stat {
   mean: number;
@@ -63,6 +64,12 @@ export function stat(values: number[]): Stat {
   return { mean, std, n };
 }
 
+/** A stat of fractions as `mean% ± std (n=N)` in percentage points, or '—' when there is none. */
+export function formatStat(s: Stat | undefined): string {
+  if (s === undefined || s.n === 0) return '—';
+  return `${(100 * s.mean).toFixed(2)}% ± ${(100 * s.std).toFixed(2)} (n=${s.n})`;
+}
+
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 interface FinishedRun {
@@ -72,24 +79,22 @@ interface FinishedRun {
   final: FinalRecord;
 }
 
-const FINISHED = /^(bn|brn)-seed(\d+)\.jsonl$/;
-
 /** The finished jobs of one experiment directory, by variant, in seed order. */
 function finishedRuns(dir: string): Map<Variant, FinishedRun[]> {
   const byVariant = new Map<Variant, FinishedRun[]>();
   const files = readdirSync(dir)
-    .map((f) => ({ f, m: FINISHED.exec(f) }))
-    .filter((x) => x.m !== null)
-    .sort((a, b) => Number(a.m![2]) - Number(b.m![2]));
-  for (const { f, m } of files) {
+    .map((f) => ({ f, job: parseJobFileName(f) }))
+    .filter((x) => x.job !== null && (VARIANTS as readonly string[]).includes(x.job.variant))
+    .sort((a, b) => a.job!.seed - b.job!.seed);
+  for (const { f, job } of files) {
     const path = join(dir, f);
     const records = readJobRecords(path);
     const header = records.find((r): r is HeaderRecord => r.kind === 'header');
     const final = records.find((r): r is FinalRecord => r.kind === 'final');
     if (header === undefined || final === undefined) throw new Error(`${path}: a finished job file without header or final record`);
-    const variant = m![1] as Variant;
+    const variant = job!.variant as Variant;
     if (!byVariant.has(variant)) byVariant.set(variant, []);
-    byVariant.get(variant)!.push({ seed: Number(m![2]), header, final, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') });
+    byVariant.get(variant)!.push({ seed: job!.seed, header, final, evals: records.filter((r): r is EvalRecord => r.kind === 'eval') });
   }
   return byVariant;
 }
@@ -189,4 +194,15 @@ export function writeSummary(profile: Profile, runsDir: string, resultsDir: stri
   const path = summaryPath(resultsDir, profile);
   writeJsonAtomic(path, summary);
   return { path, summary };
+}
+
+/** Reads a profile's summary, or null when it has not been written. */
+export function readSummary(profile: Profile, resultsDir?: string): Summary | null {
+  const path = summaryPath(kitPaths({ resultsDir }).resultsDir, profile);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Summary) : null;
+}
+
+/** Whether `summary` holds every experiment named in `experiments`. */
+export function summaryCovers(summary: Summary | null, experiments: string[]): summary is Summary {
+  return summary !== null && experiments.every((e) => summary.experiments[e] !== undefined);
 }

@@ -3,7 +3,9 @@
  * once) and reports progress. Started by `pool.ts` with `fork`.
  */
 import { initBackend } from '../backend';
-import { jobId, runJob, type JobProgress, type JobSpec } from './job';
+import { DataCache } from '../data/dataset';
+import { runJob } from './job';
+import { jobId, type JobProgress, type JobSpec } from './records';
 
 export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
 export type FromWorker =
@@ -21,11 +23,13 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(1));
   const backend = await initBackend();
   send({ type: 'ready', backend });
+  const data = new DataCache();
   process.on('message', (message: ToWorker) => {
     if (message.type === 'exit') process.exit(0);
     const { spec } = message;
     const job = jobId(spec);
-    runJob(spec, { onProgress: (progress) => send({ type: 'progress', progress }) })
+    Promise.resolve()
+      .then(() => runJob(spec, data.get(spec.config), { onProgress: (progress) => send({ type: 'progress', progress }) }))
       .then((r) => send({ type: 'done', job, path: r.path, skipped: r.skipped }))
       .catch((err: unknown) => send({ type: 'error', job, message: err instanceof Error ? err.message : String(err) }));
   });

@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io';
 import { KIT_ROOT } from '../paths';
 import type { Profile } from '../experiments/config';
-import { readSummary } from '../experiments/runner';
-import type { Summary } from '../experiments/summary';
+import { readSummary, type Summary } from '../experiments/summary';
 import { renderSvg, svgToPng } from './render';
 import { FIGURES, type FigureDef } from './specs';
 import { resultsTable } from './table';
@@ -24,11 +23,23 @@ export interface FigureOptions {
   readme?: string | null;
 }
 
+/** The figure called `name`; an unknown name is an error listing the known ones. */
+export function figureByName(name: string): FigureDef {
+  const def = FIGURES.find((f) => f.name === name);
+  if (def === undefined) throw new Error(`Unknown figure '${name}': expected one of ${FIGURES.map((f) => f.name).join(', ')}`);
+  return def;
+}
+
+/** Figure `name` of `summary` as an SVG string, or null when the summary lacks its data (e.g. a sweep not run). */
+export async function renderFigureSvg(name: string, summary: Summary): Promise<string | null> {
+  const spec = figureByName(name).spec(summary);
+  return spec === null ? null : renderSvg(spec);
+}
+
 /** Renders one figure to SVG and PNG files; returns their paths, or null when the summary lacks its data. */
 export async function writeFigure(def: FigureDef, summary: Summary, figuresDir: string): Promise<{ svg: string; png: string } | null> {
-  const spec = def.spec(summary);
-  if (spec === null) return null;
-  const svg = await renderSvg(spec);
+  const svg = await renderFigureSvg(def.name, summary);
+  if (svg === null) return null;
   const paths = { svg: join(figuresDir, `${def.name}.svg`), png: join(figuresDir, `${def.name}.png`) };
   writeFileAtomic(paths.svg, svg);
   writeFileAtomic(paths.png, svgToPng(svg));

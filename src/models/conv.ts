@@ -20,7 +20,7 @@ import { tf } from '../tf';
 
 type Tensor = tf.Tensor;
 
-const conv2dSame = tf.customGrad(((x: tf.Tensor4D, w: tf.Tensor4D, save: (t: Tensor[]) => void) => {
+const conv2dSameOp = tf.customGrad(((x: tf.Tensor4D, w: tf.Tensor4D, save: (t: Tensor[]) => void) => {
   save([x, w]);
   return {
     value: tf.conv2d(x, w, 1, 'same'),
@@ -42,13 +42,13 @@ const conv2dSame = tf.customGrad(((x: tf.Tensor4D, w: tf.Tensor4D, save: (t: Ten
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** conv2d(x, w, stride 1, 'same') for an odd square kernel, with gradients from forward convolutions only. */
-export function conv2dSameOpsGrad(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw] = w.shape;
-  if (kh !== kw || kh % 2 !== 1) throw new Error(`conv2dSameOpsGrad: the kernel must be square and odd, got ${kh}x${kw}`);
-  return conv2dSame(x, w) as tf.Tensor4D;
+  if (kh !== kw || kh % 2 !== 1) throw new Error(`conv2dSame: the kernel must be square and odd, got ${kh}x${kw}`);
+  return conv2dSameOp(x, w) as tf.Tensor4D;
 }
 
-export interface PortableConv2DArgs extends LayerArgs {
+export interface Conv2DLayerArgs extends LayerArgs {
   /** Output channels. */
   filters: number;
   /** Odd kernel side. */
@@ -59,10 +59,10 @@ export interface PortableConv2DArgs extends LayerArgs {
   kernelInitializer?: InitializerLike;
 }
 
-/** A 'same', stride-1 Conv2D layer (NHWC) built on `conv2dSameOpsGrad`. */
-export class PortableConv2D extends tf.layers.Layer {
+/** A 'same', stride-1 Conv2D layer (NHWC) built on `conv2dSame`. */
+export class Conv2DLayer extends tf.layers.Layer {
   /** @nocollapse */
-  static className = 'PortableConv2D';
+  static className = 'BrnConv2D';
   readonly filters: number;
   readonly kernelSize: number;
   readonly useBias: boolean;
@@ -70,20 +70,20 @@ export class PortableConv2D extends tf.layers.Layer {
   private kernel!: LayerVariable;
   private bias: LayerVariable | null = null;
 
-  constructor(args: PortableConv2DArgs) {
+  constructor(args: Conv2DLayerArgs) {
     super(args);
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = args.kernelInitializer === undefined ? tf.initializers.glorotUniform({}) : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
-    if (!Number.isInteger(this.filters) || this.filters < 1) throw new Error(`PortableConv2D: filters must be a positive integer, got ${this.filters}`);
-    if (!Number.isInteger(this.kernelSize) || this.kernelSize % 2 !== 1) throw new Error(`PortableConv2D: kernelSize must be an odd integer, got ${this.kernelSize}`);
+    if (!Number.isInteger(this.filters) || this.filters < 1) throw new Error(`Conv2DLayer: filters must be a positive integer, got ${this.filters}`);
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize % 2 !== 1) throw new Error(`Conv2DLayer: kernelSize must be an odd integer, got ${this.kernelSize}`);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[3];
-    if (shape.length !== 4 || channels == null) throw new Error(`PortableConv2D: expected NHWC inputs with known channels, got ${JSON.stringify(shape)}`);
+    if (shape.length !== 4 || channels == null) throw new Error(`Conv2DLayer: expected NHWC inputs with known channels, got ${JSON.stringify(shape)}`);
     const k = this.kernelSize;
     this.kernel = this.addWeight('kernel', [k, k, channels, this.filters], undefined, this.kernelInitializer, undefined, true);
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], undefined, tf.initializers.zeros(), undefined, true);
@@ -98,7 +98,7 @@ export class PortableConv2D extends tf.layers.Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const y = conv2dSameOpsGrad(x, this.kernel.read() as tf.Tensor4D);
+      const y = conv2dSame(x, this.kernel.read() as tf.Tensor4D);
       return this.bias === null ? y : tf.add(y, this.bias.read());
     });
   }
@@ -113,8 +113,8 @@ export class PortableConv2D extends tf.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(PortableConv2D);
+tf.serialization.registerClass(Conv2DLayer);
 
-export function conv2dWithOpsGradient(args: PortableConv2DArgs): PortableConv2D {
-  return new PortableConv2D(args);
+export function conv2dLayer(args: Conv2DLayerArgs): Conv2DLayer {
+  return new Conv2DLayer(args);
 }

@@ -29,11 +29,11 @@ const matMulOp = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: (t: Tenso
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** x·W for 2-D x and W, with gradients computed from non-transposed matMuls. */
-export function matMulFastGrad(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+export function matMul2d(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   return matMulOp(x, w) as tf.Tensor2D;
 }
 
-export interface PortableDenseArgs extends LayerArgs {
+export interface DenseLayerArgs extends LayerArgs {
   units: number;
   /** Defaults to true. */
   useBias?: boolean;
@@ -41,28 +41,28 @@ export interface PortableDenseArgs extends LayerArgs {
   kernelInitializer?: InitializerLike;
 }
 
-/** `tf.layers.dense` without activation, on 2-D inputs, built on `matMulFastGrad`. */
-export class PortableDense extends tf.layers.Layer {
+/** `tf.layers.dense` without activation, on 2-D inputs, built on `matMul2d`. */
+export class DenseLayer extends tf.layers.Layer {
   /** @nocollapse */
-  static className = 'PortableDense';
+  static className = 'BrnDense';
   readonly units: number;
   readonly useBias: boolean;
   private readonly kernelInitializer: Initializer;
   private kernel!: LayerVariable;
   private bias: LayerVariable | null = null;
 
-  constructor(args: PortableDenseArgs) {
+  constructor(args: DenseLayerArgs) {
     super(args);
     this.units = args.units;
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = args.kernelInitializer === undefined ? tf.initializers.glorotUniform({}) : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
-    if (!Number.isInteger(this.units) || this.units < 1) throw new Error(`PortableDense: units must be a positive integer, got ${this.units}`);
+    if (!Number.isInteger(this.units) || this.units < 1) throw new Error(`DenseLayer: units must be a positive integer, got ${this.units}`);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const features = shape[shape.length - 1];
-    if (shape.length !== 2 || features == null) throw new Error(`PortableDense: expected 2-D inputs with known features, got ${JSON.stringify(shape)}`);
+    if (shape.length !== 2 || features == null) throw new Error(`DenseLayer: expected 2-D inputs with known features, got ${JSON.stringify(shape)}`);
     this.kernel = this.addWeight('kernel', [features, this.units], undefined, this.kernelInitializer, undefined, true);
     if (this.useBias) this.bias = this.addWeight('bias', [this.units], undefined, tf.initializers.zeros(), undefined, true);
     this.built = true;
@@ -76,7 +76,7 @@ export class PortableDense extends tf.layers.Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const y = matMulFastGrad(x, this.kernel.read() as tf.Tensor2D);
+      const y = matMul2d(x, this.kernel.read() as tf.Tensor2D);
       return this.bias === null ? y : tf.add(y, this.bias.read());
     });
   }
@@ -85,8 +85,8 @@ export class PortableDense extends tf.layers.Layer {
     return { units: this.units, useBias: this.useBias, kernelInitializer: serializeInitializer(this.kernelInitializer), ...super.getConfig() };
   }
 }
-tf.serialization.registerClass(PortableDense);
+tf.serialization.registerClass(DenseLayer);
 
-export function portableDense(args: PortableDenseArgs): PortableDense {
-  return new PortableDense(args);
+export function denseLayer(args: DenseLayerArgs): DenseLayer {
+  return new DenseLayer(args);
 }

@@ -10,18 +10,26 @@
  * - `brn`: Batch Renormalization, clipping set each step from the ramp.
  *
  * Every initializer is seeded from the model seed. Dense and convolution layers
- * are the kit's `PortableDense`/`PortableConv2D`, whose gradients take every
+ * are the kit's `DenseLayer`/`Conv2DLayer`, whose gradients take every
  * backend's fast path (see their files).
  */
 import { tf } from '../tf';
 import { batchRenormalization } from '../renorm/layer';
-import { conv2dWithOpsGradient } from './conv';
-import { portableDense } from './dense';
+import { conv2dLayer } from './conv';
+import { denseLayer } from './dense';
 
 export const NORMALIZATIONS = ['none', 'bn', 'bn-tfjs', 'brn'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
 export const ARCHITECTURES = ['mlp', 'conv'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
+
+/** Settings shared by every normalization layer of a model. */
+export interface NormLayerConfig {
+  /** Momentum of the moving statistics (α = 1 − momentum). */
+  momentum: number;
+  /** ε, added to the batch variance inside the square root. */
+  epsilon: number;
+}
 
 export interface ModelConfig {
   /** 'mlp': the BN paper's MNIST network; 'conv': a small convolutional network. */
@@ -31,16 +39,14 @@ export interface ModelConfig {
   normalization: Normalization;
   /** Normalize over groups of this many examples (null: the whole minibatch). */
   microbatchSize: number | null;
-  /** Momentum of the moving statistics (α = 1 − momentum). */
-  momentum: number;
-  epsilon: number;
+  normLayer: NormLayerConfig;
   /** Image side and classes: 28 and 10 for MNIST. */
   imageSize: number;
   classes: number;
 }
 
 function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | null {
-  const common = { momentum: cfg.momentum, epsilon: cfg.epsilon, name };
+  const common = { ...cfg.normLayer, name };
   switch (cfg.normalization) {
     case 'none':
       return null;
@@ -79,20 +85,20 @@ export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
   };
   if (cfg.architecture === 'mlp') {
     cfg.hidden.forEach((units, i) => {
-      addNormalized(portableDense({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
+      addNormalized(denseLayer({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
     });
   } else if (cfg.architecture === 'conv') {
     const side = cfg.imageSize;
     model.add(tf.layers.reshape({ targetShape: [side, side, 1], inputShape }));
-    addNormalized(conv2dWithOpsGradient({ filters: 16, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv1' }), 1);
+    addNormalized(conv2dLayer({ filters: 16, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv1' }), 1);
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    addNormalized(conv2dWithOpsGradient({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }), 2);
+    addNormalized(conv2dLayer({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }), 2);
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.flatten());
-    addNormalized(portableDense({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
+    addNormalized(denseLayer({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
   } else {
     throw new Error(`Unknown architecture '${cfg.architecture as string}': expected one of ${ARCHITECTURES.join(', ')}`);
   }
-  model.add(portableDense({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
+  model.add(denseLayer({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
   return model;
 }

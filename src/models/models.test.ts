@@ -9,8 +9,8 @@ import { initBackend } from '../backend';
 import { trainStep } from '../experiments/step';
 import { assertClose } from '../testing';
 import { tf } from '../tf';
-import { conv2dSameOpsGrad } from './conv';
-import { matMulFastGrad } from './dense';
+import { conv2dSame } from './conv';
+import { matMul2d } from './dense';
 import { buildModel, type ModelConfig } from './index';
 
 before(async () => {
@@ -29,18 +29,18 @@ async function onCpu(fn: () => tf.Tensor[]): Promise<Float32Array[]> {
 }
 
 describe('gradients laid out for every backend', () => {
-  it('matMulFastGrad: same gradients as tf.matMul', async () => {
+  it('matMul2d: same gradients as tf.matMul', async () => {
     const x = Array.from(tf.randomNormal([5, 7], 0, 1, 'float32', 1).dataSync());
     const w = Array.from(tf.randomNormal([7, 3], 0, 1, 'float32', 2).dataSync());
     const up = Array.from(tf.randomNormal([5, 3], 0, 1, 'float32', 3).dataSync());
     const loss = (mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(mm(a as tf.Tensor2D, b as tf.Tensor2D), tf.tensor2d(up, [5, 3])));
     const expected = await onCpu(() => tf.grads(loss((a, b) => tf.matMul(a, b)))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]));
-    const actual = tf.grads(loss(matMulFastGrad))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]);
+    const actual = tf.grads(loss(matMul2d))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]);
     assertClose(actual[0].dataSync(), expected[0], 'dx', 1e-5, 1e-5);
     assertClose(actual[1].dataSync(), expected[1], 'dw', 1e-5, 1e-5);
   });
 
-  it('conv2dSameOpsGrad: same output and gradients as tf.conv2d (5x5, same padding)', async () => {
+  it('conv2dSame: same output and gradients as tf.conv2d (5x5, same padding)', async () => {
     const xShape: [number, number, number, number] = [2, 6, 5, 3];
     const wShape: [number, number, number, number] = [5, 5, 3, 4];
     const x = Array.from(tf.randomNormal(xShape, 0, 1, 'float32', 4).dataSync());
@@ -49,17 +49,17 @@ describe('gradients laid out for every backend', () => {
     const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), tf.tensor4d(up, [2, 6, 5, 4])));
     const reference = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'same');
     const expected = await onCpu(() => [reference(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)), ...tf.grads(loss(reference))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)])]);
-    const y = conv2dSameOpsGrad(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape));
-    const [dx, dw] = tf.grads(loss(conv2dSameOpsGrad))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)]);
+    const y = conv2dSame(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape));
+    const [dx, dw] = tf.grads(loss(conv2dSame))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)]);
     assertClose(y.dataSync(), expected[0], 'y', 1e-4, 1e-4);
     assertClose(dx.dataSync(), expected[1], 'dx', 1e-4, 1e-4);
     assertClose(dw.dataSync(), expected[2], 'dw', 1e-4, 1e-4);
-    assert.throws(() => conv2dSameOpsGrad(tf.tensor4d(x, xShape), tf.zeros([4, 4, 3, 4]) as tf.Tensor4D), /square and odd, got 4x4/);
+    assert.throws(() => conv2dSame(tf.tensor4d(x, xShape), tf.zeros([4, 4, 3, 4]) as tf.Tensor4D), /square and odd, got 4x4/);
   });
 });
 
 describe('models train on the active backend', () => {
-  const base: ModelConfig = { architecture: 'mlp', hidden: [32, 32], normalization: 'brn', microbatchSize: 4, momentum: 0.9, epsilon: 1e-3, imageSize: 8, classes: 3 };
+  const base: ModelConfig = { architecture: 'mlp', hidden: [32, 32], normalization: 'brn', microbatchSize: 4, normLayer: { momentum: 0.9, epsilon: 1e-3 }, imageSize: 8, classes: 3 };
   const cases: Partial<ModelConfig>[] = [
     { architecture: 'mlp', normalization: 'brn' },
     { architecture: 'mlp', normalization: 'bn' },

@@ -25,16 +25,13 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
 import { resolveInitializer, serializeInitializer, type InitializerLike } from '../initializers';
 import { tf } from '../tf';
-import {
-  normalizationPlan,
-  renormalizeInInference,
-  renormInTraining,
-  validateClip,
-  type RenormClip,
-} from './ops';
+import { validateClip, type RenormClip } from './clip';
+import { CorrectionRecord, type RenormDiagnostics } from './diagnostics';
+import { movingAverage, normalizationPlan, renormalizeInInference, renormInTraining } from './ops';
+
+export type { RenormDiagnostics } from './diagnostics';
 
 type Tensor = tf.Tensor;
-
 
 export interface BatchRenormalizationLayerArgs extends LayerArgs {
   /** The feature axis, normalized per feature. Defaults to -1 (the last axis). */
@@ -68,25 +65,6 @@ export interface BatchRenormalizationLayerArgs extends LayerArgs {
   movingStddevInitializer?: InitializerLike;
 }
 
-/** What the last training call's r and d looked like, for logging. */
-export interface RenormDiagnostics {
-  /** The clipping in force for that call. */
-  rmax: number;
-  dmax: number;
-  /** Fraction of r values (features × groups) that the clip changed. */
-  rClippedFraction: number;
-  /** Fraction of d values that the clip changed. */
-  dClippedFraction: number;
-  /** Mean |r − 1| after clipping. */
-  meanAbsRMinus1: number;
-  /** Mean |d| after clipping. */
-  meanAbsD: number;
-  /** Extremes of the unclipped r = σ_B/σ and d = (μ_B − μ)/σ. */
-  maxUnclippedR: number;
-  minUnclippedR: number;
-  maxAbsUnclippedD: number;
-}
-
 export class BatchRenormalization extends tf.layers.Layer {
   /** @nocollapse */
   static className = 'BatchRenormalization';
@@ -113,7 +91,7 @@ export class BatchRenormalization extends tf.layers.Layer {
    * without changing the model; see `withFrozenStatistics`. Not serialized.
    */
   updatesMovingStatistics = true;
-  private lastCorrection: { r: Tensor; d: Tensor; rUnclipped: Tensor; dUnclipped: Tensor; clip: RenormClip } | null = null;
+  private readonly lastCorrection = new CorrectionRecord();
 
   constructor(args: BatchRenormalizationLayerArgs = {}) {
     super(args);
@@ -195,31 +173,12 @@ export class BatchRenormalization extends tf.layers.Layer {
       const plan = normalizationPlan(x.shape, axis, this.microbatchSize);
       const out = renormInTraining(x, plan, { gamma, beta, movingMean, movingStd }, this.epsilon, this.clip);
       if (!this.updatesMovingStatistics) return out.y;
-      this.keepCorrection(out);
+      this.lastCorrection.keep(out, this.clip);
       // Moving statistics move once per call, after r and d used their old values.
-      const alpha = 1 - this.momentum;
-      this.movingMean.write(tf.add(movingMean, tf.mul(tf.sub(out.meanTarget, movingMean), alpha)));
-      this.movingStddev.write(tf.add(movingStd, tf.mul(tf.sub(out.stdTarget, movingStd), alpha)));
+      this.movingMean.write(movingAverage(movingMean, out.meanTarget, this.momentum));
+      this.movingStddev.write(movingAverage(movingStd, out.stdTarget, this.momentum));
       return out.y;
     });
-  }
-
-  private keepCorrection(c: { r: Tensor; d: Tensor; rUnclipped: Tensor; dUnclipped: Tensor }): void {
-    this.disposeCorrection();
-    this.lastCorrection = {
-      r: tf.keep(c.r),
-      d: tf.keep(c.d),
-      rUnclipped: tf.keep(c.rUnclipped),
-      dUnclipped: tf.keep(c.dUnclipped),
-      clip: { ...this.clip },
-    };
-  }
-
-  private disposeCorrection(): void {
-    if (this.lastCorrection === null) return;
-    const { r, d, rUnclipped, dUnclipped } = this.lastCorrection;
-    tf.dispose([r, d, rUnclipped, dUnclipped]);
-    this.lastCorrection = null;
   }
 
   /**
@@ -228,48 +187,12 @@ export class BatchRenormalization extends tf.layers.Layer {
    * and no extra work on steps where nobody asks. Null before any training call.
    */
   lastRenormValues(): { r: Float32Array; d: Float32Array; rUnclipped: Float32Array; dUnclipped: Float32Array } | null {
-    const c = this.lastCorrection;
-    if (c === null) return null;
-    return {
-      r: c.r.dataSync() as Float32Array,
-      d: c.d.dataSync() as Float32Array,
-      rUnclipped: c.rUnclipped.dataSync() as Float32Array,
-      dUnclipped: c.dUnclipped.dataSync() as Float32Array,
-    };
+    return this.lastCorrection.values();
   }
 
   /** Summary statistics of the last training call's r and d (see `RenormDiagnostics`). */
   diagnostics(): RenormDiagnostics | null {
-    const values = this.lastRenormValues();
-    if (values === null || this.lastCorrection === null) return null;
-    const { r, d, rUnclipped, dUnclipped } = values;
-    let rClipped = 0;
-    let dClipped = 0;
-    let absR = 0;
-    let absD = 0;
-    let maxR = -Infinity;
-    let minR = Infinity;
-    let maxD = 0;
-    for (let i = 0; i < r.length; i++) {
-      if (r[i] !== rUnclipped[i]) rClipped++;
-      if (d[i] !== dUnclipped[i]) dClipped++;
-      absR += Math.abs(r[i] - 1);
-      absD += Math.abs(d[i]);
-      maxR = Math.max(maxR, rUnclipped[i]);
-      minR = Math.min(minR, rUnclipped[i]);
-      maxD = Math.max(maxD, Math.abs(dUnclipped[i]));
-    }
-    const n = r.length;
-    return {
-      ...this.lastCorrection.clip,
-      rClippedFraction: rClipped / n,
-      dClippedFraction: dClipped / n,
-      meanAbsRMinus1: absR / n,
-      meanAbsD: absD / n,
-      maxUnclippedR: maxR,
-      minUnclippedR: minR,
-      maxAbsUnclippedD: maxD,
-    };
+    return this.lastCorrection.diagnostics();
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
@@ -277,7 +200,7 @@ export class BatchRenormalization extends tf.layers.Layer {
   }
 
   override dispose(): { refCountAfterDispose: number; numDisposedVariables: number } {
-    this.disposeCorrection();
+    this.lastCorrection.dispose();
     return super.dispose();
   }
 

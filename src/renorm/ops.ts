@@ -2,6 +2,8 @@
  * The mathematics of Batch Renormalization (Ioffe 2017, Algorithm 1) as pure
  * functions of tensors. The layer in `layer.ts` owns the variables and calls
  * these; they hold no state and can be tested, differentiated and reused alone.
+ * The unfused composition that the tests check the fused op against is in
+ * `reference.ts`.
  *
  * Shapes: `x` has any rank; statistics are computed over every axis but the
  * feature axis and kept with `keepDims`, so they broadcast against `x`. With
@@ -9,27 +11,11 @@
  * statistics keep the leading group axis: one mean and std per group.
  */
 import { tf } from '../tf';
+import { clipBounds, type RenormClip } from './clip';
+
+export { validateClip, type RenormClip } from './clip';
 
 type Tensor = tf.Tensor;
-
-/** Clipping limits for r and d. */
-export interface RenormClip {
-  /** r is clipped to [1/rmax, rmax]; rmax = 1 forces r = 1. */
-  rmax: number;
-  /** d is clipped to [−dmax, dmax]; dmax = 0 forces d = 0. */
-  dmax: number;
-}
-
-/** Throws unless `clip` holds finite limits with rmax ≥ 1 and dmax ≥ 0. */
-export function validateClip(clip: RenormClip, where = 'clipping'): void {
-  const { rmax, dmax } = clip;
-  if (typeof rmax !== 'number' || !Number.isFinite(rmax) || rmax < 1) {
-    throw new Error(`${where}: rmax must be a finite number >= 1, got ${rmax}`);
-  }
-  if (typeof dmax !== 'number' || !Number.isFinite(dmax) || dmax < 0) {
-    throw new Error(`${where}: dmax must be a finite number >= 0, got ${dmax}`);
-  }
-}
 
 const stopGradientOp = tf.customGrad(((x: Tensor) => ({
   value: x.clone(),
@@ -102,19 +88,22 @@ export function batchMoments(x: Tensor, axes: number[], epsilon: number): { mean
 
 /** The renorm correction, clipped and unclipped. */
 export interface RenormCorrection {
-  /** r = stop_gradient(clip(σ_B/σ, 1/rmax, rmax)). */
+  /** r = clip(σ_B/σ, 1/rmax, rmax). */
   r: Tensor;
-  /** d = stop_gradient(clip((μ_B − μ)/σ, −dmax, dmax)). */
+  /** d = clip((μ_B − μ)/σ, −dmax, dmax). */
   d: Tensor;
-  /** σ_B/σ before clipping (no gradient). */
+  /** σ_B/σ before clipping. */
   rUnclipped: Tensor;
-  /** (μ_B − μ)/σ before clipping (no gradient). */
+  /** (μ_B − μ)/σ before clipping. */
   dUnclipped: Tensor;
 }
 
 /**
  * r and d of Algorithm 1, from batch statistics and the moving mean μ and
- * moving standard deviation σ. Both carry no gradient.
+ * moving standard deviation σ (all broadcasting against each other). This is
+ * the one place r and d are clipped. Algorithm 1 holds them constant in the
+ * backward pass: the fused op does so by its own gradient, the reference
+ * composition by `stopGradient`.
  */
 export function renormCorrection(
   batchMean: Tensor,
@@ -124,40 +113,19 @@ export function renormCorrection(
   clip: RenormClip,
 ): RenormCorrection {
   return tf.tidy(() => {
-    const rUnclipped = stopGradient(tf.div(batchStd, movingStd));
-    const dUnclipped = stopGradient(tf.div(tf.sub(batchMean, movingMean), movingStd));
-    const r = tf.clipByValue(rUnclipped, 1 / clip.rmax, clip.rmax);
-    const d = tf.clipByValue(dUnclipped, -clip.dmax, clip.dmax);
-    return { r, d, rUnclipped, dUnclipped };
+    const b = clipBounds(clip);
+    const rUnclipped = tf.div(batchStd, movingStd);
+    const dUnclipped = tf.div(tf.sub(batchMean, movingMean), movingStd);
+    return { r: tf.clipByValue(rUnclipped, b.rLow, b.rHigh), d: tf.clipByValue(dUnclipped, b.dLow, b.dHigh), rUnclipped, dUnclipped };
   });
 }
 
 /**
- * The training-mode output y = γ·((x − μ_B)/σ_B·r + d) + β, computed as
- * x·s + o with the per-feature s = γr/σ_B and o = β + γd − μ_B·s, so that only
- * two operations touch the full-size input. `gamma`/`beta` may be null
- * (scale/center off) and must already broadcast against `x`.
+ * The moving-average update of Algorithm 1, μ ← μ + α(target − μ) with
+ * α = 1 − momentum, for the moving mean and the moving standard deviation alike.
  */
-export function renormalize(
-  x: Tensor,
-  batchMean: Tensor,
-  batchStd: Tensor,
-  r: Tensor,
-  d: Tensor,
-  gamma: Tensor | null,
-  beta: Tensor | null,
-): Tensor {
-  return tf.tidy(() => {
-    let scale = tf.div(r, batchStd);
-    let shift = d;
-    if (gamma !== null) {
-      scale = tf.mul(scale, gamma);
-      shift = tf.mul(shift, gamma);
-    }
-    if (beta !== null) shift = tf.add(shift, beta);
-    const offset = tf.sub(shift, tf.mul(batchMean, scale));
-    return tf.add(tf.mul(x, scale), offset);
-  });
+export function movingAverage(current: Tensor, target: Tensor, momentum: number): Tensor {
+  return tf.tidy(() => tf.add(current, tf.mul(tf.sub(target, current), 1 - momentum)));
 }
 
 /**
@@ -201,7 +169,7 @@ export interface RenormTrainingResult extends RenormCorrection {
  * g = ∂ℓ/∂y·γ to ∂ℓ/∂x = (r/σ_B)·(g − mean(g) − x̂₀·mean(g·x̂₀)),
  * ∂ℓ/∂γ = Σ ∂ℓ/∂y·(r·x̂₀ + d), ∂ℓ/∂β = Σ ∂ℓ/∂y (means over each group's
  * statistics axes, sums over everything but the feature axis). It gives the
- * same values as differentiating `batchMoments`/`renormCorrection`/`renormalize`
+ * same values as differentiating the unfused composition in `reference.ts`
  * (the tests check both against float64 references) with about half the
  * operations, which is what keeps a renorm step as cheap as a batchnorm step.
  */
@@ -222,11 +190,7 @@ export function renormInTraining(
 
   const op = tf.customGrad(((xg: Tensor, gamma: Tensor, beta: Tensor, save: (t: Tensor[]) => void) => {
     const { mean, std } = batchMoments(xg, plan.reductionAxes, epsilon);
-    const movingStd = bc(params.movingStd);
-    const rUnclipped = tf.div(std, movingStd);
-    const dUnclipped = tf.div(tf.sub(mean, bc(params.movingMean)), movingStd);
-    const r = tf.clipByValue(rUnclipped, 1 / clip.rmax, clip.rmax);
-    const d = tf.clipByValue(dUnclipped, -clip.dmax, clip.dmax);
+    const { r, d, rUnclipped, dUnclipped } = renormCorrection(mean, std, bc(params.movingMean), bc(params.movingStd), clip);
     const xhat0 = tf.mul(tf.sub(xg, mean), tf.reciprocal(std));
     const g = bc(gamma);
     const y = tf.add(tf.mul(xhat0, tf.mul(g, r)), tf.add(tf.mul(g, d), bc(beta)));

@@ -3,7 +3,8 @@ import { before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import { tf } from '../tf';
 import { batchRenormalization, BatchRenormalization } from './layer';
-import { PAPER_RAMP, renormClipAt, renormLayers, RenormRampCallback, scaleRamp } from './schedule';
+import { renormLayers, RenormRampCallback } from './callback';
+import { learningRateAt, PAPER_RAMP, renormClipAt, scaleRamp } from './schedule';
 
 before(async () => {
   await initBackend();
@@ -49,6 +50,13 @@ describe('ramp scaling and validation', () => {
     assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, rmax: 0.5 }), /rmax .* got 0.5/);
     assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, dmaxSteps: 100 }), /dmaxSteps \(100\) must be >= warmupSteps \(5000\)/);
     assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, warmupSteps: -5 }), /warmupSteps must be a finite number >= 0, got -5/);
+  });
+});
+
+describe('learningRateAt', () => {
+  it('decays in steps: the rate times factor^floor(step / steps)', () => {
+    const schedule = { learningRate: 1e-3, lrDecayFactor: 0.5, lrDecaySteps: 10 };
+    assert.deepEqual([0, 9, 10, 19, 20, 35].map((s) => learningRateAt(s, schedule)), [1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4, 1.25e-4]);
   });
 });
 

@@ -1,10 +1,10 @@
 /**
- * The rmax/dmax ramp of Batch Renormalization as pure functions of the
- * training step (Ioffe 2017, section 4 "Results", practical settings).
+ * Schedules as pure functions of the training step: the rmax/dmax ramp of
+ * Batch Renormalization (Ioffe 2017, section 4 "Results", practical settings)
+ * and the experiments' staircase learning rate. No tensors, no layers: the
+ * `model.fit` callback that applies the ramp is in `callback.ts`.
  */
-import { tf } from '../tf';
-import { validateClip, type RenormClip } from './ops';
-import { BatchRenormalization } from './layer';
+import { validateClip, type RenormClip } from './clip';
 
 /** A ramp of the clipping limits: plain batchnorm first, then rmax and dmax relaxed linearly. */
 export interface RenormRamp {
@@ -81,49 +81,14 @@ export function renormClipAt(step: number, ramp: RenormRamp = PAPER_RAMP): Renor
   };
 }
 
-/** Every `BatchRenormalization` layer inside `model`, in order (nested models included). */
-export function renormLayers(model: tf.LayersModel): BatchRenormalization[] {
-  const found: BatchRenormalization[] = [];
-  const visit = (layers: tf.layers.Layer[]) => {
-    for (const layer of layers) {
-      if (layer instanceof BatchRenormalization) found.push(layer);
-      else if (layer instanceof tf.LayersModel) visit(layer.layers);
-    }
-  };
-  visit(model.layers);
-  return found;
+/** A learning rate decayed in steps: `learningRate · lrDecayFactor^⌊step / lrDecaySteps⌋`. */
+export interface StaircaseRate {
+  learningRate: number;
+  lrDecayFactor: number;
+  lrDecaySteps: number;
 }
 
-/** Sets every renorm layer of `model` to the clipping of `step`. */
-export function applyRenormClip(model: tf.LayersModel, step: number, ramp: RenormRamp = PAPER_RAMP): RenormClip {
-  const clip = renormClipAt(step, ramp);
-  for (const layer of renormLayers(model)) layer.setClipping(clip);
-  return clip;
-}
-
-/**
- * A `model.fit` callback that sets every renorm layer from the ramp before
- * each batch. Steps count batches across epochs, starting at `initialStep`.
- *
- *     model.fit(x, y, { callbacks: [new RenormRampCallback(PAPER_RAMP)] })
- */
-export class RenormRampCallback extends tf.Callback {
-  private step: number;
-
-  constructor(
-    private readonly ramp: RenormRamp = PAPER_RAMP,
-    initialStep = 0,
-  ) {
-    super();
-    validateRamp(ramp);
-    this.step = initialStep;
-  }
-
-  override async onBatchBegin(): Promise<void> {
-    applyRenormClip(this.model as tf.LayersModel, this.step, this.ramp);
-  }
-
-  override async onBatchEnd(): Promise<void> {
-    this.step++;
-  }
+/** The learning rate in force at `step` (0-based) under `schedule`. */
+export function learningRateAt(step: number, schedule: StaircaseRate): number {
+  return schedule.learningRate * schedule.lrDecayFactor ** Math.floor(step / schedule.lrDecaySteps);
 }

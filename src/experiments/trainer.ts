@@ -1,0 +1,110 @@
+/**
+ * What a job trains through: a `Trainer` owns a model and its optimizer and
+ * does the steps, evaluations and checkpoint state the training loop asks for.
+ * `LayersTrainer` is the tfjs-layers path: the kit's models (`buildModel`)
+ * with `BatchRenormalization` layers, RMSProp through `optimizer.minimize`.
+ */
+import { gatherBatch, type DeviceSplit } from '../data/dataset';
+import type { BatchSampler } from '../data/samplers';
+import { buildModel, type ModelConfig } from '../models';
+import { applyRenormClip, renormLayers } from '../renorm/callback';
+import type { RenormClip } from '../renorm/clip';
+import type { RenormDiagnostics } from '../renorm/diagnostics';
+import type { BatchRenormalization } from '../renorm/layer';
+import { tf } from '../tf';
+import type { OptimizerConfig } from './config';
+import { batchStatsEvaluation, inferenceAccuracy, type BatchStatsEvaluation } from './evaluate';
+import { TrainingTally, trainStep } from './step';
+
+/** A named array of a trainer's state (a weight or an optimizer slot). */
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Everything a trainer needs to continue exactly where it stopped. */
+export interface TrainerState {
+  weights: NamedArray[];
+  optimizer: NamedArray[];
+}
+
+export interface Trainer {
+  /** One step on the examples of `split` at `positions`, with this clipping (null: not ramped) and learning rate. */
+  step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void;
+  /** Mean training loss per step and accuracy since the last read (training mode); resets the tally. */
+  readTally(): { loss: number; accuracy: number };
+  /** Accuracy in inference mode (moving statistics) over all of `split`. */
+  inferenceAccuracy(split: DeviceSplit): number;
+  /** `batches` minibatches of `sampler` in training mode, moving statistics left alone. */
+  batchStats(split: DeviceSplit, sampler: BatchSampler, batches: number): BatchStatsEvaluation;
+  /** r/d diagnostics of each normalization layer at the last training step ([] before any). */
+  diagnostics(): (RenormDiagnostics & { layer: string })[];
+  state(): Promise<TrainerState>;
+  restore(state: TrainerState): Promise<void>;
+  dispose(): void;
+}
+
+/** The tfjs-layers path: works on every backend and architecture. */
+export class LayersTrainer implements Trainer {
+  private readonly model: tf.Sequential;
+  private readonly layers: BatchRenormalization[];
+  private readonly optimizer: tf.RMSPropOptimizer;
+  private readonly tally = new TrainingTally();
+  private readonly classes: number;
+  private stepped = false;
+
+  constructor(modelConfig: ModelConfig, seed: number, optimizer: OptimizerConfig) {
+    this.classes = modelConfig.classes;
+    this.model = buildModel(modelConfig, seed);
+    this.layers = renormLayers(this.model);
+    this.optimizer = tf.train.rmsprop(optimizer.learningRate, optimizer.decay, optimizer.momentum, optimizer.epsilon);
+  }
+
+  step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
+    if (clip !== null) applyRenormClip(this.layers, clip);
+    // tfjs reads the rate from this field at every update; it has no setter.
+    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    const batch = gatherBatch(split, positions);
+    trainStep(this.model, this.optimizer, batch.x, batch.labels, this.classes, this.tally);
+    tf.dispose([batch.x, batch.labels]);
+    this.stepped = true;
+  }
+
+  readTally(): { loss: number; accuracy: number } {
+    return this.tally.read();
+  }
+
+  inferenceAccuracy(split: DeviceSplit): number {
+    return inferenceAccuracy(this.model, split);
+  }
+
+  batchStats(split: DeviceSplit, sampler: BatchSampler, batches: number): BatchStatsEvaluation {
+    return batchStatsEvaluation(this.model, this.layers, split, sampler, batches);
+  }
+
+  diagnostics(): (RenormDiagnostics & { layer: string })[] {
+    return this.stepped ? this.layers.map((l) => ({ layer: l.name, ...l.diagnostics()! })) : [];
+  }
+
+  async state(): Promise<TrainerState> {
+    const read = (name: string, t: tf.Tensor): NamedArray => ({ name, shape: t.shape, values: t.dataSync() as Float32Array });
+    return {
+      weights: this.model.weights.map((w) => read(w.originalName, w.read())),
+      optimizer: (await this.optimizer.getWeights()).map((w) => read(w.name, w.tensor)),
+    };
+  }
+
+  async restore(state: TrainerState): Promise<void> {
+    const weights = state.weights.map((w) => tf.tensor(w.values, w.shape));
+    this.model.setWeights(weights);
+    tf.dispose(weights);
+    await this.optimizer.setWeights(state.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) })));
+  }
+
+  dispose(): void {
+    this.tally.dispose();
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}

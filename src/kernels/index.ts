@@ -1,0 +1,93 @@
+/**
+ * The kit's fused kernels, registered with tfjs for the backends whose memory
+ * JavaScript can address (wasm, cpu), and the ops that run them. Importing
+ * this module registers them; `fusedKernelsAvailable()` says whether the
+ * active backend has them (tfjs-node does not, and takes the op-composed path).
+ */
+import { tf } from '../tf';
+import { HOST_MEMORY_BACKENDS, hasHostKernels, hostMemory, type HostMemory } from './memory';
+import { biasReluBackward, biasReluForward, renormReluBackward, renormReluForward, renormReluInference, type RenormReluAttrs } from './renorm-relu';
+import { gatherRows, rmsPropUpdate, softmaxCrossEntropy, type RmsPropAttrs } from './training';
+
+export { STATS_ROWS } from './renorm-relu';
+
+type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
+type KernelBody = (mem: HostMemory, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info[];
+
+const KERNELS: Record<string, KernelBody> = {
+  BrnRenormReluForward: renormReluForward as unknown as KernelBody,
+  BrnRenormReluBackward: renormReluBackward as unknown as KernelBody,
+  BrnRenormReluInference: renormReluInference as unknown as KernelBody,
+  BrnBiasReluForward: biasReluForward as unknown as KernelBody,
+  BrnBiasReluBackward: biasReluBackward as unknown as KernelBody,
+  BrnGatherRows: gatherRows as unknown as KernelBody,
+  BrnSoftmaxCrossEntropy: softmaxCrossEntropy as unknown as KernelBody,
+  BrnRmsPropUpdate: rmsPropUpdate as unknown as KernelBody,
+};
+
+for (const backendName of HOST_MEMORY_BACKENDS) {
+  for (const [kernelName, body] of Object.entries(KERNELS)) {
+    if (tf.getKernel(kernelName, backendName) !== undefined) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => body(hostMemory(backendName, backend), inputs as unknown as Record<string, Info>, attrs as Record<string, unknown>) as unknown as tf.TensorInfo[],
+    });
+  }
+}
+
+/** Whether the active backend runs the fused kernels. */
+export const fusedKernelsAvailable = hasHostKernels;
+
+function run(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}): tf.Tensor[] {
+  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}
+
+export interface RenormParams {
+  gamma: tf.Tensor;
+  beta: tf.Tensor;
+  movingMean: tf.Tensor;
+  movingStd: tf.Tensor;
+}
+
+/** Training-mode renorm + ReLU: [y, x̂₀, yᵀ, stats, new moving mean, new moving std]. */
+export function renormReluForwardOp(x: tf.Tensor, p: RenormParams, attrs: RenormReluAttrs): tf.Tensor[] {
+  return run('BrnRenormReluForward', { x, ...p }, attrs);
+}
+
+/** [∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β] of renorm + ReLU, from the forward's y, x̂₀ and stats. */
+export function renormReluBackwardOp(dy: tf.Tensor, y: tf.Tensor, xhat: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor, groupSize: number): tf.Tensor[] {
+  return run('BrnRenormReluBackward', { dy, y, xhat, stats, gamma }, { groupSize });
+}
+
+/** Inference-mode renorm + ReLU with the moving statistics. */
+export function renormReluInferenceOp(x: tf.Tensor, p: RenormParams): tf.Tensor {
+  return run('BrnRenormReluInference', { x, ...p })[0];
+}
+
+/** relu(x + b): [y, yᵀ]. */
+export function biasReluForwardOp(x: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
+  return run('BrnBiasReluForward', { x, bias });
+}
+
+/** [∂ℓ/∂x, ∂ℓ/∂b] of relu(x + b) from its output y. */
+export function biasReluBackwardOp(dy: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
+  return run('BrnBiasReluBackward', { dy, y });
+}
+
+/** Rows `positions` of `data` and `labels`: [x, xᵀ, labels as float32]. */
+export function gatherRowsOp(data: tf.Tensor, labels: tf.Tensor, positions: tf.Tensor): tf.Tensor[] {
+  return run('BrnGatherRows', { data, labels, positions });
+}
+
+/** Softmax cross-entropy of logits + bias against labels: [∂ℓ/∂logits, ∂ℓ/∂bias, [mean loss, correct]]. */
+export function softmaxCrossEntropyOp(logits: tf.Tensor, bias: tf.Tensor, labels: tf.Tensor): tf.Tensor[] {
+  return run('BrnSoftmaxCrossEntropy', { logits, bias, labels });
+}
+
+/** One RMSProp update of each parameter: [w, ms, mom] per parameter, in order. */
+export function rmsPropUpdateOp(params: { w: tf.Tensor; g: tf.Tensor; ms: tf.Tensor; mom: tf.Tensor }[], attrs: Omit<RmsPropAttrs, 'count'>): tf.Tensor[] {
+  const inputs: Record<string, tf.Tensor> = {};
+  params.forEach((p, i) => Object.assign(inputs, { [`w${i}`]: p.w, [`g${i}`]: p.g, [`ms${i}`]: p.ms, [`mom${i}`]: p.mom }));
+  return run('BrnRmsPropUpdate', inputs, { ...attrs, count: params.length });
+}

@@ -1,0 +1,111 @@
+/**
+ * The rest of a training step as single kernels: gathering a minibatch (and
+ * its transpose, for ∂ℓ/∂W = xᵀ·∂ℓ/∂h), softmax cross-entropy with its
+ * gradient and tally, and the RMSProp update of every parameter at once.
+ */
+import type { HostMemory } from './memory';
+
+type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'bool' | 'complex64' | 'string' };
+
+/** Rows `positions` of `data` [N, D] and of `labels` [N]; outputs [x, xᵀ, labels (as float32)]. */
+export function gatherRows(mem: HostMemory, inputs: { data: Info; labels: Info; positions: Info }): Info[] {
+  const [, D] = inputs.data.shape;
+  const B = inputs.positions.shape[0];
+  const { infos, views } = mem.alloc([[B, D], [D, B], [B]]);
+  const [x, xT, out] = views;
+  const data = mem.read(inputs.data);
+  const labels = mem.readInt(inputs.labels);
+  const positions = mem.readInt(inputs.positions);
+  for (let i = 0; i < B; i++) {
+    const p = positions[i];
+    x.set(data.subarray(p * D, (p + 1) * D), i * D);
+    out[i] = labels[p];
+  }
+  for (let i = 0; i < B; i++) for (let j = 0, o = i * D; j < D; j++) xT[j * B + i] = x[o + j];
+  return infos;
+}
+
+/**
+ * Softmax cross-entropy of logits z + b [B, K] against integer labels (as
+ * float32), mean over the batch as `tf.losses.softmaxCrossEntropy` reduces it.
+ * Outputs [∂ℓ/∂z = (softmax − onehot)/B, ∂ℓ/∂b, [loss, correct]], where a
+ * prediction is the first largest logit (as `tf.argMax`).
+ */
+export function softmaxCrossEntropy(mem: HostMemory, inputs: { logits: Info; bias: Info; labels: Info }): Info[] {
+  const [B, K] = inputs.logits.shape;
+  const { infos, views } = mem.alloc([[B, K], [K], [2]]);
+  const [dz, dbias, tally] = views;
+  const z = mem.read(inputs.logits);
+  const bias = mem.read(inputs.bias);
+  const labels = mem.read(inputs.labels);
+  const p = new Float64Array(K);
+  const db = new Float64Array(K);
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < B; i++) {
+    const o = i * K;
+    let max = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < K; k++) {
+      p[k] = Math.fround(z[o + k] + bias[k]);
+      if (p[k] > max) {
+        max = p[k];
+        arg = k;
+      }
+    }
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      p[k] = Math.exp(p[k] - max);
+      sum += p[k];
+    }
+    const label = labels[i];
+    loss += Math.log(sum) - Math.log(p[label]);
+    if (arg === label) correct++;
+    for (let k = 0; k < K; k++) {
+      const g = (p[k] / sum - (k === label ? 1 : 0)) / B;
+      dz[o + k] = g;
+      db[k] += g;
+    }
+  }
+  dbias.set(db);
+  tally[0] = loss / B;
+  tally[1] = correct;
+  return infos;
+}
+
+export interface RmsPropAttrs {
+  learningRate: number;
+  decay: number;
+  momentum: number;
+  epsilon: number;
+  /** Number of parameters; inputs are w0, g0, ms0, mom0, w1, …. */
+  count: number;
+}
+
+/**
+ * tfjs's RMSProp (not centred) on every parameter: ms ← decay·ms + (1 − decay)·g²,
+ * mom ← momentum·mom + lr·g/√(ms + ε), w ← w − mom. Outputs w, ms, mom for
+ * each parameter in order.
+ */
+export function rmsPropUpdate(mem: HostMemory, inputs: Record<string, Info>, attrs: RmsPropAttrs): Info[] {
+  const { learningRate: lr, decay, momentum, epsilon, count } = attrs;
+  const shapes: number[][] = [];
+  for (let i = 0; i < count; i++) shapes.push(inputs[`w${i}`].shape, inputs[`w${i}`].shape, inputs[`w${i}`].shape);
+  const { infos, views } = mem.alloc(shapes);
+  for (let i = 0; i < count; i++) {
+    const w = mem.read(inputs[`w${i}`]);
+    const g = mem.read(inputs[`g${i}`]);
+    const ms = mem.read(inputs[`ms${i}`]);
+    const mom = mem.read(inputs[`mom${i}`]);
+    const [w2, ms2, mom2] = views.slice(3 * i, 3 * i + 3);
+    for (let j = 0; j < w.length; j++) {
+      const gj = g[j];
+      const s = Math.fround(ms[j] * decay + gj * gj * (1 - decay));
+      ms2[j] = s;
+      const v = Math.fround(mom[j] * momentum + (gj * lr) / Math.sqrt(s + epsilon));
+      mom2[j] = v;
+      w2[j] = w[j] - v;
+    }
+  }
+  return infos;
+}
