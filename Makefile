@@ -23,7 +23,7 @@ help:
 	@echo "make quick-sweeps the same sweeps in the quick profile"
 	@echo "make figures      redraw figures/ from data/results (full if present, else quick)"
 	@echo "make notebooks    execute the notebooks in place (outputs from the current results)"
-	@echo "make bench        BN vs BRN training-step time"
+	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
 	@echo "make setup        npm dependencies, build, Jupyter and the tslab kernel only"
 
 ## install: npm dependencies (tfjs-node is optional and skipped where it cannot install)

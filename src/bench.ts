@@ -1,24 +1,26 @@
 /**
- * `make bench`: the cost of a Batch Renorm training step next to tfjs's own
- * BatchNormalization, on the same small model (784-100-100-100-10 MLP,
- * normalization after each matmul), same backend, same process. Models are
- * timed in alternating blocks after a warm-up, and the median block is
- * reported, so drift in machine load hits both alike.
+ * `make bench`: the cost of a model-step, in one process on one backend, on
+ * the paper's MLP (784-100-100-100-10, normalization after each matmul):
+ *
+ * - plain: a plain tfjs-layers step (`tf.layers.dense` without bias +
+ *   `tf.layers.batchNormalization` + ReLU, ×3, dense 10, RMSProp through
+ *   `optimizer.minimize`), what a tfjs user would write;
+ * - the experiment loop for BN and for BRN (rmax 3, dmax 5): sampling, the
+ *   training step and tally through the trainer the experiments use on this
+ *   backend, plus one evaluation (5,000 validation images and 50 minibatches in
+ *   both modes) per 1,000 steps, the full profile's cadence, amortized.
+ *
+ * Contenders are timed in alternating blocks after a warm-up and the median
+ * block is reported, so drift in machine load hits all alike.
  */
 import { initBackend } from './backend';
-import { buildModel, type Normalization } from './models';
+import { DataCache, gatherBatch } from './data/dataset';
+import { iidSampler } from './data/samplers';
+import { BASE } from './experiments/config';
+import { trainerFor } from './experiments/job';
 import { trainStep } from './experiments/step';
+import type { Trainer } from './experiments/trainer';
 import { tf } from './tf';
-
-interface Contender {
-  label: string;
-  normalization: Normalization;
-}
-
-const CONTENDERS: Contender[] = [
-  { label: 'BN (tf.layers.batchNormalization)', normalization: 'bn-tfjs' },
-  { label: 'BRN (BatchRenormalization, rmax 3, dmax 5)', normalization: 'brn' },
-];
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -26,44 +28,102 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+function plainModel(): tf.Sequential {
+  const model = tf.sequential();
+  BASE.hidden.forEach((units, i) => {
+    model.add(tf.layers.dense({ units, useBias: false, ...(i === 0 ? { inputShape: [784] } : {}) }));
+    model.add(tf.layers.batchNormalization({ ...BASE.normLayer }));
+    model.add(tf.layers.activation({ activation: 'relu' }));
+  });
+  model.add(tf.layers.dense({ units: 10 }));
+  return model;
+}
+
 async function main(): Promise<void> {
   const backend = await initBackend();
-  const warmup = Number(process.env.BENCH_WARMUP ?? 30);
-  const blocks = Number(process.env.BENCH_BLOCKS ?? 15);
-  const stepsPerBlock = Number(process.env.BENCH_STEPS ?? 40);
+  const warmup = Number(process.env.BENCH_WARMUP ?? 300);
+  const blocks = Number(process.env.BENCH_BLOCKS ?? 9);
+  const stepsPerBlock = Number(process.env.BENCH_STEPS ?? 200);
+  const data = new DataCache().get(BASE);
+  const o = BASE.optimizer;
   const rows: string[][] = [];
-  let ratio32 = NaN;
+  let loopRatio32 = NaN;
+  let brnBn32 = NaN;
+  let trainerName = '';
   for (const batch of [4, 32]) {
-    const x = tf.randomUniform([batch, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
-    const runs = CONTENDERS.map((c) => {
-      const model = buildModel({ architecture: 'mlp', hidden: [100, 100, 100], normalization: c.normalization, microbatchSize: null, normLayer: { momentum: 0.99, epsilon: 1e-3 }, imageSize: 28, classes: 10 }, 1);
-      const optimizer = tf.train.rmsprop(1e-3, 0.9);
-      const run = (n: number) => {
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < n; i++) trainStep(model, optimizer, x, labels, 10, null);
-        (model.getWeights()[0] as tf.Tensor).dataSync();
-        return Number(process.hrtime.bigint() - start) / 1e6 / n;
+    const config = { ...BASE, batchSize: batch };
+    // Plain tfjs-layers.
+    const model = plainModel();
+    const optimizer = tf.train.rmsprop(o.learningRate, o.decay, o.momentum, o.epsilon);
+    const plainSampler = iidSampler(data.train.count, batch, 1);
+    const plain = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const b = gatherBatch(data.train, plainSampler.next());
+        trainStep(model, optimizer, b.x, b.labels, 10, null);
+        tf.dispose([b.x, b.labels]);
+      }
+    };
+    // The experiment loop.
+    const loop = (variant: 'bn' | 'brn') => {
+      const trainer: Trainer = trainerFor({ profile: 'full', config, variant, seed: 1, runsDir: '' }, data);
+      trainerName = trainer.constructor.name;
+      const sampler = iidSampler(data.train.count, batch, 1);
+      const clip = variant === 'brn' ? { rmax: 3, dmax: 5 } : null;
+      return {
+        trainer,
+        run: (n: number) => {
+          for (let i = 0; i < n; i++) trainer.step(data.train, sampler.next(), clip, o.learningRate);
+          trainer.readTally();
+        },
       };
-      run(warmup);
-      return { contender: c, run, times: [] as number[] };
-    });
+    };
+    const bn = loop('bn');
+    const brn = loop('brn');
+    // One evaluation at the full profile's cadence, amortized per step.
+    const evalMs = (() => {
+      const t0 = process.hrtime.bigint();
+      brn.trainer.inferenceAccuracy(data.validation);
+      brn.trainer.batchStats(data.validation, iidSampler(data.validation.count, batch, 9), BASE.evalBatches);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    })();
+    const contenders = [
+      { name: 'plain', run: plain },
+      { name: 'bn', run: bn.run },
+      { name: 'brn', run: brn.run },
+    ];
+    const timeBlock = (run: (n: number) => void) => {
+      const t0 = process.hrtime.bigint();
+      run(stepsPerBlock);
+      return Number(process.hrtime.bigint() - t0) / 1e6 / stepsPerBlock;
+    };
+    for (const c of contenders) c.run(warmup);
+    const times = contenders.map(() => [] as number[]);
     for (let b = 0; b < blocks; b++) {
-      for (const r of b % 2 === 0 ? runs : [...runs].reverse()) r.times.push(r.run(stepsPerBlock));
+      const order = b % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+      for (const i of order) times[i].push(timeBlock(contenders[i].run));
     }
-    const [bn, brn] = runs.map((r) => median(r.times));
-    const ratio = brn / bn;
-    if (batch === 32) ratio32 = ratio;
-    rows.push([backend, String(batch), bn.toFixed(3), brn.toFixed(3), ratio.toFixed(3)]);
+    const [plainMs, bnStep, brnStep] = times.map(median);
+    const perEval = evalMs / BASE.evalEvery;
+    const [bnMs, brnMs] = [bnStep + perEval, brnStep + perEval];
+    if (batch === 32) {
+      loopRatio32 = Math.max(bnMs, brnMs) / plainMs;
+      brnBn32 = brnMs / bnMs;
+    }
+    rows.push([backend, String(batch), plainMs.toFixed(3), bnMs.toFixed(3), brnMs.toFixed(3), (evalMs / BASE.evalEvery).toFixed(3), (Math.max(bnMs, brnMs) / plainMs).toFixed(3), (brnMs / bnMs).toFixed(3)]);
+    bn.trainer.dispose();
+    brn.trainer.dispose();
+    optimizer.dispose();
+    model.dispose();
   }
-  const header = ['backend', 'batch', 'BN ms/step', 'BRN ms/step', 'BRN/BN'];
+  const header = ['backend', 'batch', 'plain ms/step', 'loop BN ms', 'loop BRN ms', 'of which eval', 'loop/plain', 'BRN/BN'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log(`Training step of a 784-100-100-100-10 MLP; median of ${blocks} alternating blocks of ${stepsPerBlock} steps after ${warmup} warm-up steps.`);
-  console.log(`BN: ${CONTENDERS[0].label}; BRN: ${CONTENDERS[1].label}.`);
+  console.log(`Model-steps of the 784-100-100-100-10 MLP; median of ${blocks} alternating blocks of ${stepsPerBlock} steps after ${warmup} warm-up steps each.`);
+  console.log(`plain: tf.layers dense + batchNormalization + ReLU, RMSProp via optimizer.minimize. loop: sampling, step and tally through ${trainerName}, plus one evaluation per ${BASE.evalEvery} steps (amortized, column 'of which eval').`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  console.log(`brn/bn step-time ratio: ${ratio32.toFixed(3)}`);
+  console.log(`brn/bn step-time ratio: ${brnBn32.toFixed(3)}`);
+  console.log(`experiment loop / plain tfjs-layers step: ${loopRatio32.toFixed(3)}`);
 }
 
 main().catch((err) => {

@@ -14,6 +14,8 @@ import { learningRateAt, renormClipAt } from '../renorm/schedule';
 import { resumeOrStart, saveCheckpoint } from './checkpoint';
 import type { ExperimentConfig } from './config';
 import { jobId, jobPaths, type EvalRecord, type FinalRecord, type HeaderRecord, type JobProgress, type JobRecord, type JobSpec } from './records';
+import { fusedKernelsAvailable } from '../kernels';
+import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-trainer';
 import { LayersTrainer, type Trainer } from './trainer';
 
 export interface JobHooks {
@@ -29,11 +31,16 @@ function makeSampler(config: ExperimentConfig, split: DeviceSplit, seed: number)
 /** Seeds of the fixed minibatches used for batch-statistics evaluation (same for every variant). */
 const EVAL_SEED_OFFSET = 1_000_003;
 
-/** The trainer for a job: the kit's models through tfjs-layers. */
+/**
+ * The trainer for a job: the MLP through the fused kernels where the backend
+ * has them (wasm, cpu), everything else (tfjs-node, the conv model) through
+ * tfjs-layers. `BRN_TRAINER=layers` forces the layers path.
+ */
 export function trainerFor(spec: JobSpec, data: ExperimentData): Trainer {
   const { config } = spec;
   const model = { architecture: config.architecture, hidden: config.hidden, normalization: spec.variant, microbatchSize: config.microbatchSize, normLayer: config.normLayer, imageSize: data.imageSize, classes: data.classes };
-  return new LayersTrainer(model, spec.seed, config.optimizer);
+  const fused = process.env.BRN_TRAINER !== 'layers' && fusedKernelsAvailable() && model.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(model.normalization);
+  return fused ? new FusedMlpTrainer(model, spec.seed, config.optimizer) : new LayersTrainer(model, spec.seed, config.optimizer);
 }
 
 /** Trains and evaluates one job on `data` (validated config), or returns at once if its finished file exists. */

@@ -85,7 +85,7 @@ export function softmaxCrossEntropyOp(logits: tf.Tensor, bias: tf.Tensor, labels
   return run('BrnSoftmaxCrossEntropy', { logits, bias, labels });
 }
 
-/** One RMSProp update of each parameter: [w, ms, mom] per parameter, in order. */
+/** One RMSProp update of each parameter: the new weights, in order; ms and mom are updated in place (see `rmsPropUpdate` for when that is safe). */
 export function rmsPropUpdateOp(params: { w: tf.Tensor; g: tf.Tensor; ms: tf.Tensor; mom: tf.Tensor }[], attrs: Omit<RmsPropAttrs, 'count'>): tf.Tensor[] {
   const inputs: Record<string, tf.Tensor> = {};
   params.forEach((p, i) => Object.assign(inputs, { [`w${i}`]: p.w, [`g${i}`]: p.g, [`ms${i}`]: p.ms, [`mom${i}`]: p.mom }));

@@ -2,8 +2,8 @@
  * Batch Renormalization (Algorithm 1) followed by ReLU, as single kernels on
  * [batch, features] inputs, forward and backward, for the experiments' MLP.
  * Each is one kernel launch where the op-composed path (`ops.ts` plus
- * `tf.relu`) takes a few dozen; the arithmetic is the same, in float64
- * accumulators, rounded to float32 on store. The tests hold them to the
+ * `tf.relu`) takes a few dozen; the arithmetic is the same, in float64,
+ * rounded to float32 where it is stored. The tests hold them to the
  * op-composed path and to the float64 references.
  *
  * Layout of the `stats` output, per group g (G = batch / groupSize):
@@ -56,7 +56,7 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
     const r0 = g * m;
     sum.fill(0);
     for (let i = r0; i < r0 + m; i++) for (let c = 0, o = i * C; c < C; c++) sum[c] += x[o + c];
-    for (let c = 0; c < C; c++) mean[c] = Math.fround(sum[c] / m);
+    for (let c = 0; c < C; c++) mean[c] = (sum[c] / m);
     sum.fill(0);
     for (let i = r0; i < r0 + m; i++) {
       for (let c = 0, o = i * C; c < C; c++) {
@@ -66,9 +66,9 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
     }
     const s = stats.subarray(g * STATS_ROWS * C, (g + 1) * STATS_ROWS * C);
     for (let c = 0; c < C; c++) {
-      const std = Math.fround(Math.sqrt(Math.fround(sum[c] / m) + attrs.epsilon));
-      const rU = Math.fround(std / sigma[c]);
-      const dU = Math.fround((mean[c] - mu[c]) / sigma[c]);
+      const std = (Math.sqrt((sum[c] / m) + attrs.epsilon));
+      const rU = (std / sigma[c]);
+      const dU = ((mean[c] - mu[c]) / sigma[c]);
       const r = clamp(rU, bounds.rLow, bounds.rHigh);
       const d = clamp(dU, bounds.dLow, bounds.dHigh);
       s[c] = mean[c];
@@ -77,17 +77,17 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
       s[3 * C + c] = d;
       s[4 * C + c] = rU;
       s[5 * C + c] = dU;
-      inv[c] = Math.fround(1 / std);
-      scale[c] = Math.fround(gamma[c] * r);
-      shift[c] = Math.fround(Math.fround(gamma[c] * d) + beta[c]);
+      inv[c] = (1 / std);
+      scale[c] = (gamma[c] * r);
+      shift[c] = ((gamma[c] * d) + beta[c]);
       meanTarget[c] += mean[c];
       stdTarget[c] += std;
     }
     for (let i = r0; i < r0 + m; i++) {
       for (let c = 0, o = i * C; c < C; c++) {
-        const xh = Math.fround((x[o + c] - mean[c]) * inv[c]);
+        const xh = ((x[o + c] - mean[c]) * inv[c]);
         xhat[o + c] = xh;
-        const v = Math.fround(xh * scale[c]) + shift[c];
+        const v = (xh * scale[c]) + shift[c];
         const out = v > 0 ? v : 0;
         y[o + c] = out;
         yT[c * B + i] = out;
@@ -96,8 +96,8 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
   }
   const alpha = 1 - attrs.momentum;
   for (let c = 0; c < C; c++) {
-    newMean[c] = mu[c] + (Math.fround(meanTarget[c] / G) - mu[c]) * alpha;
-    newStd[c] = sigma[c] + (Math.fround(stdTarget[c] / G) - sigma[c]) * alpha;
+    newMean[c] = mu[c] + ((meanTarget[c] / G) - mu[c]) * alpha;
+    newStd[c] = sigma[c] + ((stdTarget[c] / G) - sigma[c]) * alpha;
   }
   return infos;
 }
@@ -173,12 +173,12 @@ export function renormReluInference(mem: HostMemory, inputs: { x: Info; gamma: I
   const scale = new Float64Array(C);
   const offset = new Float64Array(C);
   for (let c = 0; c < C; c++) {
-    scale[c] = Math.fround(Math.fround(1 / sigma[c]) * gamma[c]);
-    offset[c] = Math.fround(-Math.fround(mu[c] * scale[c]) + beta[c]);
+    scale[c] = ((1 / sigma[c]) * gamma[c]);
+    offset[c] = (-(mu[c] * scale[c]) + beta[c]);
   }
   for (let i = 0; i < B; i++) {
     for (let c = 0, o = i * C; c < C; c++) {
-      const v = Math.fround(x[o + c] * scale[c]) + offset[c];
+      const v = (x[o + c] * scale[c]) + offset[c];
       y[o + c] = v > 0 ? v : 0;
     }
   }
@@ -194,7 +194,7 @@ export function biasReluForward(mem: HostMemory, inputs: { x: Info; bias: Info }
   const bias = mem.read(inputs.bias);
   for (let i = 0; i < B; i++) {
     for (let c = 0, o = i * C; c < C; c++) {
-      const v = Math.fround(x[o + c] + bias[c]);
+      const v = (x[o + c] + bias[c]);
       const out = v > 0 ? v : 0;
       y[o + c] = out;
       yT[c * B + i] = out;

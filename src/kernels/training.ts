@@ -83,28 +83,30 @@ export interface RmsPropAttrs {
 }
 
 /**
- * tfjs's RMSProp (not centred) on every parameter: ms ← decay·ms + (1 − decay)·g²,
- * mom ← momentum·mom + lr·g/√(ms + ε), w ← w − mom. Outputs w, ms, mom for
- * each parameter in order.
+ * tfjs's RMSProp (not centred) on every parameter at once:
+ * ms ← decay·ms + (1 − decay)·g², mom ← momentum·mom + lr·g/√(ms + ε),
+ * w ← w − mom. The new weights are outputs (fresh tensors, in parameter
+ * order); the slots ms and mom are updated **in place**, so they may only be
+ * tensors that nothing else holds (the fused trainer's own slots) on a backend
+ * that has finished every earlier kernel (wasm and cpu run synchronously).
+ * Weights cannot be written in place: wasm's matMul caches packed weights by
+ * tensor, so a weight must change identity when its values change.
  */
 export function rmsPropUpdate(mem: HostMemory, inputs: Record<string, Info>, attrs: RmsPropAttrs): Info[] {
   const { learningRate: lr, decay, momentum, epsilon, count } = attrs;
-  const shapes: number[][] = [];
-  for (let i = 0; i < count; i++) shapes.push(inputs[`w${i}`].shape, inputs[`w${i}`].shape, inputs[`w${i}`].shape);
-  const { infos, views } = mem.alloc(shapes);
+  const keep = 1 - decay;
+  const { infos, views } = mem.alloc(Array.from({ length: count }, (_, i) => inputs[`w${i}`].shape));
   for (let i = 0; i < count; i++) {
     const w = mem.read(inputs[`w${i}`]);
     const g = mem.read(inputs[`g${i}`]);
     const ms = mem.read(inputs[`ms${i}`]);
     const mom = mem.read(inputs[`mom${i}`]);
-    const [w2, ms2, mom2] = views.slice(3 * i, 3 * i + 3);
+    const out = views[i];
     for (let j = 0; j < w.length; j++) {
       const gj = g[j];
-      const s = Math.fround(ms[j] * decay + gj * gj * (1 - decay));
-      ms2[j] = s;
-      const v = Math.fround(mom[j] * momentum + (gj * lr) / Math.sqrt(s + epsilon));
-      mom2[j] = v;
-      w2[j] = w[j] - v;
+      ms[j] = ms[j] * decay + gj * gj * keep;
+      mom[j] = mom[j] * momentum + (gj * lr) / Math.sqrt(ms[j] + epsilon);
+      out[j] = w[j] - mom[j];
     }
   }
   return infos;

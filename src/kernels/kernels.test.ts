@@ -1,0 +1,187 @@
+/**
+ * The fused kernels against the op-composed path they replace: renorm + ReLU
+ * (forward, backward through tfjs autodiff of `renormInTraining` + `tf.relu`,
+ * inference, microbatch groups), softmax cross-entropy against
+ * `tf.losses.softmaxCrossEntropy` and its autodiff gradient, RMSProp against
+ * tfjs's optimizer; and the fused trainer against the layers trainer.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { initBackend } from '../backend';
+import { DataCache } from '../data/dataset';
+import { iidSampler } from '../data/samplers';
+import { BASE } from '../experiments/config';
+import { FusedMlpTrainer } from '../experiments/fused-trainer';
+import { LayersTrainer } from '../experiments/trainer';
+import type { ModelConfig } from '../models';
+import { normalizationPlan, renormalizeInInference, renormInTraining } from '../renorm/ops';
+import { assertClose, assertCloseToScale } from '../testing';
+import { tf } from '../tf';
+import {
+  fusedKernelsAvailable,
+  renormReluBackwardOp,
+  renormReluForwardOp,
+  renormReluInferenceOp,
+  rmsPropUpdateOp,
+  softmaxCrossEntropyOp,
+  STATS_ROWS,
+} from './index';
+
+before(async () => {
+  await initBackend();
+});
+
+/** A test that runs where the active backend has the fused kernels (wasm, cpu) and is skipped, saying so, elsewhere. */
+function fusedIt(name: string, fn: () => void | Promise<void>): void {
+  it(name, async (t) => {
+    if (!fusedKernelsAvailable()) {
+      t.skip(`backend ${tf.getBackend()} has no fused kernels`);
+      return;
+    }
+    await fn();
+  });
+}
+
+const C = 6;
+const params = () => ({
+  gamma: tf.tensor1d([0.7, 1.2, 1.5, 0.9, 1.1, 0.8]),
+  beta: tf.tensor1d([0.1, -0.2, 0.3, 0.05, 0.0, -0.1]),
+  movingMean: tf.tensor1d([0.2, -0.1, 0.5, 0.0, 0.3, -0.4]),
+  movingStd: tf.tensor1d([1.4, 0.9, 2.5, 1.1, 0.6, 1.8]),
+});
+
+describe('fused kernels against the op-composed path', () => {
+  for (const groupSize of [16, 4]) {
+    fusedIt(`renorm + ReLU, forward and backward, groups of ${groupSize}`, () => {
+      const x = tf.randomNormal([16, C], 0.3, 1.6, 'float32', 41);
+      const upstream = tf.randomNormal([16, C], 0, 1, 'float32', 42);
+      const p = params();
+      const clip = { rmax: 1.3, dmax: 0.4 };
+      const plan = normalizationPlan([16, C], 1, groupSize);
+      const composed = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.relu(renormInTraining(xv, plan, { gamma: g, beta: b, movingMean: p.movingMean, movingStd: p.movingStd }, 1e-3, clip).y);
+      const [y, xhat, yT, stats, mean, std] = renormReluForwardOp(x, p, { epsilon: 1e-3, ...clip, groupSize, momentum: 0.9 });
+      const expected = composed(x, p.gamma, p.beta);
+      assertCloseToScale(y.dataSync(), expected.dataSync(), 'y', 1e-5);
+      assertClose(yT.dataSync(), tf.transpose(expected).dataSync(), 'yT', 1e-5, 1e-5);
+      assert.deepEqual(stats.shape, [16 / groupSize, STATS_ROWS, C]);
+      // The moving statistics move toward the mean over groups, as the layer does.
+      const out = renormInTraining(x, plan, { ...p }, 1e-3, clip);
+      assertClose(mean.dataSync(), tf.add(p.movingMean, tf.mul(tf.sub(out.meanTarget, p.movingMean), 0.1)).dataSync(), 'moving mean', 1e-5, 1e-6);
+      assertClose(std.dataSync(), tf.add(p.movingStd, tf.mul(tf.sub(out.stdTarget, p.movingStd), 0.1)).dataSync(), 'moving std', 1e-5, 1e-6);
+      assertClose(tf.slice(stats, [0, 2, 0], [-1, 1, -1]).dataSync(), out.r.dataSync(), 'r', 1e-5, 1e-6);
+      assertClose(tf.slice(stats, [0, 3, 0], [-1, 1, -1]).dataSync(), out.d.dataSync(), 'd', 1e-5, 1e-6);
+      const [dx, dgamma, dbeta] = renormReluBackwardOp(upstream, y, xhat, stats, p.gamma, groupSize);
+      const grads = tf.grads((xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(composed(xv, g, b), upstream)))([x, p.gamma, p.beta]);
+      assertCloseToScale(dx.dataSync(), grads[0].dataSync(), 'dx', 2e-4);
+      assertCloseToScale(dgamma.dataSync(), grads[1].dataSync(), 'dgamma', 1e-5);
+      assertCloseToScale(dbeta.dataSync(), grads[2].dataSync(), 'dbeta', 1e-5);
+    });
+  }
+
+  fusedIt('renorm + ReLU in inference mode', () => {
+    const x = tf.randomNormal([10, C], 0.3, 1.6, 'float32', 43);
+    const p = params();
+    const expected = tf.relu(renormalizeInInference(x, p.movingMean, p.movingStd, p.gamma, p.beta));
+    assertCloseToScale(renormReluInferenceOp(x, p).dataSync(), expected.dataSync(), 'y', 1e-6);
+  });
+
+  fusedIt('softmax cross-entropy: loss, gradient, correct count', () => {
+    const z = tf.randomNormal([12, 5], 0, 3, 'float32', 44);
+    const bias = tf.tensor1d([0.1, -0.3, 0.2, 0, 0.5]);
+    const labels = tf.tensor1d([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1], 'int32');
+    const loss = (zv: tf.Tensor, b: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 5), tf.add(zv, b)) as tf.Scalar;
+    const [dz, db, tally] = softmaxCrossEntropyOp(z, bias, tf.cast(labels, 'float32'));
+    const [gz, gb] = tf.grads(loss)([z, bias]);
+    assertCloseToScale(dz.dataSync(), gz.dataSync(), 'dz', 1e-5);
+    assertCloseToScale(db.dataSync(), gb.dataSync(), 'db', 1e-5);
+    const [l, correct] = tally.dataSync();
+    assertClose([l], loss(z, bias).dataSync(), 'loss', 1e-5);
+    assert.equal(correct, tf.sum(tf.cast(tf.equal(tf.argMax(tf.add(z, bias), 1), labels), 'int32')).dataSync()[0]);
+  });
+
+  fusedIt("RMSProp: three steps equal tfjs's optimizer", () => {
+    const w0 = tf.randomNormal([7, 3], 0, 1, 'float32', 45);
+    const v = tf.variable(w0.clone());
+    const opt = tf.train.rmsprop(0.01, 0.9, 0.9, 1e-6);
+    let w = w0;
+    const ms = tf.zerosLike(w0);
+    const mom = tf.zerosLike(w0);
+    for (let s = 0; s < 3; s++) {
+      const g = tf.randomNormal([7, 3], 0, 1, 'float32', 46 + s);
+      opt.applyGradients({ [v.name]: g });
+      [w] = rmsPropUpdateOp([{ w, g, ms, mom }], { learningRate: 0.01, decay: 0.9, momentum: 0.9, epsilon: 1e-6 });
+    }
+    assertClose(w.dataSync(), v.dataSync(), 'weights', 1e-5, 1e-6);
+  });
+});
+
+describe('the fused trainer against the layers trainer', () => {
+  const data = new DataCache();
+  const model = (normalization: ModelConfig['normalization'], microbatchSize: number | null): ModelConfig => ({ architecture: 'mlp', hidden: [100, 100, 100], normalization, microbatchSize, normLayer: BASE.normLayer, imageSize: 28, classes: 10 });
+  for (const [normalization, microbatchSize, clip] of [['brn', null, { rmax: 1.5, dmax: 0.5 }], ['bn', 4, null], ['none', null, null]] as const) {
+    fusedIt(`${normalization}${microbatchSize === null ? '' : `, microbatches of ${microbatchSize}`}: same loss curve over 60 steps, same evaluation`, () => {
+      const d = data.get(BASE);
+      const fused = new FusedMlpTrainer(model(normalization, microbatchSize), 1, BASE.optimizer);
+      const layers = new LayersTrainer(model(normalization, microbatchSize), 1, BASE.optimizer);
+      const samplers = [iidSampler(d.train.count, 32, 1), iidSampler(d.train.count, 32, 1)];
+      const curves: number[][] = [[], []];
+      for (let s = 0; s < 60; s++) {
+        [fused, layers].forEach((t, i) => {
+          t.step(d.train, samplers[i].next(), clip, 1e-3);
+          if (s % 10 === 9) curves[i].push(t.readTally().loss);
+        });
+      }
+      // The paths round differently (float64 inside the kernels, float32 per op in tfjs), and training
+      // amplifies the difference; statistics over 4 examples, where 1/σ_B can be large, amplify it
+      // fastest, so there only the first 20 steps are held to the same tolerance.
+      const points = microbatchSize === null ? 6 : 2;
+      assertClose(curves[0].slice(0, points), curves[1].slice(0, points), 'mean loss of each 10 steps', 1e-3, 0);
+      const acc = [fused, layers].map((t) => t.inferenceAccuracy(d.validation));
+      const stats = [fused, layers].map((t) => t.batchStats(d.validation, iidSampler(d.validation.count, 32, 5), 5));
+      if (microbatchSize === null) {
+        assert.ok(Math.abs(acc[0] - acc[1]) <= 0.002, `validation accuracy ${acc[0]} vs ${acc[1]}`);
+        assert.ok(Math.abs(stats[0].accuracy - stats[1].accuracy) <= 0.01 && Math.abs(stats[0].logitGap - stats[1].logitGap) <= 0.01 * stats[1].logitGap + 1e-6, JSON.stringify(stats));
+      }
+      if (normalization !== 'none') assert.equal(fused.diagnostics().length, 3);
+      fused.dispose();
+      layers.dispose();
+    });
+  }
+
+  fusedIt('one step gives the same weights, moving statistics and optimizer slots as the layers path', async () => {
+    const d = data.get(BASE);
+    const byName = (xs: { name: string; values: Float32Array }[]) => new Map(xs.map((x) => [x.name.replace(/_\d+$/, ''), x.values]));
+    for (const [normalization, microbatchSize] of [['brn', 4], ['none', null]] as const) {
+      const trainers = [new FusedMlpTrainer(model(normalization, microbatchSize), 3, BASE.optimizer), new LayersTrainer(model(normalization, microbatchSize), 3, BASE.optimizer)];
+      const initial = byName((await trainers[1].state()).weights);
+      const positions = iidSampler(d.train.count, 32, 3).next();
+      trainers.forEach((t) => t.step(d.train, positions, { rmax: 2, dmax: 1 }, 1e-3));
+      const [fused, layers] = await Promise.all(trainers.map((t) => t.state()));
+      const expected = byName(layers.weights);
+      assert.equal(fused.weights.length, layers.weights.length);
+      // Both start from the same weights; the changes one step makes are compared, to 0.1% of the largest.
+      const delta = (after: Float32Array, name: string) => after.map((v, i) => v - initial.get(name)![i]);
+      for (const w of fused.weights) assertCloseToScale(delta(w.values, w.name), delta(expected.get(w.name)!, w.name), `${normalization}: change of ${w.name}`, 1e-3);
+      trainers.forEach((t) => t.dispose());
+    }
+  });
+
+  fusedIt('leaks no tensors over 1,000 steps and evaluations', () => {
+    const d = data.get(BASE);
+    const trainer = new FusedMlpTrainer(model('brn', 4), 2, BASE.optimizer);
+    const sampler = iidSampler(d.train.count, 32, 2);
+    trainer.step(d.train, sampler.next(), { rmax: 2, dmax: 1 }, 1e-3);
+    const before = tf.memory().numTensors;
+    for (let s = 0; s < 1_000; s++) {
+      trainer.step(d.train, sampler.next(), { rmax: 2, dmax: 1 }, 1e-3);
+      if (s % 250 === 0) {
+        trainer.batchStats(d.validation, iidSampler(d.validation.count, 32, 3), 2);
+        trainer.diagnostics();
+        trainer.readTally();
+      }
+    }
+    assert.equal(tf.memory().numTensors, before);
+    trainer.dispose();
+    data.dispose();
+  });
+});
