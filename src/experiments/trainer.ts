@@ -95,10 +95,20 @@ export class LayersTrainer implements Trainer {
     };
   }
 
-  async restore(state: TrainerState): Promise<void> {
-    const weights = state.weights.map((w) => tf.tensor(w.values, w.shape));
+  /** Sets the model's weights from arrays named as `state()` names them (layer/weight). */
+  loadWeights(arrays: NamedArray[]): void {
+    const byName = new Map(arrays.map((a) => [a.name, a]));
+    const weights = this.model.weights.map((w) => {
+      const a = byName.get(w.originalName);
+      if (a === undefined) throw new Error(`no weight named '${w.originalName}' among ${[...byName.keys()].join(', ')}`);
+      return tf.tensor(a.values, a.shape);
+    });
     this.model.setWeights(weights);
     tf.dispose(weights);
+  }
+
+  async restore(state: TrainerState): Promise<void> {
+    this.loadWeights(state.weights);
     await this.optimizer.setWeights(state.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) })));
   }
 

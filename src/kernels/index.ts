@@ -6,7 +6,16 @@
  */
 import { tf } from '../tf';
 import { HOST_MEMORY_BACKENDS, hasHostKernels, hostMemory, type HostMemory } from './memory';
-import { biasReluBackward, biasReluForward, renormReluBackward, renormReluForward, renormReluInference, type RenormReluAttrs } from './renorm-relu';
+import {
+  biasReluBackward,
+  biasReluForward,
+  renormReluBackward,
+  renormReluBackwardSimd,
+  renormReluForward,
+  renormReluForwardSimd,
+  renormReluInference,
+  type RenormReluAttrs,
+} from './renorm-relu';
 import { gatherRows, rmsPropUpdate, softmaxCrossEntropy, type RmsPropAttrs } from './training';
 
 export { STATS_ROWS } from './renorm-relu';
@@ -14,9 +23,14 @@ export { STATS_ROWS } from './renorm-relu';
 type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
 type KernelBody = (mem: HostMemory, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info[];
 
+/** The SIMD version where the wasm loops are there and the features come in fours, else the scalar one. */
+function withSimd(simd: KernelBody, scalar: KernelBody, features: (inputs: Record<string, Info>) => number): KernelBody {
+  return (mem, inputs, attrs) => (mem.simd !== null && features(inputs) % 4 === 0 ? simd : scalar)(mem, inputs, attrs);
+}
+
 const KERNELS: Record<string, KernelBody> = {
-  BrnRenormReluForward: renormReluForward as unknown as KernelBody,
-  BrnRenormReluBackward: renormReluBackward as unknown as KernelBody,
+  BrnRenormReluForward: withSimd(renormReluForwardSimd as unknown as KernelBody, renormReluForward as unknown as KernelBody, (i) => i.x.shape[1]),
+  BrnRenormReluBackward: withSimd(renormReluBackwardSimd as unknown as KernelBody, renormReluBackward as unknown as KernelBody, (i) => i.dy.shape[1]),
   BrnRenormReluInference: renormReluInference as unknown as KernelBody,
   BrnBiasReluForward: biasReluForward as unknown as KernelBody,
   BrnBiasReluBackward: biasReluBackward as unknown as KernelBody,

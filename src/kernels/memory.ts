@@ -7,6 +7,7 @@
  * no such kernels and run the op-composed path instead.
  */
 import { tf } from '../tf';
+import { simdFor, type Simd, type WasmModule } from './simd';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: tf.DataType };
 
@@ -26,11 +27,16 @@ export interface HostMemory {
    * grow the heap, which detaches views taken before it.
    */
   alloc(shapes: number[][]): { infos: TensorInfo[]; views: Float32Array[] };
+  /** On wasm: the SIMD loops (null elsewhere, or without wasm SIMD), and each tensor's byte offset in the heap. */
+  simd: Simd | null;
+  offset(t: TensorInfo): number;
 }
 
 interface WasmBackend {
+  wasm: WasmModule;
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
+  getMemoryOffset(dataId: object): number;
 }
 
 interface CpuBackend {
@@ -44,6 +50,8 @@ export function hostMemory(backendName: HostMemoryBackend, backend: unknown): Ho
   if (backendName === 'wasm') {
     const wasm = backend as WasmBackend;
     return {
+      simd: simdFor(wasm.wasm),
+      offset: (t) => wasm.getMemoryOffset(t.dataId),
       read: (t) => wasm.typedArrayFromHeap(t) as Float32Array,
       readInt: (t) => wasm.typedArrayFromHeap(t) as Int32Array,
       alloc: (shapes) => {
@@ -54,6 +62,10 @@ export function hostMemory(backendName: HostMemoryBackend, backend: unknown): Ho
   }
   const cpu = backend as CpuBackend;
   return {
+    simd: null,
+    offset: () => {
+      throw new Error('tensor offsets exist only on the wasm backend');
+    },
     read: (t) => cpu.data.get(t.dataId).values as Float32Array,
     readInt: (t) => cpu.data.get(t.dataId).values as Int32Array,
     alloc: (shapes) => {

@@ -96,6 +96,13 @@ export function rmsPropUpdate(mem: HostMemory, inputs: Record<string, Info>, att
   const { learningRate: lr, decay, momentum, epsilon, count } = attrs;
   const keep = 1 - decay;
   const { infos, views } = mem.alloc(Array.from({ length: count }, (_, i) => inputs[`w${i}`].shape));
+  if (mem.simd !== null) {
+    for (let i = 0; i < count; i++) {
+      const [w, g, ms, mom] = ['w', 'g', 'ms', 'mom'].map((k) => mem.offset(inputs[`${k}${i}`]));
+      mem.simd.loops.rmsprop(w, g, ms, mom, mem.offset(infos[i]), views[i].length, lr, decay, momentum, epsilon);
+    }
+    return infos;
+  }
   for (let i = 0; i < count; i++) {
     const w = mem.read(inputs[`w${i}`]);
     const g = mem.read(inputs[`g${i}`]);
