@@ -11,18 +11,23 @@ JUPYTER_PATH_DIR := $(CURDIR)/build/jupyter
 KERNEL := $(JUPYTER_PATH_DIR)/kernels/tslab/kernel.json
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
-	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600
+	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps figures notebooks test unit-test notebook-test bench clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps figures rebuild notebooks test unit-test notebook-test bench clean help
 
 help:
-	@echo "make quick        set up, run the quick profile (3,000 steps, 2 seeds) and draw every figure"
-	@echo "make test         set up, run the unit tests and execute every notebook (what CI runs)"
-	@echo "make reproduce    the full profile (60,000 steps, 3 seeds; resumable), then the figures"
-	@echo "make sweeps       add the microbatch-size and labels-per-batch sweeps (full profile)"
-	@echo "make quick-sweeps the same sweeps in the quick profile"
-	@echo "make figures      redraw figures/ from data/results (full if present, else quick)"
-	@echo "make notebooks    execute the notebooks in place (outputs from the current results)"
+	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
+	@echo "                  and compare every job with the committed reference (data/reference/quick.json)"
+	@echo "make test         set up, run the unit tests and execute every notebook into build/ (what CI runs)"
+	@echo ""
+	@echo "These rewrite committed results, and say so:"
+	@echo "make reproduce    the full profile (60,000 steps, 3 seeds; resumable) into data/, then figures/ and README tables"
+	@echo "make sweeps       add the microbatch-size and labels-per-batch sweeps (full profile) into data/"
+	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
+	@echo "make rebuild      summaries, figures/, README tables and notebooks from the committed logs in data/runs"
+	@echo "make figures      figures/ and README tables from data/results"
+	@echo "make notebooks    execute the notebooks in place (outputs from the committed results)"
+	@echo ""
 	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
 	@echo "make setup        npm dependencies, build, Jupyter and the tslab kernel only"
 
@@ -51,20 +56,36 @@ $(KERNEL): $(STAMP)
 
 setup: build jupyter kernel
 
+## quick: the README's main command. Everything it writes is under build/quick (ignored by git).
+QUICK_DIR := build/quick
 quick: build
-	$(BRN) reproduce --quick
+	rm -rf $(QUICK_DIR)
+	$(BRN) reproduce --quick --runs-dir $(QUICK_DIR)/runs --results-dir $(QUICK_DIR)/results --figures-dir $(QUICK_DIR)/figures
+	$(BRN) check --quick --runs-dir $(QUICK_DIR)/runs
 
 reproduce: build
-	$(BRN) reproduce
+	@echo "make reproduce: writes data/runs/full, data/results/full, figures/ and README.md's tables"
+	$(BRN) reproduce --readme
 
 sweeps: build
-	$(BRN) reproduce --sweeps
+	@echo "make sweeps: writes data/runs/full, data/results/full, figures/ and README.md's tables"
+	$(BRN) reproduce --sweeps --readme
 
 quick-sweeps: build
-	$(BRN) reproduce --quick --sweeps
+	@echo "make quick-sweeps: writes data/runs/quick and data/results/quick"
+	$(BRN) run baseline microbatch non-iid microbatch-mb2 microbatch-mb8 microbatch-mb16 non-iid-k1 non-iid-k4 non-iid-k8 non-iid-k16 --quick
 
 figures: build
-	@if [ -f data/results/full/summary.json ]; then $(BRN) figures; else $(BRN) figures --quick; fi
+	@echo "make figures: writes figures/ and README.md's tables from data/results"
+	$(BRN) figures --readme
+
+## rebuild: every committed summary, figure, table and notebook from the committed logs
+rebuild: build
+	@echo "make rebuild: writes data/results, figures/, README.md's tables and notebooks/ from data/runs"
+	$(BRN) summarize
+	$(BRN) summarize --quick
+	$(BRN) figures --readme
+	$(MAKE) notebooks
 
 ## notebooks: execute in place, keeping the outputs (commit them with the figures of the same results)
 notebooks: setup

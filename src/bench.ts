@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     };
     // The experiment loop.
     const loop = (variant: 'bn' | 'brn') => {
-      const trainer: Trainer = trainerFor({ profile: 'full', config, variant, seed: 1, runsDir: '' }, data);
+      const trainer: Trainer = trainerFor({ config, variant, seed: 1 }, data);
       trainerName = trainer.constructor.name;
       const sampler = iidSampler(data.train.count, batch, 1);
       const clip = variant === 'brn' ? { rmax: 3, dmax: 5 } : null;

@@ -1,14 +1,16 @@
 /** The brn command as a user runs it: exit codes and messages for good and bad input. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { testDir } from './testing';
 import { parseArgs } from './cli';
 
 function brn(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), ...args], { encoding: 'utf8' });
+  // A timeout, so a regression that starts a real run fails here instead of hanging.
+  const r = spawnSync(process.execPath, [join(__dirname, 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error !== undefined) throw new Error(`brn ${args.join(' ')}: ${r.error.message}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,7 +35,7 @@ describe('brn', () => {
   });
 
   it('refuses bad input with a message naming it, and writes nothing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'brn-cli-'));
+    const dir = testDir('cli');
     const where = ['--runs-dir', join(dir, 'runs'), '--results-dir', join(dir, 'results')];
     const cases: [string[], number, RegExp][] = [
       [['run', 'nope', '--quick', ...where], 1, /Unknown experiment 'nope': expected one of baseline,/],

@@ -5,15 +5,20 @@
  *   brn list
  *   brn run <experiment>... [--quick] [--seeds N] [--jobs N] [--backend B] [--data-dir D] [--architecture A]
  *   brn reproduce [--quick] [--sweeps] [--seeds N] [--jobs N] [--backend B] [--data-dir D]
- *   brn summarize [--quick]
- *   brn figures [--quick]
+ *   brn summarize [--quick] [--data-dir D]
+ *   brn figures [--quick] [--readme]
+ *   brn check [--quick] [--runs-dir D]
+ *   brn reference [--quick] [--runs-dir D]
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { forProfile, type Profile } from './experiments/config';
 import { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './experiments/registry';
 import { runExperiments, type RunOptions } from './experiments/runner';
-import { formatStat, writeSummary } from './experiments/summary';
-import { kitPaths, type KitPaths } from './paths';
+import { formatStat, finalResults, writeSummary } from './experiments/summary';
+import { compareWithReference, loadReference, writeReference } from './experiments/reference';
+import { dataIdentity } from './data/identity';
+import { join } from 'node:path';
+import { KIT_ROOT, kitPaths, type KitPaths } from './paths';
 import { BACKENDS } from './backend';
 import type { Architecture } from './models';
 
@@ -22,7 +27,12 @@ const USAGE = `Usage:
   brn run <experiment>... [options]        run experiments (finished jobs are skipped, interrupted ones resume)
   brn reproduce [--sweeps] [options]       run baseline, microbatch and non-iid (and the sweeps), then draw the figures
   brn summarize [--quick]                  rewrite data/results/<profile>/summary.json from finished jobs
-  brn figures [--quick]                    draw figures/ from the summary
+                                           (refused, saying why, when logs behind the old summary are missing)
+  brn figures [--quick] [--readme]         draw figures/ (and with --readme the README's results table) from the summary
+  brn check [--quick]                      compare the finished jobs under --runs-dir with the committed reference
+                                           (data/reference/quick.json; for the full profile, the committed logs)
+  brn reference [<experiment>...] [--quick]  write data/reference/<profile>.json from the finished jobs
+                                           under --runs-dir (default: the three paper experiments)
 
 Options:
   --quick          the quick profile (3,000 steps, 2 seeds) instead of the full one (60,000 steps, 3 seeds)
@@ -35,11 +45,13 @@ Options:
   --runs-dir D     where job logs go (default: data/runs)
   --results-dir D  where summaries go (default: data/results)
   --figures-dir D  where figures go (default: figures)
+  --readme         also rewrite the results table between README.md's markers
   --help           this text`;
 
 /** Every option: booleans, and the rest taking a value. */
 const OPTIONS = {
   quick: { type: 'boolean' },
+  readme: { type: 'boolean' },
   sweeps: { type: 'boolean' },
   help: { type: 'boolean' },
   seeds: { type: 'string' },
@@ -104,10 +116,15 @@ function expectFlags(parsed: Parsed, allowed: (keyof typeof OPTIONS)[]): void {
   }
 }
 
-async function drawFigures(profile: Profile, paths: KitPaths): Promise<void> {
+async function drawFigures(profile: Profile, paths: KitPaths, readme: boolean): Promise<void> {
   const { makeFigures } = await import('./figures/make.js');
-  const made = await makeFigures({ profile, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir });
+  const made = await makeFigures({ profile, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir, readme: readme ? join(KIT_ROOT, 'README.md') : null });
   for (const f of made) console.log(`wrote ${f}`);
+}
+
+/** The data set's name for --data-dir (MNIST without it); a missing file is an error naming it. */
+function datasetOf(flags: Flags): string {
+  return dataIdentity(strFlag(flags, 'data-dir') ?? null).name;
 }
 
 async function run(parsed: Parsed): Promise<number> {
@@ -129,7 +146,7 @@ async function run(parsed: Parsed): Promise<number> {
     }
     case 'run':
     case 'reproduce': {
-      expectFlags(parsed, command === 'run' ? runFlags : [...runFlags, 'sweeps', 'figures-dir']);
+      expectFlags(parsed, command === 'run' ? runFlags : [...runFlags, 'sweeps', 'figures-dir', 'readme']);
       let experiments;
       if (command === 'run') {
         if (positional.length === 0) throw new Error(`brn run needs at least one experiment: ${ALL_EXPERIMENTS.map((e) => e.name).join(', ')}`);
@@ -143,28 +160,46 @@ async function run(parsed: Parsed): Promise<number> {
       const { pool } = outcome;
       console.log(`${pool.finished.length} jobs finished, ${pool.skipped.length} already done, ${pool.failed.length} failed in ${outcome.seconds.toFixed(1)} s (backend ${outcome.backends.join(', ') || 'n/a'})`);
       for (const f of pool.failed) console.error(`FAILED ${f.job}: ${f.message}`);
-      console.log(outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`);
+      if (outcome.summaryProblem !== null) console.error(`summary not written: ${outcome.summaryProblem}`);
+      else console.log(outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`);
       for (const e of experiments) {
         const variants = outcome.summary.experiments[e.name];
         if (variants === undefined) continue;
         const cells = Object.entries(variants).map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
         console.log(`  ${e.name.padEnd(16)} test accuracy: ${cells.join(', ')}`);
       }
-      if (pool.failed.length > 0) return 1;
-      if (command === 'reproduce') await drawFigures(options.profile, options);
+      if (pool.failed.length > 0 || outcome.summaryProblem !== null) return 1;
+      if (command === 'reproduce') await drawFigures(options.profile, options, flags.readme === true);
       return 0;
     }
     case 'summarize': {
-      expectFlags(parsed, ['quick', 'runs-dir', 'results-dir']);
+      expectFlags(parsed, ['quick', 'runs-dir', 'results-dir', 'data-dir']);
       const options = runOptions(flags);
-      const { path } = writeSummary(options.profile, options.runsDir, options.resultsDir, ALL_EXPERIMENTS.map((e) => e.name));
+      const { path } = writeSummary(options.profile, options.runsDir, options.resultsDir, ALL_EXPERIMENTS.map((e) => e.name), datasetOf(flags));
       console.log(`summary: ${path}`);
       return 0;
     }
     case 'figures': {
-      expectFlags(parsed, ['quick', 'results-dir', 'figures-dir']);
+      expectFlags(parsed, ['quick', 'results-dir', 'figures-dir', 'readme']);
       const options = runOptions(flags);
-      await drawFigures(options.profile, options);
+      await drawFigures(options.profile, options, flags.readme === true);
+      return 0;
+    }
+    case 'check': {
+      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir']);
+      const options = runOptions(flags);
+      const dataset = datasetOf(flags);
+      const reference = loadReference(options.profile, dataset);
+      const comparison = compareWithReference(finalResults(options.profile, options.runsDir, dataset), reference);
+      console.log(`${options.profile} profile under ${options.runsDir} against ${reference.note}:`);
+      for (const line of comparison.lines) console.log(line);
+      return comparison.matched === comparison.total ? 0 : 1;
+    }
+    case 'reference': {
+      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir']);
+      const options = runOptions(flags);
+      const names = positional.length > 0 ? positional.map((n) => experimentByName(n).name) : MAIN_EXPERIMENTS.map((e) => e.name);
+      console.log(`wrote ${writeReference(options.profile, options.runsDir, names, datasetOf(flags))}`);
       return 0;
     }
     default:

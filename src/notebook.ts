@@ -1,13 +1,16 @@
 /**
- * What the notebooks call, so their cells stay plain: the results to show, and
- * figures as inline SVG. Everything else they use is the library's own
- * (tables, the gap demonstration, the batchnorm limit), re-exported here.
+ * batch-renorm-kit/notebook: what the notebooks import (`../dist/notebook`),
+ * so their cells stay plain: the results to show and figures as inline SVG,
+ * beside the kit and the library (re-exported), tables and the gap demonstration.
  */
+export * from './kit';
 import { BASE, type Profile } from './experiments/config';
 import { MAIN_EXPERIMENTS } from './experiments/registry';
 import { runExperiments } from './experiments/runner';
 import { readSummary, summaryCovers, type Summary } from './experiments/summary';
+import { join } from 'node:path';
 import { renderFigureSvg } from './figures/make';
+import { KIT_ROOT } from './paths';
 
 export { markdownTable, resultsTable } from './figures/table';
 export { trainInferenceGapDemo, type GapRow } from './experiments/gap-demo';
@@ -22,13 +25,16 @@ export interface NotebookResults {
 
 const MAIN = MAIN_EXPERIMENTS.map((e) => e.name);
 
+/** Where notebooks run the quick profile: under build/, never over committed results. */
+const NOTEBOOK_QUICK = { runsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'runs'), resultsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'results') };
+
 /**
  * The results a notebook shows: the full profile's summary when it holds every
- * paper experiment, otherwise the quick profile, run now (finished jobs are
- * reused, so only the first notebook pays). `BRN_NOTEBOOK_PROFILE=quick` (set
- * by `make test`) always takes the quick path; `=full` requires full results.
+ * paper experiment, otherwise the quick profile, run now into build/ (finished
+ * jobs are reused, so only the first notebook pays). `BRN_NOTEBOOK_PROFILE=quick`
+ * (set by `make test`) always takes the quick path; `=full` requires full results.
  */
-export async function notebookResults(options: { resultsDir?: string; runsDir?: string; jobs?: number } = {}): Promise<NotebookResults> {
+export async function notebookResults(options: { resultsDir?: string; jobs?: number } = {}): Promise<NotebookResults> {
   const forced = process.env.BRN_NOTEBOOK_PROFILE ?? '';
   if (!['', 'quick', 'full'].includes(forced)) throw new Error(`BRN_NOTEBOOK_PROFILE must be 'quick' or 'full', got '${forced}'`);
   const full = forced === 'quick' ? null : readSummary('full', options.resultsDir);
@@ -36,15 +42,16 @@ export async function notebookResults(options: { resultsDir?: string; runsDir?: 
     return { profile: 'full', summary: full, note: `Showing the **full** profile (${BASE.steps.toLocaleString('en-US')} steps) from \`data/results/full/summary.json\`, backend ${full.backend}.` };
   }
   if (forced === 'full') throw new Error(`BRN_NOTEBOOK_PROFILE=full but the full summary lacks some of ${MAIN.join(', ')}: run 'make reproduce'`);
-  const outcome = await runExperiments(MAIN_EXPERIMENTS, { profile: 'quick', ...options, log: null });
+  const outcome = await runExperiments(MAIN_EXPERIMENTS, { profile: 'quick', ...NOTEBOOK_QUICK, jobs: options.jobs, log: null });
   if (outcome.pool.failed.length > 0) throw new Error(`quick run failed: ${outcome.pool.failed.map((f) => `${f.job}: ${f.message}`).join('; ')}`);
+  if (outcome.summaryProblem !== null) throw new Error(outcome.summaryProblem);
   const { finished, skipped } = outcome.pool;
   return {
     profile: 'quick',
     summary: outcome.summary,
     note:
       (forced === 'quick' ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows' : 'No full results under `data/results/full`, so this shows') +
-      ' the **quick** profile (steps and ramp divided by 20, 2 seeds): ' +
+      ' the **quick** profile (steps and ramp divided by 20, 2 seeds), run into `build/notebook-quick`: ' +
       `${finished.length} jobs run now and ${skipped.length} reused, in ${outcome.seconds.toFixed(0)} s on backend ${outcome.summary.backend}. ` +
       'Run `make reproduce` for the full profile.',
   };

@@ -1,5 +1,8 @@
 /** Helpers shared by the test files (not exported from the package root). */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise, naming the first index that fails. */
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 1e-4, atol = 1e-5): void {
@@ -43,4 +46,39 @@ export function withoutTiming(records: object[]): unknown[] {
     const { timing: _timing, ...rest } = r as { timing?: unknown };
     return rest;
   });
+}
+
+let testRoot: string | null = null;
+
+/**
+ * A fresh directory for one test, under one temporary root per test process
+ * that is removed when the process exits, so test runs leave nothing behind.
+ */
+export function testDir(prefix: string): string {
+  if (testRoot === null) {
+    const root = mkdtempSync(join(tmpdir(), 'brn-test-'));
+    testRoot = root;
+    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  return mkdtempSync(join(testRoot, `${prefix}-`));
+}
+
+/** Writes a small random data set in IDX format (28x28 images, 10 classes) to `dir`; returns `dir`. */
+export function writeTinyIdx(dir: string, train = 300, test = 100, seed = 1): string {
+  let state = seed;
+  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const idx = (dims: number[], values: Uint8Array) => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt8(0x08, 2);
+    header.writeUInt8(dims.length, 3);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    return Buffer.concat([header, Buffer.from(values)]);
+  };
+  const images = (n: number) => Uint8Array.from({ length: n * 784 }, () => Math.floor(256 * next()));
+  const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 10);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx([train, 28, 28], images(train)));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([train], labels(train)));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx([test, 28, 28], images(test)));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([test], labels(test)));
+  return dir;
 }

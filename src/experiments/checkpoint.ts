@@ -6,8 +6,8 @@
  * backend; otherwise it starts again from step 0.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { writeJsonAtomic } from '../io';
-import { readPartialLog, type EvalRecord, type HeaderRecord } from './records';
+import { writeJsonAtomic } from '../io/atomic';
+import { configDifferences, readPartialLog, type EvalRecord, type HeaderRecord } from './records';
 import type { NamedArray, Trainer, TrainerState } from './trainer';
 
 interface Checkpoint {
@@ -46,7 +46,7 @@ export interface ResumePoint {
  */
 export async function resumeOrStart(paths: { partial: string; checkpoint: string }, header: HeaderRecord, trainer: Trainer): Promise<ResumePoint> {
   const partial = existsSync(paths.checkpoint) && existsSync(paths.partial) ? readPartialLog(paths.partial) : null;
-  if (partial !== null && JSON.stringify(partial.header.config) === JSON.stringify(header.config) && partial.header.backend === header.backend) {
+  if (partial !== null && configDifferences(partial.header.config, header.config).length === 0 && partial.header.backend === header.backend && JSON.stringify(partial.header.data) === JSON.stringify(header.data)) {
     const ckpt = JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as Checkpoint;
     const state: TrainerState = { weights: ckpt.weights.map(decode), optimizer: ckpt.optimizer.map(decode) };
     await trainer.restore(state);

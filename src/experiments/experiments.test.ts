@@ -4,21 +4,25 @@
  * interrupted job resumes to the same numbers, and bad input is refused.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import { BASE, forProfile, validateConfig, type ExperimentConfig } from './config';
 import { DataCache } from '../data/dataset';
-import { interruptAt, InterruptedForTest, withoutTiming } from '../testing';
+import { dataIdentity } from '../data/identity';
+import { interruptAt, InterruptedForTest, withoutTiming, testDir, writeTinyIdx } from '../testing';
+import { tryLock } from './lock';
+import { compareWithReference } from './reference';
+import { jobSpecs } from './runner';
 import { runJob as runJobOn, type JobHooks } from './job';
-import { jobPaths, readJobRecords, type EvalRecord, type FinalRecord, type JobSpec } from './records';
+import { jobPaths, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord, type JobSpec } from './records';
 import { runPool } from './pool';
 import { baseline } from './baseline';
 import { nonIid } from './non-iid';
 import { microbatch } from './microbatch';
-import { summarize } from './summary';
+import { stat, summarize, writeSummary } from './summary';
 
 const TINY: ExperimentConfig = {
   ...nonIid,
@@ -32,8 +36,9 @@ const TINY: ExperimentConfig = {
   seeds: [1],
 };
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'brn-runs-'));
-const spec = (runsDir: string, variant: 'bn' | 'brn' = 'brn', config: ExperimentConfig = TINY): JobSpec => ({ profile: 'quick', config, variant, seed: 1, runsDir });
+const tmp = () => testDir('runs');
+const MNIST = dataIdentity(null);
+const spec = (runsDir: string, variant: 'bn' | 'brn' = 'brn', config: ExperimentConfig = TINY): JobSpec => ({ profile: 'quick', config, variant, seed: 1, runsDir, data: MNIST });
 
 const data = new DataCache();
 const runJob = (s: JobSpec, hooks?: JobHooks) => runJobOn(s, data.get(s.config), hooks);
@@ -135,5 +140,107 @@ describe('configs and bad input', () => {
     assert.throws(() => validateConfig({ ...microbatch, microbatchSize: 5 }), /microbatchSize 5 does not divide batchSize 32/);
     assert.throws(() => validateConfig({ ...baseline, steps: 0 }), /steps must be a positive integer, got 0/);
     assert.throws(() => validateConfig({ ...baseline, checkpointEvery: 1_500 }), /checkpointEvery \(1500\) must be a multiple of evalEvery \(1000\)/);
+  });
+});
+
+describe('job identity, locks and no double work', () => {
+  it('a finished job is reused only with the same data: other IDX files train their own jobs, missing files are an error naming them', async () => {
+    const runs = tmp();
+    const other = writeTinyIdx(testDir('idx'), 600, 100);
+    const config: ExperimentConfig = { ...TINY, sampler: { kind: 'iid' }, batchStatsVariant: false, validationSize: 100, evalBatches: 1 };
+    const [onMnist] = jobSpecs([config], { profile: 'quick', seeds: 1, runsDir: runs }).filter((s) => s.variant === 'bn');
+    await runJob({ ...onMnist, config: { ...onMnist.config } });
+    const [onOther] = jobSpecs([config], { profile: 'quick', seeds: 1, runsDir: runs, dataDir: other }).filter((s) => s.variant === 'bn');
+    assert.notEqual(jobPaths(onOther).final, jobPaths(onMnist).final);
+    assert.match(onOther.data.name, /^idx-[0-9a-f]{8}$/);
+    const outcome = await runJob(onOther);
+    assert.equal(outcome.skipped, false, 'trained, not reused');
+    const header = readJobRecords(outcome.path)[0] as HeaderRecord;
+    assert.deepEqual(header.data, onOther.data);
+    assert.throws(() => jobSpecs([config], { profile: 'quick', runsDir: runs, dataDir: join(runs, 'nowhere') }), /Data file not found: .*nowhere\/train-images-idx3-ubyte/);
+  });
+
+  it('a finished log made with another backend or config is not reused, and the error says what differs', async () => {
+    const dir = tmp();
+    const { path } = await runJob(spec(dir, 'bn'));
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [JSON.stringify({ ...JSON.parse(lines[0]), backend: 'tensorflow' }), ...lines.slice(1)].join('\n'));
+    await assert.rejects(runJob(spec(dir, 'bn')), /made with another backend tensorflow \(this run: (wasm|cpu)\)/);
+    const changed = { ...TINY, evalBatches: 3 };
+    writeFileSync(path, lines.join('\n'));
+    await assert.rejects(runJob(spec(dir, 'bn', changed)), /another config \(evalBatches differ\)/);
+    // Seeds are not part of a job's identity: --seeds 1 first, all seeds later reuses the first.
+    assert.equal((await runJob(spec(dir, 'bn', { ...TINY, seeds: [1, 2, 3] }))).skipped, true);
+  });
+
+  it('a job locked by a live process is left alone; a lock left by a dead one is taken over', async () => {
+    const dir = tmp();
+    const paths = jobPaths(spec(dir));
+    mkdirSync(dirname(paths.lock), { recursive: true });
+    writeFileSync(paths.lock, JSON.stringify({ pid: process.pid, since: Date.now() }));
+    const busy = await runJob(spec(dir));
+    assert.equal(busy.busy?.pid, process.pid);
+    assert.equal(existsSync(paths.final), false);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(paths.lock, JSON.stringify({ pid: Number(dead.stdout), since: Date.now() }));
+    assert.equal((await runJob(spec(dir))).skipped, false);
+    assert.equal(existsSync(paths.lock), false, 'released after the job');
+    writeFileSync(paths.lock, JSON.stringify({ pid: process.pid, since: Date.now() - 2 * 24 * 3600 * 1000 }));
+    const lock = tryLock(paths.lock);
+    assert.ok('release' in lock, 'a lock older than a day is stale');
+  });
+
+  it('two concurrent runs on one runs directory train each job once', async () => {
+    const dir = tmp();
+    const specs = [spec(dir, 'bn'), spec(dir, 'brn')];
+    const [a, b] = await Promise.all([runPool(specs, { jobs: 1 }), runPool([...specs].reverse(), { jobs: 1 })]);
+    assert.deepEqual([...a.failed, ...b.failed], []);
+    assert.deepEqual([...a.finished, ...b.finished].sort(), ['quick/tiny/bn-seed1', 'quick/tiny/brn-seed1']);
+    assert.deepEqual([...a.skipped, ...b.skipped].sort(), ['quick/tiny/bn-seed1', 'quick/tiny/brn-seed1']);
+  });
+
+  it('the step-0 evaluation uses the clipping of step 0: BRN starts as BN', async () => {
+    const [bn, brn] = await Promise.all(['bn', 'brn'].map(async (v) => readJobRecords((await runJob(spec(tmp(), v as 'bn' | 'brn'))).path)[1] as EvalRecord));
+    assert.equal(brn.rmax, 1);
+    assert.deepEqual(brn.batchStats, bn.batchStats);
+  });
+});
+
+describe('summaries and references', () => {
+  const job = (experiment: string, variant: string, seed: number, testAccuracy: number) => ({ experiment, variant, seed, backend: 'wasm', testAccuracy });
+
+  it('a summary is not replaced by one that lacks results, nor written when variants ran on different seeds', async () => {
+    const dir = tmp();
+    const results = testDir('results');
+    await runJob(spec(dir, 'bn'));
+    await runJob(spec(dir, 'brn'));
+    const { path } = writeSummary('quick', dir, results);
+    const before = readFileSync(path, 'utf8');
+    rmSync(jobPaths(spec(dir, 'brn')).final);
+    assert.throws(() => writeSummary('quick', dir, results), /left as it was: the summary holds 1 result\(s\) whose logs are not here: tiny\/brn-seed1/);
+    assert.equal(readFileSync(path, 'utf8'), before);
+    await runJob(spec(dir, 'brn'));
+    await runJob({ ...spec(dir, 'bn'), seed: 2 });
+    assert.throws(() => writeSummary('quick', dir, testDir('results')), /tiny: variants ran on different seeds \(bn: 1,2; bn-batchstats: 1,2; brn: 1\)/);
+  });
+
+  it('summary statistics: sample std, per-seed values in seed order', () => {
+    // Hand-computed: mean 0.92; deviations ±0.02 and 0, so the sample std is sqrt(0.0008 / 2) = 0.02.
+    const s3 = stat([0.9, 0.92, 0.94]);
+    assert.ok(Math.abs(s3.mean - 0.92) < 1e-12 && Math.abs(s3.std - 0.02) < 1e-12 && s3.n === 3, JSON.stringify(s3));
+    const s2 = stat([0.5, 0.6]);
+    assert.ok(Math.abs(s2.std - Math.sqrt(0.005)) < 1e-12, JSON.stringify(s2));
+    assert.deepEqual(stat([0.5]), { mean: 0.5, std: 0, n: 1 });
+  });
+
+  it('compares a run with the reference job by job, and says how many match', () => {
+    const reference = { profile: 'quick' as const, dataset: 'mnist', note: 'test', jobs: [job('a', 'bn', 1, 0.9712), job('a', 'brn', 1, 0.9715), job('b', 'bn', 1, 0.5)] };
+    const same = compareWithReference(reference.jobs, reference);
+    assert.equal(same.lines[same.lines.length - 1], 'reproduction: 3 of 3 jobs match the committed reference');
+    const off = compareWithReference([job('a', 'bn', 1, 0.9712), job('a', 'brn', 1, 0.9717)], reference);
+    assert.equal(off.matched, 1);
+    assert.match(off.lines[0], /a +1 of 2 identical; brn-seed1 97.17% vs 97.15% \(2 test images\)/);
+    assert.match(off.lines[1], /b +0 of 1 identical; bn-seed1 missing/);
+    assert.equal(off.lines[2], 'reproduction: 1 of 3 jobs match the committed reference');
   });
 });

@@ -11,17 +11,7 @@
  */
 import type { DeviceSplit } from '../data/dataset';
 import type { BatchSampler } from '../data/samplers';
-import {
-  biasReluBackwardOp,
-  biasReluForwardOp,
-  gatherRowsOp,
-  renormReluBackwardOp,
-  renormReluForwardOp,
-  renormReluInferenceOp,
-  rmsPropUpdateOp,
-  softmaxCrossEntropyOp,
-  STATS_ROWS,
-} from '../kernels';
+import { biasReluBackwardOp, biasReluForwardOp, gatherRowsOp, renormReluBackwardOp, renormReluForwardOp, renormReluInferenceOp, rmsPropUpdateOp, softmaxCrossEntropyOp, STATS_ROWS } from '../kernels';
 import type { ModelConfig } from '../models';
 import type { RenormClip } from '../renorm/clip';
 import { summarizeCorrection, type RenormDiagnostics } from '../renorm/diagnostics';
@@ -101,9 +91,13 @@ export class FusedMlpTrainer implements Trainer {
     return { gamma: this.p(`${layer.name}/gamma`), beta: this.p(`${layer.name}/beta`), movingMean: m.mean, movingStd: m.std };
   }
 
+  setClip(clip: RenormClip | null): void {
+    if (clip !== null) this.lastClip = clip;
+  }
+
   step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
-    const c = clip ?? this.lastClip;
-    this.lastClip = c;
+    this.setClip(clip);
+    const c = this.lastClip;
     const norm = this.model.normLayer;
     const out = tf.tidy(() => {
       const [x, xT, labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));

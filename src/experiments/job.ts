@@ -9,11 +9,12 @@ import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { activeBackend } from '../backend';
 import type { DeviceSplit, ExperimentData } from '../data/dataset';
 import { iidSampler, labelGroupedSampler, type BatchSampler } from '../data/samplers';
-import { writeFileAtomic } from '../io';
+import { writeFileAtomic } from '../io/atomic';
 import { learningRateAt, renormClipAt } from '../renorm/schedule';
 import { resumeOrStart, saveCheckpoint } from './checkpoint';
 import type { ExperimentConfig } from './config';
-import { jobId, jobPaths, type EvalRecord, type FinalRecord, type HeaderRecord, type JobProgress, type JobRecord, type JobSpec } from './records';
+import { tryLock, type LockOwner } from './lock';
+import { checkFinishedMatches, jobId, jobPaths, type EvalRecord, type FinalRecord, type HeaderRecord, type JobProgress, type JobRecord, type JobSpec } from './records';
 import { fusedKernelsAvailable } from '../kernels';
 import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-trainer';
 import { LayersTrainer, type Trainer } from './trainer';
@@ -36,26 +37,47 @@ const EVAL_SEED_OFFSET = 1_000_003;
  * has them (wasm, cpu), everything else (tfjs-node, the conv model) through
  * tfjs-layers. `BRN_TRAINER=layers` forces the layers path.
  */
-export function trainerFor(spec: JobSpec, data: ExperimentData): Trainer {
+export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, data: ExperimentData): Trainer {
   const { config } = spec;
   const model = { architecture: config.architecture, hidden: config.hidden, normalization: spec.variant, microbatchSize: config.microbatchSize, normLayer: config.normLayer, imageSize: data.imageSize, classes: data.classes };
   const fused = process.env.BRN_TRAINER !== 'layers' && fusedKernelsAvailable() && model.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(model.normalization);
   return fused ? new FusedMlpTrainer(model, spec.seed, config.optimizer) : new LayersTrainer(model, spec.seed, config.optimizer);
 }
 
-/** Trains and evaluates one job on `data` (validated config), or returns at once if its finished file exists. */
-export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHooks = {}): Promise<{ path: string; skipped: boolean }> {
+export interface JobOutcome {
+  path: string;
+  /** The finished log existed (made with the same config, backend and data). */
+  skipped: boolean;
+  /** Another live process holds the job's lock: nothing was done. */
+  busy?: LockOwner;
+}
+
+/**
+ * Trains and evaluates one job on `data` (validated config). Returns at once
+ * when its finished log exists and matches (or throws, naming what differs),
+ * and when another process is training it.
+ */
+export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHooks = {}): Promise<JobOutcome> {
   const paths = jobPaths(spec);
-  if (existsSync(paths.final)) return { path: paths.final, skipped: true };
   const { config, variant, seed } = spec;
   const id = jobId(spec);
+  const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), dataSource: data.source, data: spec.data, config };
+  const finished = () => {
+    checkFinishedMatches(paths.final, header);
+    return { path: paths.final, skipped: true };
+  };
+  if (existsSync(paths.final)) return finished();
+  const lock = tryLock(paths.lock);
+  if ('heldBy' in lock) return { path: paths.final, skipped: false, busy: lock.heldBy };
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-  const trainer = trainerFor(spec, data);
-  const sampler = makeSampler(config, data.train, seed);
-  const clipAt = (step: number) => (variant === 'brn' ? renormClipAt(step, config.ramp) : null);
+  let held: Trainer | null = null;
   try {
-    const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), dataSource: data.source, config };
+    // Another process may have finished it between the check and the lock.
+    if (existsSync(paths.final)) return finished();
+    const trainer = (held = trainerFor(spec, data));
+    const sampler = makeSampler(config, data.train, seed);
+    const clipAt = (step: number) => (variant === 'brn' ? renormClipAt(step, config.ramp) : null);
     const start = await resumeOrStart(paths, header, trainer);
     let { step, trainSeconds } = start;
     const resumedFromStep = step;
@@ -91,6 +113,8 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
       return record;
     };
 
+    // The clipping of the first step is in force from the first evaluation on.
+    trainer.setClip(clipAt(step));
     if (step === 0) evaluate();
     else hooks.onProgress?.({ job: id, step, steps: config.steps, validationAccuracy: null, msPerStep: null });
     let lastEval: EvalRecord | null = null;
@@ -121,6 +145,7 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
     rmSync(paths.checkpoint, { force: true });
     return { path: paths.final, skipped: false };
   } finally {
-    trainer.dispose();
+    held?.dispose();
+    lock.release();
   }
 }

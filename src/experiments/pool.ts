@@ -24,6 +24,9 @@ export interface PoolResult {
   failed: { job: string; message: string }[];
 }
 
+/** How often a job that another process holds is looked at again. */
+const BUSY_POLL_MS = 1_000;
+
 export function defaultJobs(): number {
   return Math.max(1, cpus().length);
 }
@@ -48,6 +51,7 @@ export async function runPool(specs: JobSpec[], options: PoolOptions = {}): Prom
           const child = fork(join(__dirname, 'worker.js'), [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
           children.add(child);
           let current: string | null = null;
+          let currentSpec: JobSpec | null = null;
           const nextJob = () => {
             const spec = queue.shift();
             if (spec === undefined) {
@@ -56,6 +60,7 @@ export async function runPool(specs: JobSpec[], options: PoolOptions = {}): Prom
               return;
             }
             current = jobId(spec);
+            currentSpec = spec;
             child.send({ type: 'job', spec } satisfies ToWorker);
           };
           child.on('message', (m: FromWorker) => {
@@ -64,6 +69,11 @@ export async function runPool(specs: JobSpec[], options: PoolOptions = {}): Prom
               nextJob();
             } else if (m.type === 'progress') {
               options.onProgress?.(m.progress);
+            } else if (m.type === 'busy') {
+              // Another process is training it: try again after the rest, and wait when nothing else is left.
+              queue.push(currentSpec!);
+              current = null;
+              setTimeout(nextJob, queue.length === 1 ? BUSY_POLL_MS : 0);
             } else if (m.type === 'done') {
               (m.skipped ? result.skipped : result.finished).push(m.job);
               options.onDone?.(m.job, m.skipped);

@@ -2,15 +2,18 @@
  * A job's log: its records (JSON lines), the one place a job's file names are
  * made and parsed, and reading logs back.
  *
- * Files, under `<runsDir>/<profile>/<experiment>/`:
+ * Files, under `<runsDir>/<profile>/<experiment>/` for MNIST and
+ * `<runsDir>/<data name>/<profile>/<experiment>/` for other data:
  * - `<variant>-seed<N>.jsonl`: the finished job (header, one line per
  *   evaluation, a final line with test accuracy), written to a temporary file
  *   and renamed, so a file under this name is always complete;
  * - `<variant>-seed<N>.partial.jsonl` and `….ckpt.json`: progress and the
- *   last checkpoint of an unfinished job (see `checkpoint.ts`).
+ *   last checkpoint of an unfinished job (see `checkpoint.ts`);
+ * - `<variant>-seed<N>.lock`: held by the process training the job (`lock.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataSubdir, type DataIdentity } from '../data/identity';
 import type { RenormDiagnostics } from '../renorm/diagnostics';
 import type { ExperimentConfig, Profile, Variant } from './config';
 import type { BatchStatsEvaluation } from './evaluate';
@@ -22,6 +25,8 @@ export interface JobSpec {
   variant: Variant;
   seed: number;
   runsDir: string;
+  /** The data the job trains on (part of its identity and its path). */
+  data: DataIdentity;
 }
 
 export interface HeaderRecord {
@@ -33,6 +38,7 @@ export interface HeaderRecord {
   seed: number;
   backend: string;
   dataSource: string;
+  data: DataIdentity;
   config: ExperimentConfig;
 }
 
@@ -92,10 +98,45 @@ export function parseJobFileName(name: string): { variant: string; seed: number 
   return m === null ? null : { variant: m[1], seed: Number(m[2]) };
 }
 
-export function jobPaths(spec: JobSpec): { final: string; partial: string; checkpoint: string } {
-  const final = join(spec.runsDir, spec.profile, spec.config.name, jobFileName(spec.variant, spec.seed));
+/** Where a profile's jobs on `data` live: `<runsDir>/[<data name>/]<profile>`. */
+export function profileRunsDir(runsDir: string, profile: Profile, data: { name: string }): string {
+  return join(runsDir, dataSubdir(data), profile);
+}
+
+export function jobPaths(spec: JobSpec): { final: string; partial: string; checkpoint: string; lock: string } {
+  const final = join(profileRunsDir(spec.runsDir, spec.profile, spec.data), spec.config.name, jobFileName(spec.variant, spec.seed));
   const base = final.slice(0, -'.jsonl'.length);
-  return { final, partial: `${base}.partial.jsonl`, checkpoint: `${base}.ckpt.json` };
+  return { final, partial: `${base}.partial.jsonl`, checkpoint: `${base}.ckpt.json`, lock: `${base}.lock` };
+}
+
+/**
+ * The config fields that differ between two runs of one job. `seeds` and
+ * `variants` list the experiment's other jobs, not this one's, so they are not
+ * part of a job's identity (running `--seeds 1` first and all seeds later
+ * reuses the first).
+ */
+export function configDifferences(a: ExperimentConfig, b: ExperimentConfig): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'seeds' && k !== 'variants'));
+  const field = (c: ExperimentConfig, k: string) => JSON.stringify((c as unknown as Record<string, unknown>)[k]);
+  return [...keys].filter((k) => field(a, k) !== field(b, k));
+}
+
+/**
+ * Throws, naming what differs, unless the finished log at `path` was made
+ * with `expected`'s config, backend and data: a finished job is reused only
+ * when everything that changes its numbers matches.
+ */
+export function checkFinishedMatches(path: string, expected: HeaderRecord): void {
+  const header = readJobRecords(path).find((r): r is HeaderRecord => r.kind === 'header');
+  if (header === undefined) throw new Error(`${path}: a finished job file without a header`);
+  const differs: string[] = [];
+  if (header.backend !== expected.backend) differs.push(`backend ${header.backend} (this run: ${expected.backend})`);
+  if (JSON.stringify(header.data?.md5) !== JSON.stringify(expected.data.md5)) differs.push(`data ${header.data?.name ?? 'unrecorded'} (this run: ${expected.data.name})`);
+  const fields = configDifferences(header.config, expected.config);
+  if (fields.length > 0) differs.push(`config (${fields.join(', ')} differ)`);
+  if (differs.length > 0) {
+    throw new Error(`${path} is a finished job made with another ${differs.join('; ')}: it is not reused. Remove it or run with another --runs-dir.`);
+  }
 }
 
 /** The records of a finished log. */

@@ -4,6 +4,7 @@
  * resume), and writes the profile's summary.
  */
 import { BACKENDS, isBackendName } from '../backend';
+import { dataIdentity, type DataIdentity } from '../data/identity';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { kitPaths } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
@@ -40,6 +41,7 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   }
   const { runsDir } = kitPaths(options);
   const specs: JobSpec[] = [];
+  const identities = new Map<string | null, DataIdentity>();
   for (const written of experiments) {
     const profiled = forProfile(written, options.profile);
     const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
@@ -50,7 +52,10 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
       ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
     };
     validateConfig(config);
-    for (const seed of config.seeds) for (const variant of config.variants) specs.push({ profile: options.profile, config, variant, seed, runsDir });
+    // Checked here, before any worker starts: missing data is an error even when every job is finished.
+    if (!identities.has(config.dataDir)) identities.set(config.dataDir, dataIdentity(config.dataDir));
+    const data = identities.get(config.dataDir)!;
+    for (const seed of config.seeds) for (const variant of config.variants) specs.push({ profile: options.profile, config, variant, seed, runsDir, data });
   }
   return specs;
 }
@@ -58,8 +63,10 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
 export interface RunOutcome {
   pool: PoolResult;
   summary: Summary;
-  /** Null when no job finished (nothing was written). */
+  /** Null when no job finished or the summary was left alone (see `summaryProblem`). */
   summaryPath: string | null;
+  /** Why the summary was not written, if it was not. */
+  summaryProblem: string | null;
   backends: string[];
   seconds: number;
 }
@@ -88,6 +95,14 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
   // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
   const order = ALL_EXPERIMENTS.map((e) => e.name);
   const anyFinished = pool.finished.length + pool.skipped.length > 0;
-  const { path, summary } = anyFinished ? writeSummary(options.profile, runsDir, resultsDir, order) : { path: null, summary: summarize(options.profile, runsDir, order) };
-  return { pool, summary, summaryPath: path, backends: [...backends], seconds: (Date.now() - started) / 1000 };
+  const dataset = specs[0]?.data.name ?? 'mnist';
+  let written: { path: string | null; summary: Summary; problem: string | null } = { path: null, summary: summarize(options.profile, runsDir, order, dataset), problem: null };
+  if (anyFinished) {
+    try {
+      written = { ...writeSummary(options.profile, runsDir, resultsDir, order, dataset), problem: null };
+    } catch (err) {
+      written.problem = (err as Error).message;
+    }
+  }
+  return { pool, summary: written.summary, summaryPath: written.path, summaryProblem: written.problem, backends: [...backends], seconds: (Date.now() - started) / 1000 };
 }

@@ -14,10 +14,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../io';
+import { writeJsonAtomic } from '../io/atomic';
 import { kitPaths } from '../paths';
 import { VARIANTS, type ExperimentConfig, type PaperResult, type Profile, type SamplerConfig, type Variant } from './config';
-import { parseJobFileName, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './records';
+import { dataSubdir } from '../data/identity';
+import { parseJobFileName, profileRunsDir, readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './records';
 
 export interface Stat {
   mean: number;
@@ -49,6 +50,8 @@ export interface CurvePoint {
 
 export interface Summary {
   profile: Profile;
+  /** The data set's name (`mnist`, or `idx-<hash>` for other IDX files). */
+  dataset: string;
   backend: string;
   experiments: Record<string, Record<string, VariantSummary>>;
   curves: Record<string, Record<string, CurvePoint[]>>;
@@ -119,16 +122,39 @@ function curve(runs: FinishedRun[]): CurvePoint[] {
   });
 }
 
+/** The final result of one finished job. */
+export interface JobResult {
+  experiment: string;
+  variant: string;
+  seed: number;
+  backend: string;
+  testAccuracy: number;
+}
+
+/** The final test accuracy of every finished job of `profile` under `runsDir`, in experiment, variant, seed order. */
+export function finalResults(profile: Profile, runsDir: string, dataset = 'mnist'): JobResult[] {
+  const root = profileRunsDir(runsDir, profile, { name: dataset });
+  if (!existsSync(root)) return [];
+  const results: JobResult[] = [];
+  for (const name of readdirSync(root).sort()) {
+    if (!statSync(join(root, name)).isDirectory()) continue;
+    for (const [variant, runs] of [...finishedRuns(join(root, name))].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const r of runs) results.push({ experiment: name, variant, seed: r.seed, backend: r.header.backend, testAccuracy: r.final.testAccuracy });
+    }
+  }
+  return results;
+}
+
 /**
  * Builds the summary of `profile` from every finished job under
  * `<runsDir>/<profile>/`, with each experiment's config taken from its jobs'
  * headers (the config they really ran with). Experiments appear in `order`
  * first, then alphabetically.
  */
-export function summarize(profile: Profile, runsDir: string, order: string[] = []): Summary {
-  const summary: Summary = { profile, backend: '', experiments: {}, curves: {}, configs: {}, timing: {} };
+export function summarize(profile: Profile, runsDir: string, order: string[] = [], dataset = 'mnist'): Summary {
+  const summary: Summary = { profile, dataset, backend: '', experiments: {}, curves: {}, configs: {}, timing: {} };
   const backends = new Set<string>();
-  const root = join(runsDir, profile);
+  const root = profileRunsDir(runsDir, profile, { name: dataset });
   const names = existsSync(root) ? readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()) : [];
   const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
   names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
@@ -180,25 +206,59 @@ export function summarize(profile: Profile, runsDir: string, order: string[] = [
   return summary;
 }
 
-export function summaryPath(resultsDir: string, profile: Profile): string {
-  return join(resultsDir, profile, 'summary.json');
+export function summaryPath(resultsDir: string, profile: Profile, dataset = 'mnist'): string {
+  return join(resultsDir, dataSubdir({ name: dataset }), profile, 'summary.json');
+}
+
+/** Every (experiment, variant, seed) a summary holds, as `experiment/variant-seedN`. */
+function jobsOf(summary: Summary): Set<string> {
+  const jobs = new Set<string>();
+  for (const [e, variants] of Object.entries(summary.experiments)) {
+    for (const [v, s] of Object.entries(variants)) for (const seed of s.seeds) jobs.add(`${e}/${v}-seed${seed}`);
+  }
+  return jobs;
 }
 
 /**
- * Summarizes and writes `<resultsDir>/<profile>/summary.json` atomically.
- * Refuses when there is no finished job, rather than overwrite a summary with nothing.
+ * What keeps `summary` from replacing `previous`: results `previous` holds
+ * that `summary` lacks (their logs are missing here), and experiments whose
+ * variants were not all run on the same seeds (the paired design).
  */
-export function writeSummary(profile: Profile, runsDir: string, resultsDir: string, order: string[] = []): { path: string; summary: Summary } {
-  const summary = summarize(profile, runsDir, order);
-  if (Object.keys(summary.experiments).length === 0) throw new Error(`No finished jobs under ${join(runsDir, profile)}: nothing to summarize`);
-  const path = summaryPath(resultsDir, profile);
+export function incompleteness(summary: Summary, previous: Summary | null): string[] {
+  const problems: string[] = [];
+  if (previous !== null) {
+    const now = jobsOf(summary);
+    const lost = [...jobsOf(previous)].filter((j) => !now.has(j));
+    if (lost.length > 0) problems.push(`the summary holds ${lost.length} result(s) whose logs are not here: ${lost.slice(0, 8).join(', ')}${lost.length > 8 ? ', …' : ''}`);
+  }
+  for (const [e, variants] of Object.entries(summary.experiments)) {
+    const seedSets = Object.entries(variants).map(([v, s]) => [v, s.seeds.join(',')] as const);
+    if (new Set(seedSets.map(([, seeds]) => seeds)).size > 1) problems.push(`${e}: variants ran on different seeds (${seedSets.map(([v, seeds]) => `${v}: ${seeds}`).join('; ')})`);
+  }
+  return problems;
+}
+
+/**
+ * Summarizes and writes `<resultsDir>/[<dataset>/]<profile>/summary.json`
+ * atomically. Refuses, saying why and leaving the old summary alone, when
+ * there is no finished job, when the old summary holds results whose logs are
+ * missing, or when an experiment's variants have different seeds.
+ */
+export function writeSummary(profile: Profile, runsDir: string, resultsDir: string, order: string[] = [], dataset = 'mnist'): { path: string; summary: Summary } {
+  const summary = summarize(profile, runsDir, order, dataset);
+  const root = profileRunsDir(runsDir, profile, { name: dataset });
+  if (Object.keys(summary.experiments).length === 0) throw new Error(`No finished jobs under ${root}: nothing to summarize`);
+  const path = summaryPath(resultsDir, profile, dataset);
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Summary) : null;
+  const problems = incompleteness(summary, previous);
+  if (problems.length > 0) throw new Error(`${path} left as it was: ${problems.join('; ')}. Run the missing jobs (their logs go under ${root}).`);
   writeJsonAtomic(path, summary);
   return { path, summary };
 }
 
 /** Reads a profile's summary, or null when it has not been written. */
-export function readSummary(profile: Profile, resultsDir?: string): Summary | null {
-  const path = summaryPath(kitPaths({ resultsDir }).resultsDir, profile);
+export function readSummary(profile: Profile, resultsDir?: string, dataset = 'mnist'): Summary | null {
+  const path = summaryPath(kitPaths({ resultsDir }).resultsDir, profile, dataset);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Summary) : null;
 }
 

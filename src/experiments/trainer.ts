@@ -30,6 +30,8 @@ export interface TrainerState {
 }
 
 export interface Trainer {
+  /** Sets the clipping (null: not ramped) that training-mode evaluation uses before the next step sets its own. */
+  setClip(clip: RenormClip | null): void;
   /** One step on the examples of `split` at `positions`, with this clipping (null: not ramped) and learning rate. */
   step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void;
   /** Mean training loss per step and accuracy since the last read (training mode); resets the tally. */
@@ -61,8 +63,12 @@ export class LayersTrainer implements Trainer {
     this.optimizer = tf.train.rmsprop(optimizer.learningRate, optimizer.decay, optimizer.momentum, optimizer.epsilon);
   }
 
-  step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
+  setClip(clip: RenormClip | null): void {
     if (clip !== null) applyRenormClip(this.layers, clip);
+  }
+
+  step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
+    this.setClip(clip);
     // tfjs reads the rate from this field at every update; it has no setter.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
     const batch = gatherBatch(split, positions);

@@ -12,6 +12,7 @@ export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'progress'; progress: JobProgress }
   | { type: 'done'; job: string; path: string; skipped: boolean }
+  | { type: 'busy'; job: string; pid: number }
   | { type: 'error'; job: string; message: string };
 
 function send(message: FromWorker): void {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     const job = jobId(spec);
     Promise.resolve()
       .then(() => runJob(spec, data.get(spec.config), { onProgress: (progress) => send({ type: 'progress', progress }) }))
-      .then((r) => send({ type: 'done', job, path: r.path, skipped: r.skipped }))
+      .then((r) => send(r.busy !== undefined ? { type: 'busy', job, pid: r.busy.pid } : { type: 'done', job, path: r.path, skipped: r.skipped }))
       .catch((err: unknown) => send({ type: 'error', job, message: err instanceof Error ? err.message : String(err) }));
   });
 }

