@@ -1,0 +1,59 @@
+/**
+ * The paper's three claims on each data set, side by side, with the rule that
+ * reads each one fixed before the Fashion-MNIST runs (notebook 06 states it):
+ * baseline "BRN matches BN" holds when |BRN − BN| < 0.5 points of test
+ * accuracy; microbatch and non-iid "BRN beats BN" hold when BRN − BN > 0.
+ * These read means over seeds; paired intervals are not computed here.
+ */
+import { datasetTitle } from '../data/datasets';
+import type { Profile } from './config';
+import { readSummary, type Summary } from './summary';
+
+export interface ClaimRow {
+  claim: string;
+  dataset: string;
+  bn: number;
+  brn: number;
+  /** BRN − BN in percentage points. */
+  difference: number;
+  holds: boolean;
+}
+
+const CLAIMS: { experiment: string; claim: string; holds: (difference: number) => boolean }[] = [
+  { experiment: 'baseline', claim: 'i.i.d. minibatches of 32: BRN matches BN (|BRN − BN| < 0.5 points)', holds: (d) => Math.abs(d) < 0.5 },
+  { experiment: 'microbatch', claim: 'microbatches of 4: BRN beats BN (BRN − BN > 0)', holds: (d) => d > 0 },
+  { experiment: 'non-iid', claim: '2 labels × 16: BRN beats BN with moving averages (BRN − BN > 0)', holds: (d) => d > 0 },
+];
+
+/** One row per (claim, data set) whose summary holds the experiment. */
+export function claimRows(summaries: Summary[]): ClaimRow[] {
+  const rows: ClaimRow[] = [];
+  for (const c of CLAIMS) {
+    for (const s of summaries) {
+      const v = s.experiments[c.experiment];
+      if (v?.bn === undefined || v.brn === undefined) continue;
+      const [bn, brn] = [100 * v.bn.testAccuracy.mean, 100 * v.brn.testAccuracy.mean];
+      rows.push({ claim: c.claim, dataset: datasetTitle(s.dataset ?? 'mnist'), bn, brn, difference: brn - bn, holds: c.holds(brn - bn) });
+    }
+  }
+  return rows;
+}
+
+/** The committed summaries of `datasets` in `profile` (those that exist). */
+export function datasetSummaries(datasets: string[] = ['mnist', 'fashion-mnist'], profile: Profile = 'full', resultsDir?: string): Summary[] {
+  return datasets.map((d) => readSummary(profile, resultsDir, d)).filter((s): s is Summary => s !== null);
+}
+
+/** Per claim, whether the data sets agree: all hold, none holds, or they differ. */
+export function agreement(rows: ClaimRow[]): { claim: string; verdict: string }[] {
+  return [...new Set(rows.map((r) => r.claim))].map((claim) => {
+    const these = rows.filter((r) => r.claim === claim);
+    const held = these.filter((r) => r.holds).map((r) => r.dataset);
+    const verdict =
+      these.length < 2 ? `only ${these.map((r) => r.dataset).join('')} has results`
+      : held.length === these.length ? `holds on ${held.join(' and ')}: they agree`
+      : held.length === 0 ? `holds on neither: they agree that it does not reproduce`
+      : `holds on ${held.join(', ')} only: the data sets disagree`;
+    return { claim, verdict };
+  });
+}
