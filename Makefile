@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps figures rebuild notebooks test unit-test notebook-test bench clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test bench clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
@@ -24,6 +24,8 @@ help:
 	@echo "make reproduce    the full profile (60,000 steps, 3 seeds; resumable) into data/, then figures/ and README tables"
 	@echo "make sweeps       add the microbatch-size and labels-per-batch sweeps (full profile) into data/"
 	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
+	@echo "make fashion-mnist the full profile on Fashion-MNIST (installs Debian's dataset-fashion-mnist as root)"
+	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, README tables"
 	@echo "make rebuild      summaries, figures/, README tables and notebooks from the committed logs in data/runs"
 	@echo "make figures      figures/ and README tables from data/results"
 	@echo "make notebooks    execute the notebooks in place (outputs from the committed results)"
@@ -75,16 +77,23 @@ quick-sweeps: build
 	@echo "make quick-sweeps: writes data/runs/quick and data/results/quick"
 	$(BRN) run baseline microbatch non-iid microbatch-mb2 microbatch-mb8 microbatch-mb16 non-iid-k1 non-iid-k4 non-iid-k8 non-iid-k16 --quick
 
+fashion-mnist: build
+	@scripts/ensure-fashion-mnist.sh
+	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist and README.md's tables"
+	$(BRN) reproduce --dataset fashion-mnist --readme
+
 figures: build
 	@echo "make figures: writes figures/ and README.md's tables from data/results"
 	$(BRN) figures --readme
+	@if [ -f data/results/fashion-mnist/full/summary.json ]; then $(BRN) figures --readme --dataset fashion-mnist; fi
 
 ## rebuild: every committed summary, figure, table and notebook from the committed logs
 rebuild: build
 	@echo "make rebuild: writes data/results, figures/, README.md's tables and notebooks/ from data/runs"
 	$(BRN) summarize
 	$(BRN) summarize --quick
-	$(BRN) figures --readme
+	@if [ -d data/runs/fashion-mnist/full ]; then $(BRN) summarize --dataset fashion-mnist; fi
+	$(MAKE) figures
 	$(MAKE) notebooks
 
 ## notebooks: execute in place, keeping the outputs (commit them with the figures of the same results)
@@ -94,8 +103,10 @@ notebooks: setup
 unit-test: build
 	node --test $$(find dist -name '*.test.js' | sort)
 
-## notebook-test: execute every notebook (quick profile) into build/notebooks; any cell error fails
+## notebook-test: execute every notebook into build/notebooks, 01-05 on a quick profile trained afresh
+## into build/notebook-quick; any cell error fails
 notebook-test: setup
+	rm -rf build/notebook-quick
 	BRN_NOTEBOOK_PROFILE=quick $(NBCONVERT) --output-dir build/notebooks $(NOTEBOOKS)
 
 test: unit-test notebook-test

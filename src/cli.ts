@@ -17,6 +17,7 @@ import { runExperiments, type RunOptions } from './experiments/runner';
 import { formatStat, finalResults, writeSummary } from './experiments/summary';
 import { compareWithReference, loadReference, writeReference } from './experiments/reference';
 import { dataIdentity } from './data/identity';
+import { datasetByName } from './data/datasets';
 import { join } from 'node:path';
 import { KIT_ROOT, kitPaths, type KitPaths } from './paths';
 import { BACKENDS } from './backend';
@@ -39,7 +40,8 @@ Options:
   --seeds N        run only the first N seeds
   --jobs N         worker processes (default: one per core)
   --backend B      force a backend: ${BACKENDS.join(', ')} (default: the fastest that loads; also BRN_BACKEND)
-  --data-dir D     a directory of the four MNIST-format IDX files to use instead of MNIST
+  --dataset NAME   mnist (default) or fashion-mnist (Debian's dataset-fashion-mnist), checked by md5
+  --data-dir D     a directory of the four MNIST-format IDX files (or .gz) to use instead
   --architecture A mlp (default, the BN paper's network) or conv (a small CNN; ~20x slower per step on wasm),
                    run as '<experiment>-conv'
   --runs-dir D     where job logs go (default: data/runs)
@@ -58,6 +60,7 @@ const OPTIONS = {
   jobs: { type: 'string' },
   backend: { type: 'string' },
   'data-dir': { type: 'string' },
+  dataset: { type: 'string' },
   architecture: { type: 'string' },
   'runs-dir': { type: 'string' },
   'results-dir': { type: 'string' },
@@ -106,6 +109,7 @@ function runOptions(flags: Flags): RunOptions & KitPaths {
     jobs: intFlag(flags, 'jobs'),
     backend: strFlag(flags, 'backend'),
     dataDir: strFlag(flags, 'data-dir'),
+    dataset: strFlag(flags, 'dataset'),
     ...kitPaths({ runsDir: strFlag(flags, 'runs-dir'), resultsDir: strFlag(flags, 'results-dir'), figuresDir: strFlag(flags, 'figures-dir') }),
   };
 }
@@ -116,14 +120,16 @@ function expectFlags(parsed: Parsed, allowed: (keyof typeof OPTIONS)[]): void {
   }
 }
 
-async function drawFigures(profile: Profile, paths: KitPaths, readme: boolean): Promise<void> {
+async function drawFigures(profile: Profile, paths: KitPaths, readme: boolean, dataset = 'mnist'): Promise<void> {
   const { makeFigures } = await import('./figures/make.js');
-  const made = await makeFigures({ profile, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir, readme: readme ? join(KIT_ROOT, 'README.md') : null });
+  const made = await makeFigures({ profile, dataset, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir, readme: readme ? join(KIT_ROOT, 'README.md') : null });
   for (const f of made) console.log(`wrote ${f}`);
 }
 
-/** The data set's name for --data-dir (MNIST without it); a missing file is an error naming it. */
+/** The data set's name: --dataset's, or --data-dir's files' (MNIST without either); a missing file is an error naming it. */
 function datasetOf(flags: Flags): string {
+  const name = strFlag(flags, 'dataset');
+  if (name !== undefined) return datasetByName(name).name;
   return dataIdentity(strFlag(flags, 'data-dir') ?? null).name;
 }
 
@@ -133,7 +139,7 @@ async function run(parsed: Parsed): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const runFlags: (keyof typeof OPTIONS)[] = ['quick', 'seeds', 'jobs', 'backend', 'data-dir', 'architecture', 'runs-dir', 'results-dir'];
+  const runFlags: (keyof typeof OPTIONS)[] = ['quick', 'seeds', 'jobs', 'backend', 'data-dir', 'dataset', 'architecture', 'runs-dir', 'results-dir'];
   switch (command) {
     case 'list': {
       expectFlags(parsed, []);
@@ -169,24 +175,24 @@ async function run(parsed: Parsed): Promise<number> {
         console.log(`  ${e.name.padEnd(16)} test accuracy: ${cells.join(', ')}`);
       }
       if (pool.failed.length > 0 || outcome.summaryProblem !== null) return 1;
-      if (command === 'reproduce') await drawFigures(options.profile, options, flags.readme === true);
+      if (command === 'reproduce') await drawFigures(options.profile, options, flags.readme === true, outcome.summary.dataset);
       return 0;
     }
     case 'summarize': {
-      expectFlags(parsed, ['quick', 'runs-dir', 'results-dir', 'data-dir']);
+      expectFlags(parsed, ['quick', 'runs-dir', 'results-dir', 'data-dir', 'dataset']);
       const options = runOptions(flags);
       const { path } = writeSummary(options.profile, options.runsDir, options.resultsDir, ALL_EXPERIMENTS.map((e) => e.name), datasetOf(flags));
       console.log(`summary: ${path}`);
       return 0;
     }
     case 'figures': {
-      expectFlags(parsed, ['quick', 'results-dir', 'figures-dir', 'readme']);
+      expectFlags(parsed, ['quick', 'results-dir', 'figures-dir', 'readme', 'dataset']);
       const options = runOptions(flags);
-      await drawFigures(options.profile, options, flags.readme === true);
+      await drawFigures(options.profile, options, flags.readme === true, datasetOf(flags));
       return 0;
     }
     case 'check': {
-      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir']);
+      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir', 'dataset']);
       const options = runOptions(flags);
       const dataset = datasetOf(flags);
       const reference = loadReference(options.profile, dataset);
@@ -196,7 +202,7 @@ async function run(parsed: Parsed): Promise<number> {
       return comparison.matched === comparison.total ? 0 : 1;
     }
     case 'reference': {
-      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir']);
+      expectFlags(parsed, ['quick', 'runs-dir', 'data-dir', 'dataset']);
       const options = runOptions(flags);
       const names = positional.length > 0 ? positional.map((n) => experimentByName(n).name) : MAIN_EXPERIMENTS.map((e) => e.name);
       console.log(`wrote ${writeReference(options.profile, options.runsDir, names, datasetOf(flags))}`);

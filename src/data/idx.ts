@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 export interface IdxArray {
   /** Sizes of each dimension, e.g. [60000, 28, 28]. */
@@ -38,10 +40,30 @@ export function md5(buffer: Uint8Array): string {
   return createHash('md5').update(buffer).digest('hex');
 }
 
-/** Reads and parses an IDX file, checking its md5 when one is given. */
-export function readIdxFile(path: string, expectedMd5?: string): IdxArray {
+/**
+ * The IDX file `name` in `dir`, as shipped (`name`) or gzip-compressed
+ * (`name.gz`, as Fashion-MNIST ships); an error naming both when neither exists.
+ */
+export function findIdxFile(dir: string, name: string): string {
+  for (const path of [join(dir, name), join(dir, `${name}.gz`)]) if (existsSync(path)) return path;
+  throw new Error(`Data file not found: ${join(dir, name)} (nor ${name}.gz)`);
+}
+
+/** The bytes of an IDX file, decompressed when its name ends in .gz. */
+export function readIdxBytes(path: string): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path}: IDX file is missing`);
-  const buffer = readFileSync(path);
+  const raw = readFileSync(path);
+  if (!path.endsWith('.gz')) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (err) {
+    throw new Error(`${path}: not a readable gzip file (${(err as Error).message})`);
+  }
+}
+
+/** Reads and parses an IDX file (.gz or not), checking the md5 of its uncompressed bytes when one is given. */
+export function readIdxFile(path: string, expectedMd5?: string): IdxArray {
+  const buffer = readIdxBytes(path);
   if (expectedMd5 !== undefined) {
     const actual = md5(buffer);
     if (actual !== expectedMd5) throw new Error(`${path}: md5 ${actual} does not match the expected ${expectedMd5} (corrupt or different file)`);

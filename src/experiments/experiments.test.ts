@@ -169,6 +169,15 @@ describe('job identity, locks and no double work', () => {
     const changed = { ...TINY, evalBatches: 3 };
     writeFileSync(path, lines.join('\n'));
     await assert.rejects(runJob(spec(dir, 'bn', changed)), /another config \(evalBatches differ\)/);
+    // The trainer is: the fused and the layers paths round differently.
+    const other = process.env.BRN_TRAINER;
+    process.env.BRN_TRAINER = (readJobRecords(path)[0] as HeaderRecord).trainer === 'fused' ? 'layers' : 'fused';
+    try {
+      await assert.rejects(runJob(spec(dir, 'bn')), /made with another trainer (fused|layers) \(this run: (layers|fused)\)/);
+    } finally {
+      if (other === undefined) delete process.env.BRN_TRAINER;
+      else process.env.BRN_TRAINER = other;
+    }
     // Seeds are not part of a job's identity: --seeds 1 first, all seeds later reuses the first.
     assert.equal((await runJob(spec(dir, 'bn', { ...TINY, seeds: [1, 2, 3] }))).skipped, true);
   });
@@ -207,7 +216,7 @@ describe('job identity, locks and no double work', () => {
 });
 
 describe('summaries and references', () => {
-  const job = (experiment: string, variant: string, seed: number, testAccuracy: number) => ({ experiment, variant, seed, backend: 'wasm', testAccuracy });
+  const job = (experiment: string, variant: string, seed: number, testAccuracy: number) => ({ experiment, variant, seed, backend: 'wasm', trainer: 'fused', testAccuracy });
 
   it('a summary is not replaced by one that lacks results, nor written when variants ran on different seeds', async () => {
     const dir = tmp();

@@ -32,16 +32,26 @@ function makeSampler(config: ExperimentConfig, split: DeviceSplit, seed: number)
 /** Seeds of the fixed minibatches used for batch-statistics evaluation (same for every variant). */
 const EVAL_SEED_OFFSET = 1_000_003;
 
+/** How a job trains: the fused kernels, or tfjs-layers. Recorded in the log; part of the job's identity. */
+export type TrainerKind = 'fused' | 'layers';
+
 /**
- * The trainer for a job: the MLP through the fused kernels where the backend
- * has them (wasm, cpu), everything else (tfjs-node, the conv model) through
- * tfjs-layers. `BRN_TRAINER=layers` forces the layers path.
+ * The trainer kind for a job: the MLP through the fused kernels where the
+ * backend has them (wasm, cpu), everything else (tfjs-node, the conv model,
+ * bn-tfjs) through tfjs-layers. `BRN_TRAINER=layers` (or `fused`) forces one.
  */
+export function trainerKind(spec: Pick<JobSpec, 'config' | 'variant'>): TrainerKind {
+  const forced = process.env.BRN_TRAINER ?? '';
+  if (!['', 'fused', 'layers'].includes(forced)) throw new Error(`BRN_TRAINER must be 'fused' or 'layers', got '${forced}'`);
+  const canFuse = fusedKernelsAvailable() && spec.config.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(spec.variant);
+  if (forced === 'fused' && !canFuse) throw new Error(`BRN_TRAINER=fused, but the fused trainer needs the mlp with ${FUSED_NORMALIZATIONS.join(', ')} on wasm or cpu`);
+  return forced === 'layers' || !canFuse ? 'layers' : 'fused';
+}
+
 export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, data: ExperimentData): Trainer {
   const { config } = spec;
   const model = { architecture: config.architecture, hidden: config.hidden, normalization: spec.variant, microbatchSize: config.microbatchSize, normLayer: config.normLayer, imageSize: data.imageSize, classes: data.classes };
-  const fused = process.env.BRN_TRAINER !== 'layers' && fusedKernelsAvailable() && model.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(model.normalization);
-  return fused ? new FusedMlpTrainer(model, spec.seed, config.optimizer) : new LayersTrainer(model, spec.seed, config.optimizer);
+  return trainerKind(spec) === 'fused' ? new FusedMlpTrainer(model, spec.seed, config.optimizer) : new LayersTrainer(model, spec.seed, config.optimizer);
 }
 
 export interface JobOutcome {
@@ -61,7 +71,7 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
   const paths = jobPaths(spec);
   const { config, variant, seed } = spec;
   const id = jobId(spec);
-  const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), dataSource: data.source, data: spec.data, config };
+  const header: HeaderRecord = { kind: 'header', job: id, profile: spec.profile, experiment: config.name, variant, seed, backend: activeBackend(), trainer: trainerKind(spec), dataSource: data.source, data: spec.data, config };
   const finished = () => {
     checkFinishedMatches(paths.final, header);
     return { path: paths.final, skipped: true };

@@ -37,6 +37,8 @@ export interface HeaderRecord {
   variant: Variant;
   seed: number;
   backend: string;
+  /** 'fused' or 'layers' (see `trainerKind`): the two round differently. */
+  trainer: string;
   dataSource: string;
   data: DataIdentity;
   config: ExperimentConfig;
@@ -113,10 +115,11 @@ export function jobPaths(spec: JobSpec): { final: string; partial: string; check
  * The config fields that differ between two runs of one job. `seeds` and
  * `variants` list the experiment's other jobs, not this one's, so they are not
  * part of a job's identity (running `--seeds 1` first and all seeds later
- * reuses the first).
+ * reuses the first); `dataDir` says where the data lay, and the data's own
+ * identity (its checksums) is compared instead.
  */
 export function configDifferences(a: ExperimentConfig, b: ExperimentConfig): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'seeds' && k !== 'variants'));
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'seeds' && k !== 'variants' && k !== 'dataDir'));
   const field = (c: ExperimentConfig, k: string) => JSON.stringify((c as unknown as Record<string, unknown>)[k]);
   return [...keys].filter((k) => field(a, k) !== field(b, k));
 }
@@ -131,6 +134,7 @@ export function checkFinishedMatches(path: string, expected: HeaderRecord): void
   if (header === undefined) throw new Error(`${path}: a finished job file without a header`);
   const differs: string[] = [];
   if (header.backend !== expected.backend) differs.push(`backend ${header.backend} (this run: ${expected.backend})`);
+  if (header.trainer !== expected.trainer) differs.push(`trainer ${header.trainer} (this run: ${expected.trainer})`);
   if (JSON.stringify(header.data?.md5) !== JSON.stringify(expected.data.md5)) differs.push(`data ${header.data?.name ?? 'unrecorded'} (this run: ${expected.data.name})`);
   const fields = configDifferences(header.config, expected.config);
   if (fields.length > 0) differs.push(`config (${fields.join(', ')} differ)`);

@@ -12,7 +12,7 @@
  * comparison says by how many images.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { writeJsonAtomic } from '../io/atomic';
 import { KIT_ROOT } from '../paths';
 import type { Profile } from './config';
@@ -44,7 +44,7 @@ export function writeReference(profile: Profile, runsDir: string, experiments: s
   const jobs = finalResults(profile, runsDir, dataset).filter((j) => experiments.includes(j.experiment));
   if (jobs.length === 0) throw new Error(`No finished ${profile} jobs under ${runsDir}: no reference written`);
   const path = referencePath(profile, dataset);
-  writeJsonAtomic(path, { profile, dataset, note: `brn reference${profile === 'quick' ? ' --quick' : ''} ${experiments.join(' ')}, from the committed logs under data/runs`, jobs } satisfies Reference);
+  writeJsonAtomic(path, { profile, dataset, note: `the finished logs under ${relative(KIT_ROOT, runsDir) || '.'} (brn reference${profile === 'quick' ? ' --quick' : ''} ${experiments.join(' ')})`, jobs } satisfies Reference);
   return path;
 }
 
@@ -71,7 +71,7 @@ export function compareWithReference(run: JobResult[], reference: Reference): Co
     for (const ref of jobs) {
       const got = byKey.get(key(ref));
       if (got === undefined) notes.push(`${ref.variant}-seed${ref.seed} missing`);
-      else if (got.backend !== ref.backend) notes.push(`${ref.variant}-seed${ref.seed} on backend ${got.backend}, reference on ${ref.backend}`);
+      else if (got.backend !== ref.backend || got.trainer !== ref.trainer) notes.push(`${ref.variant}-seed${ref.seed} on ${got.backend}/${got.trainer}, reference on ${ref.backend}/${ref.trainer}`);
       else if (got.testAccuracy === ref.testAccuracy) ok++;
       else notes.push(`${ref.variant}-seed${ref.seed} ${(100 * got.testAccuracy).toFixed(2)}% vs ${(100 * ref.testAccuracy).toFixed(2)}% (${images(got.testAccuracy) - images(ref.testAccuracy)} test images)`);
     }

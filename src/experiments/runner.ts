@@ -4,7 +4,7 @@
  * resume), and writes the profile's summary.
  */
 import { BACKENDS, isBackendName } from '../backend';
-import { dataIdentity, type DataIdentity } from '../data/identity';
+import { dataIdentity, knownDataIdentity, type DataIdentity } from '../data/identity';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { kitPaths } from '../paths';
 import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from './config';
@@ -24,6 +24,8 @@ export interface RunOptions {
   backend?: string;
   /** Use this directory of IDX files instead of MNIST. */
   dataDir?: string | null;
+  /** Use this known data set (`mnist`, `fashion-mnist`), from where it is installed and checked by md5. */
+  dataset?: string;
   /** Train this architecture instead of the config's; a non-default one runs as '<experiment>-<architecture>'. */
   architecture?: Architecture;
   runsDir?: string;
@@ -42,13 +44,20 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   const { runsDir } = kitPaths(options);
   const specs: JobSpec[] = [];
   const identities = new Map<string | null, DataIdentity>();
+  let dataDir = options.dataDir;
+  if (options.dataset !== undefined) {
+    if (options.dataDir !== undefined && options.dataDir !== null) throw new Error(`--dataset and --data-dir name the data twice ('${options.dataset}', '${options.dataDir}'): give one`);
+    const known = knownDataIdentity(options.dataset);
+    dataDir = known.dir;
+    identities.set(known.dir, known.identity);
+  }
   for (const written of experiments) {
     const profiled = forProfile(written, options.profile);
     const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
     const config: ExperimentConfig = {
       ...profiled,
       ...(renamed ? { architecture: options.architecture!, name: `${profiled.name}-${options.architecture}`, title: `${profiled.title}, ${options.architecture} model` } : {}),
-      ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+      ...(dataDir !== undefined ? { dataDir } : {}),
       ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
     };
     validateConfig(config);

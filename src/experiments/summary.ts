@@ -128,6 +128,7 @@ export interface JobResult {
   variant: string;
   seed: number;
   backend: string;
+  trainer: string;
   testAccuracy: number;
 }
 
@@ -139,7 +140,7 @@ export function finalResults(profile: Profile, runsDir: string, dataset = 'mnist
   for (const name of readdirSync(root).sort()) {
     if (!statSync(join(root, name)).isDirectory()) continue;
     for (const [variant, runs] of [...finishedRuns(join(root, name))].sort(([a], [b]) => a.localeCompare(b))) {
-      for (const r of runs) results.push({ experiment: name, variant, seed: r.seed, backend: r.header.backend, testAccuracy: r.final.testAccuracy });
+      for (const r of runs) results.push({ experiment: name, variant, seed: r.seed, backend: r.header.backend, trainer: r.header.trainer, testAccuracy: r.final.testAccuracy });
     }
   }
   return results;

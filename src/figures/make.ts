@@ -16,6 +16,8 @@ import { resultsTable } from './table';
 
 export interface FigureOptions {
   profile: Profile;
+  /** The data set (default mnist); other data sets' figures go to `<figuresDir>/<dataset>/`. */
+  dataset?: string;
   resultsDir: string;
   figuresDir: string;
   /** Rewrite the table block in this README (default null: none). */
@@ -45,11 +47,15 @@ export async function writeFigure(def: FigureDef, summary: Summary, figuresDir: 
   return paths;
 }
 
-/** Replaces the block between `<!-- results:<profile>:start -->` and `…:end -->` of `readme` with `table`. */
-export function updateReadme(readme: string, profile: Profile, table: string): boolean {
+/**
+ * Replaces the block between `<!-- results:<key>:start -->` and `…:end -->` of
+ * `readme` with `table`; the key is the profile for MNIST, `<dataset>:<profile>` otherwise.
+ */
+export function updateReadme(readme: string, profile: Profile, table: string, dataset = 'mnist'): boolean {
   if (!existsSync(readme)) return false;
-  const start = `<!-- results:${profile}:start -->`;
-  const end = `<!-- results:${profile}:end -->`;
+  const key = dataset === 'mnist' ? profile : `${dataset}:${profile}`;
+  const start = `<!-- results:${key}:start -->`;
+  const end = `<!-- results:${key}:end -->`;
   const text = readFileSync(readme, 'utf8');
   const a = text.indexOf(start);
   const b = text.indexOf(end);
@@ -66,24 +72,26 @@ export function updateReadme(readme: string, profile: Profile, table: string): b
  * blocks in that README.
  */
 export async function makeFigures(options: FigureOptions): Promise<string[]> {
-  const summary = readSummary(options.profile, options.resultsDir);
+  const dataset = options.dataset ?? 'mnist';
+  const summary = readSummary(options.profile, options.resultsDir, dataset);
   if (summary === null) {
-    throw new Error(`No ${options.profile} summary under ${options.resultsDir}: run 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}' first`);
+    throw new Error(`No ${options.profile}${dataset === 'mnist' ? '' : ` ${dataset}`} summary under ${options.resultsDir}: run 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}${dataset === 'mnist' ? '' : ` --dataset ${dataset}`}' first`);
   }
-  const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir) : null;
+  const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir, dataset) : null;
+  const figuresDir = dataset === 'mnist' ? options.figuresDir : join(options.figuresDir, dataset);
   const written: string[] = [];
   for (const def of FIGURES) {
-    const paths = (await writeFigure(def, summary, options.figuresDir)) ?? (fallback === null ? null : await writeFigure(def, fallback, options.figuresDir));
+    const paths = (await writeFigure(def, summary, figuresDir)) ?? (fallback === null ? null : await writeFigure(def, fallback, figuresDir));
     if (paths === null) console.error(`figure '${def.name}': no data in the ${options.profile} summary${fallback === null ? '' : ' nor the quick one'} (skipped)`);
     else written.push(paths.svg, paths.png);
   }
   for (const s of fallback === null ? [summary] : [summary, fallback]) {
     const table = resultsTable(s);
-    const tablePath = join(options.figuresDir, `results-${s.profile}.md`);
+    const tablePath = join(figuresDir, `results-${s.profile}.md`);
     writeFileAtomic(tablePath, table);
     written.push(tablePath);
     const readme = options.readme ?? null;
-    if (readme !== null && updateReadme(readme, s.profile, table)) written.push(readme);
+    if (readme !== null && updateReadme(readme, s.profile, table, dataset)) written.push(readme);
   }
   return written;
 }

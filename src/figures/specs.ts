@@ -2,11 +2,12 @@
  * Vega-Lite specs for the kit's figures, built by pure functions from a
  * results summary (data goes inside the spec; redrawing never retrains).
  * Every figure has a title, axis titles with units, and a caption line naming
- * the profile, backend and number of seeds; spreads are mean ± one sample
+ * the data set, profile, backend and number of seeds; spreads are mean ± one sample
  * standard deviation over seeds, drawn as bands.
  */
 import { renormClipAt } from '../renorm/schedule';
 import type { CurvePoint, Stat, Summary } from '../experiments/summary';
+import { datasetTitle } from '../data/datasets';
 
 export type Spec = Record<string, unknown>;
 
@@ -56,9 +57,9 @@ function top(title: string, caption: string[], body: Spec): Spec {
   };
 }
 
-/** The caption line: profile, backend and seeds. */
+/** The caption line: data set, profile, backend and seeds. */
 export function caption(summary: Summary, seeds: number | string, extra?: string): string[] {
-  const lines = [`${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${seeds} seeds`];
+  const lines = [`${datasetTitle(summary.dataset ?? 'mnist')} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${seeds} seeds`];
   if (extra) lines.push(extra);
   return lines;
 }
@@ -189,7 +190,7 @@ export function baselineSpec(summary: Summary): Spec | null {
   if (c === undefined) return null;
   return top(
     'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)',
-    caption(summary, seedsOf(summary, 'baseline'), 'Validation accuracy in inference mode (moving averages), 5,000 held-out MNIST training images.'),
+    caption(summary, seedsOf(summary, 'baseline'), `Validation accuracy in inference mode (moving averages), 5,000 held-out ${datasetTitle(summary.dataset ?? 'mnist')} training images.`),
     bandChart([...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy')], { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }),
   );
 }

@@ -1,4 +1,5 @@
 /** Markdown tables: any rows of objects, and the results table (the paper's numbers beside ours). */
+import { datasetTitle } from '../data/datasets';
 import { formatStat as pct, type Summary } from '../experiments/summary';
 
 /** Rows of objects as a markdown table, one column per key of the first row (for `tslab.display.markdown`). */
@@ -27,7 +28,7 @@ export function resultsTable(summary: Summary, names?: string[]): string {
       };
     });
   const lines = [
-    `Test accuracy on MNIST's 10,000 test images, mean ± std over seeds (${summary.profile} profile, backend ${summary.backend}). The paper's numbers are Inception-v3 top-1 validation accuracy on ImageNet (read off its figures): compare the orderings, not the values.`,
+    `Test accuracy on ${datasetTitle(summary.dataset ?? 'mnist')}'s 10,000 test images, mean ± std over seeds (${summary.profile} profile, backend ${summary.backend}). The paper's numbers are Inception-v3 top-1 validation accuracy on ImageNet (read off its figures): compare the orderings, not the values.`,
     '',
     markdownTable(rows),
   ];
