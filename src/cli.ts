@@ -14,7 +14,7 @@ import { parseArgs as parseNodeArgs } from 'node:util';
 import { forProfile, type Profile } from './experiments/config';
 import { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './experiments/registry';
 import { runExperiments, type RunOptions } from './experiments/runner';
-import { formatStat, finalResults, writeSummary } from './experiments/summary';
+import { formatStat, finalResults, variantEntries, writeSummary } from './experiments/summary';
 import { compareWithReference, loadReference, writeReference } from './experiments/reference';
 import { dataIdentity } from './data/identity';
 import { datasetByName } from './data/datasets';
@@ -171,7 +171,7 @@ async function run(parsed: Parsed): Promise<number> {
       for (const e of experiments) {
         const variants = outcome.summary.experiments[e.name];
         if (variants === undefined) continue;
-        const cells = Object.entries(variants).map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
+        const cells = variantEntries(variants).map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
         console.log(`  ${e.name.padEnd(16)} test accuracy: ${cells.join(', ')}`);
       }
       if (pool.failed.length > 0 || outcome.summaryProblem !== null) return 1;

@@ -22,7 +22,7 @@ import { runPool } from './pool';
 import { baseline } from './baseline';
 import { nonIid } from './non-iid';
 import { microbatch } from './microbatch';
-import { stat, summarize, writeSummary } from './summary';
+import { pairedDifference, stat, summarize, variantEntries, writeSummary } from './summary';
 
 const TINY: ExperimentConfig = {
   ...nonIid,
@@ -117,8 +117,9 @@ describe('a tiny end-to-end job', () => {
     assert.deepEqual(result.failed, []);
     assert.deepEqual(result.finished.sort(), ['quick/tiny/bn-seed1', 'quick/tiny/brn-seed1']);
     const summary = summarize('quick', dir);
-    assert.deepEqual(Object.keys(summary.experiments.tiny).sort(), ['bn', 'bn-batchstats', 'brn']);
-    for (const v of Object.values(summary.experiments.tiny)) {
+    assert.deepEqual(Object.keys(summary.experiments.tiny).sort(), ['bn', 'bn-batchstats', 'brn', 'pairs']);
+    assert.equal(summary.experiments.tiny.pairs!['brn-bn'].n, 1);
+    for (const [, v] of variantEntries(summary.experiments.tiny)) {
       assert.equal(v.testAccuracy.n, 1);
       assert.ok(v.testAccuracy.mean > 0.1 && v.testAccuracy.mean <= 1);
     }
@@ -240,6 +241,32 @@ describe('summaries and references', () => {
     const s2 = stat([0.5, 0.6]);
     assert.ok(Math.abs(s2.std - Math.sqrt(0.005)) < 1e-12, JSON.stringify(s2));
     assert.deepEqual(stat([0.5]), { mean: 0.5, std: 0, n: 1 });
+  });
+
+  it('paired differences: per seed, with a 95% t interval over the differences', () => {
+    const bn = { mean: 0.91, std: 0.01, n: 3, values: [0.9, 0.92, 0.91], seeds: [1, 2, 3] };
+    const brn = { mean: 0.93, std: 0.01, n: 3, values: [0.94, 0.93, 0.92], seeds: [2, 1, 3] };
+    // Paired by seed: seed 1 0.93 − 0.90, seed 2 0.94 − 0.92, seed 3 0.92 − 0.91: [0.03, 0.02, 0.01];
+    // mean 0.02, s = 0.01, t(0.975, 2) = 4.303, half-width 4.303 · 0.01 / √3 = 0.024843.
+    const p = pairedDifference(bn, brn);
+    assert.equal(p.n, 3);
+    assert.deepEqual(p.seeds, [1, 2, 3]);
+    assert.ok(Math.abs(p.mean - 0.02) < 1e-12, String(p.mean));
+    assert.ok(Math.abs(p.ciLow! - (0.02 - 0.024843)) < 1e-6 && Math.abs(p.ciHigh! - (0.02 + 0.024843)) < 1e-6, JSON.stringify(p));
+    const one = pairedDifference({ ...bn, values: [0.9], seeds: [1], n: 1 }, brn);
+    assert.deepEqual([one.n, one.ciLow, one.ciHigh], [1, null, null]);
+  });
+
+  it('summaries keep per-seed values and the paired BRN − BN interval', async () => {
+    const dir = tmp();
+    for (const seed of [1, 2]) for (const v of ['bn', 'brn'] as const) await runJob({ ...spec(dir, v), seed });
+    const e = summarize('quick', dir).experiments.tiny;
+    const finals = (v: string) => [1, 2].map((seed) => (readJobRecords(jobPaths({ ...spec(dir, v as 'bn' | 'brn'), seed }).final).at(-1) as FinalRecord).testAccuracy);
+    assert.deepEqual(e.bn.testAccuracy.values, finals('bn'));
+    assert.deepEqual(e.brn.testAccuracy.seeds, [1, 2]);
+    const pair = e.pairs!['brn-bn'];
+    assert.ok(Math.abs(pair.mean - (finals('brn')[0] - finals('bn')[0] + finals('brn')[1] - finals('bn')[1]) / 2) < 1e-12);
+    assert.ok(pair.ciLow! <= pair.mean && pair.mean <= pair.ciHigh!);
   });
 
   it('compares a run with the reference job by job, and says how many match', () => {

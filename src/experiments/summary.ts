@@ -26,11 +26,52 @@ export interface Stat {
   n: number;
 }
 
+/** A stat with the value of each seed, in `seeds` order. */
+export interface SeedStat extends Stat {
+  values: number[];
+  seeds: number[];
+}
+
 export interface VariantSummary {
   step: number;
-  validationAccuracy: Stat;
-  testAccuracy: Stat;
+  validationAccuracy: SeedStat;
+  testAccuracy: SeedStat;
   seeds: number[];
+}
+
+/**
+ * A paired difference (e.g. BRN − BN on test accuracy, seed by seed: the
+ * same seed gives both variants the same initialization and batches) with a
+ * 95% interval from Student's t over the per-seed differences
+ * (mean ± t(0.975, n − 1)·s/√n); null bounds for fewer than two seeds.
+ */
+export interface PairStat {
+  mean: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  seeds: number[];
+}
+
+/** One experiment's results: its variants by name, and `pairs` of variants by 'a-b'. */
+export type ExperimentResults = Record<string, VariantSummary> & { pairs?: Record<string, PairStat> };
+
+/** The variants of an experiment's results (everything but `pairs`). */
+export function variantEntries(results: ExperimentResults): [string, VariantSummary][] {
+  return Object.entries(results).filter(([k]) => k !== 'pairs') as [string, VariantSummary][];
+}
+
+/** t(0.975, df) for df = 1…30; beyond, the normal 1.96. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** `b − a` on test accuracy over the seeds both ran, with its 95% t interval. */
+export function pairedDifference(a: SeedStat, b: SeedStat): PairStat {
+  const seeds = a.seeds.filter((seed) => b.seeds.includes(seed));
+  const diffs = seeds.map((seed) => b.values[b.seeds.indexOf(seed)] - a.values[a.seeds.indexOf(seed)]);
+  const { mean, std, n } = stat(diffs);
+  if (n < 2) return { mean, ciLow: null, ciHigh: null, n, seeds };
+  const half = (T975[n - 2] ?? 1.96) * (std / Math.sqrt(n));
+  return { mean, ciLow: mean - half, ciHigh: mean + half, n, seeds };
 }
 
 export interface CurvePoint {
@@ -53,7 +94,7 @@ export interface Summary {
   /** The data set's name (`mnist`, or `idx-<hash>` for other IDX files). */
   dataset: string;
   backend: string;
-  experiments: Record<string, Record<string, VariantSummary>>;
+  experiments: Record<string, ExperimentResults>;
   curves: Record<string, Record<string, CurvePoint[]>>;
   configs: Record<string, { title: string; paper: PaperResult | null; steps: number; batchSize: number; microbatchSize: number | null; sampler: SamplerConfig; ramp: ExperimentConfig['ramp'] }>;
   timing: Record<string, Record<string, { msPerStep: Stat; trainSeconds: Stat }>>;
@@ -71,6 +112,10 @@ export function stat(values: number[]): Stat {
 export function formatStat(s: Stat | undefined): string {
   if (s === undefined || s.n === 0) return '—';
   return `${(100 * s.mean).toFixed(2)}% ± ${(100 * s.std).toFixed(2)} (n=${s.n})`;
+}
+
+function seedStat(values: number[], seeds: number[]): SeedStat {
+  return { ...stat(values), values, seeds };
 }
 
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -175,8 +220,8 @@ export function summarize(profile: Profile, runsDir: string, order: string[] = [
       const seeds = runs.map((r) => r.seed);
       variants[variant] = {
         step,
-        validationAccuracy: stat(runs.map((r) => r.final.validationAccuracy)),
-        testAccuracy: stat(runs.map((r) => r.final.testAccuracy)),
+        validationAccuracy: seedStat(runs.map((r) => r.final.validationAccuracy), seeds),
+        testAccuracy: seedStat(runs.map((r) => r.final.testAccuracy), seeds),
         seeds,
       };
       curves[variant] = curve(runs);
@@ -184,13 +229,15 @@ export function summarize(profile: Profile, runsDir: string, order: string[] = [
       if (variant === 'bn' && config.batchStatsVariant) {
         variants['bn-batchstats'] = {
           step,
-          validationAccuracy: stat(runs.map((r) => r.evals[r.evals.length - 1].batchStats.accuracy)),
-          testAccuracy: stat(runs.map((r) => r.final.testBatchStats.accuracy)),
+          validationAccuracy: seedStat(runs.map((r) => r.evals[r.evals.length - 1].batchStats.accuracy), seeds),
+          testAccuracy: seedStat(runs.map((r) => r.final.testBatchStats.accuracy), seeds),
           seeds,
         };
       }
     }
-    summary.experiments[name] = variants;
+    const results: ExperimentResults = variants;
+    if (variants.bn !== undefined && variants.brn !== undefined) results.pairs = { 'brn-bn': pairedDifference(variants.bn.testAccuracy, variants.brn.testAccuracy) };
+    summary.experiments[name] = results;
     summary.curves[name] = curves;
     summary.timing[name] = timing;
     summary.configs[name] = {
@@ -214,8 +261,8 @@ export function summaryPath(resultsDir: string, profile: Profile, dataset = 'mni
 /** Every (experiment, variant, seed) a summary holds, as `experiment/variant-seedN`. */
 function jobsOf(summary: Summary): Set<string> {
   const jobs = new Set<string>();
-  for (const [e, variants] of Object.entries(summary.experiments)) {
-    for (const [v, s] of Object.entries(variants)) for (const seed of s.seeds) jobs.add(`${e}/${v}-seed${seed}`);
+  for (const [e, results] of Object.entries(summary.experiments)) {
+    for (const [v, s] of variantEntries(results)) for (const seed of s.seeds) jobs.add(`${e}/${v}-seed${seed}`);
   }
   return jobs;
 }
@@ -232,8 +279,8 @@ export function incompleteness(summary: Summary, previous: Summary | null): stri
     const lost = [...jobsOf(previous)].filter((j) => !now.has(j));
     if (lost.length > 0) problems.push(`the summary holds ${lost.length} result(s) whose logs are not here: ${lost.slice(0, 8).join(', ')}${lost.length > 8 ? ', …' : ''}`);
   }
-  for (const [e, variants] of Object.entries(summary.experiments)) {
-    const seedSets = Object.entries(variants).map(([v, s]) => [v, s.seeds.join(',')] as const);
+  for (const [e, results] of Object.entries(summary.experiments)) {
+    const seedSets = variantEntries(results).map(([v, s]) => [v, s.seeds.join(',')] as const);
     if (new Set(seedSets.map(([, seeds]) => seeds)).size > 1) problems.push(`${e}: variants ran on different seeds (${seedSets.map(([v, seeds]) => `${v}: ${seeds}`).join('; ')})`);
   }
   return problems;

@@ -6,7 +6,7 @@
  * standard deviation over seeds, drawn as bands.
  */
 import { renormClipAt } from '../renorm/schedule';
-import type { CurvePoint, Stat, Summary } from '../experiments/summary';
+import { variantEntries, type CurvePoint, type Stat, type Summary } from '../experiments/summary';
 import { datasetTitle } from '../data/datasets';
 
 export type Spec = Record<string, unknown>;
@@ -65,7 +65,8 @@ export function caption(summary: Summary, seeds: number | string, extra?: string
 }
 
 function seedsOf(summary: Summary, experiment: string): string {
-  const ns = new Set(Object.values(summary.experiments[experiment] ?? {}).map((v) => v.testAccuracy.n));
+  const results = summary.experiments[experiment];
+  const ns = new Set(results === undefined ? [] : variantEntries(results).map(([, v]) => v.testAccuracy.n));
   return [...ns].sort().join('/');
 }
 

@@ -1,6 +1,6 @@
 /** Markdown tables: any rows of objects, and the results table (the paper's numbers beside ours). */
 import { datasetTitle } from '../data/datasets';
-import { formatStat as pct, type Summary } from '../experiments/summary';
+import { formatStat as pct, variantEntries, type Summary } from '../experiments/summary';
 
 /** Rows of objects as a markdown table, one column per key of the first row (for `tslab.display.markdown`). */
 export function markdownTable<T extends object>(rows: T[], format: (key: string, value: unknown) => string = (_k, v) => String(v)): string {
@@ -16,7 +16,7 @@ export function resultsTable(summary: Summary, names?: string[]): string {
     .map(([name, variants]) => {
       const config = summary.configs[name];
       const paper = config.paper;
-      const step = Object.values(variants)[0]?.step ?? 0;
+      const step = variantEntries(variants)[0]?.[1].step ?? 0;
       return {
         Experiment: `${name}: ${config.title}${paper ? ` (${paper.figure})` : ''}`,
         'Paper BN': paper?.bn ?? '—',
