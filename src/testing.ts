@@ -63,22 +63,24 @@ export function testDir(prefix: string): string {
   return mkdtempSync(join(testRoot, `${prefix}-`));
 }
 
+/** The bytes of an IDX file of unsigned bytes with dimensions `dims`. */
+export function idxBytes(dims: number[], values: ArrayLike<number>): Uint8Array {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt8(0x08, 2);
+  header.writeUInt8(dims.length, 3);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return new Uint8Array(Buffer.concat([header, Buffer.from(Uint8Array.from(values))]));
+}
+
 /** Writes a small random data set in IDX format (28x28 images, 10 classes) to `dir`; returns `dir`. */
 export function writeTinyIdx(dir: string, train = 300, test = 100, seed = 1): string {
   let state = seed;
   const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-  const idx = (dims: number[], values: Uint8Array) => {
-    const header = Buffer.alloc(4 + 4 * dims.length);
-    header.writeUInt8(0x08, 2);
-    header.writeUInt8(dims.length, 3);
-    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-    return Buffer.concat([header, Buffer.from(values)]);
-  };
   const images = (n: number) => Uint8Array.from({ length: n * 784 }, () => Math.floor(256 * next()));
   const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 10);
-  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idx([train, 28, 28], images(train)));
-  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([train], labels(train)));
-  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx([test, 28, 28], images(test)));
-  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([test], labels(test)));
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxBytes([train, 28, 28], images(train)));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([train], labels(train)));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxBytes([test, 28, 28], images(test)));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([test], labels(test)));
   return dir;
 }

@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { testDir } from '../testing';
+import { idxBytes, testDir } from '../testing';
 import { md5, parseIdx, readIdxFile } from './idx';
 import { IDX_FILES, loadImageData, mnistDataDir } from './mnist';
 import { iidSampler, labelGroupedSampler, validationSplit } from './samplers';
 
-function idx(dims: number[], values: number[]): Uint8Array {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt8(0x08, 2);
-  header.writeUInt8(dims.length, 3);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return new Uint8Array(Buffer.concat([header, Buffer.from(values)]));
-}
+const idx = idxBytes;
 
 describe('IDX parser', () => {
   it('reads dims and data', () => {

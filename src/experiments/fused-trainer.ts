@@ -17,7 +17,7 @@ import type { RenormClip } from '../renorm/clip';
 import { summarizeCorrection, type RenormDiagnostics } from '../renorm/diagnostics';
 import { tf } from '../tf';
 import type { OptimizerConfig } from './config';
-import type { BatchStatsEvaluation } from './evaluate';
+import { batchStatsEvaluation, inferenceAccuracy, type BatchStatsEvaluation, type GatherFn, type LogitsFn } from './evaluate';
 import type { NamedArray, Trainer, TrainerState } from './trainer';
 
 /** Normalizations the fused path trains: BN is BRN at rmax 1, dmax 0, as in `buildModel`. */
@@ -26,8 +26,6 @@ export const FUSED_NORMALIZATIONS = ['none', 'bn', 'brn'] as const;
 const BN_CLIP: RenormClip = { rmax: 1, dmax: 0 };
 /** The layer's default clipping, which `buildModel`'s BRN layers start with. */
 const BRN_DEFAULT_CLIP: RenormClip = { rmax: 3, dmax: 5 };
-/** Examples per inference forward pass. */
-const CHUNK = 2_500;
 
 interface Hidden {
   name: string;
@@ -167,60 +165,35 @@ export class FusedMlpTrainer implements Trainer {
     return { loss: t.steps === 0 ? NaN : t.loss / t.steps, accuracy: t.examples === 0 ? NaN : t.correct / t.examples };
   }
 
-  /** Logits of `x` in inference mode (moving statistics). */
-  private inferenceLogits(x: tf.Tensor): tf.Tensor {
-    let a = x;
-    for (const layer of this.hidden) {
-      const h = tf.matMul(a, this.p(layer.kernel));
-      a = layer.norm ? renormReluInferenceOp(h, this.renormParams(layer)) : biasReluForwardOp(h, this.p(`${layer.name}/bias`))[0];
-    }
-    return tf.add(tf.matMul(a, this.p('logits/kernel')), this.p('logits/bias'));
-  }
-
-  /** Logits of `x` in training mode (minibatch statistics), moving statistics left alone. */
-  private trainingLogits(x: tf.Tensor): tf.Tensor {
+  /**
+   * Logits of `x`: in training mode with minibatch statistics and the last
+   * step's clipping (the moving statistics the kernel returns are dropped, so
+   * they are left alone), else with the moving statistics.
+   */
+  private readonly logits: LogitsFn = (x, training) => {
     const groupSize = this.groupSize(x.shape[0]);
     let a = x;
     for (const layer of this.hidden) {
       const h = tf.matMul(a, this.p(layer.kernel));
-      a = layer.norm ? renormReluForwardOp(h, this.renormParams(layer), { ...this.model.normLayer, ...this.lastClip, groupSize })[0] : biasReluForwardOp(h, this.p(`${layer.name}/bias`))[0];
+      if (!layer.norm) a = biasReluForwardOp(h, this.p(`${layer.name}/bias`))[0];
+      else if (training) a = renormReluForwardOp(h, this.renormParams(layer), { ...this.model.normLayer, ...this.lastClip, groupSize })[0];
+      else a = renormReluInferenceOp(h, this.renormParams(layer));
     }
     return tf.add(tf.matMul(a, this.p('logits/kernel')), this.p('logits/bias'));
-  }
+  };
+
+  /** Minibatches through the gather kernel (`tf.gather` copies rows much more slowly on wasm). */
+  private readonly gather: GatherFn = (split, positions) => {
+    const [x, , labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
+    return { x, labels: tf.cast(labels, 'int32') };
+  };
 
   inferenceAccuracy(split: DeviceSplit): number {
-    let correct = 0;
-    for (let start = 0; start < split.count; start += CHUNK) {
-      const size = Math.min(CHUNK, split.count - start);
-      correct += tf.tidy(() => {
-        const logits = this.inferenceLogits(tf.slice(split.x, [start, 0], [size, -1]));
-        return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.slice(split.labels, [start], [size])), 'int32')).dataSync()[0];
-      });
-    }
-    return correct / split.count;
+    return inferenceAccuracy(this.logits, split);
   }
 
   batchStats(split: DeviceSplit, sampler: BatchSampler, batches: number): BatchStatsEvaluation {
-    const sums = [0, 0, 0, 0];
-    for (let b = 0; b < batches; b++) {
-      const s = tf.tidy(() => {
-        const [x, , labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(sampler.next(), 'int32'));
-        const train = this.trainingLogits(x);
-        const infer = this.inferenceLogits(x);
-        const trainClass = tf.argMax(train, 1);
-        return tf
-          .stack([
-            tf.sum(tf.cast(tf.equal(trainClass, tf.cast(labels, 'int32')), 'float32')),
-            tf.sum(tf.cast(tf.notEqual(trainClass, tf.argMax(infer, 1)), 'float32')),
-            tf.sum(tf.abs(tf.sub(train, infer))),
-            tf.sum(tf.abs(infer)),
-          ])
-          .dataSync();
-      });
-      s.forEach((v, i) => (sums[i] += v));
-    }
-    const examples = batches * sampler.batchSize;
-    return { accuracy: sums[0] / examples, logitGap: sums[2] / sums[3], disagreement: sums[1] / examples, examples };
+    return batchStatsEvaluation(this.logits, split, sampler, batches, this.gather);
   }
 
   diagnostics(): (RenormDiagnostics & { layer: string })[] {

@@ -10,10 +10,10 @@ import { buildModel, type ModelConfig } from '../models';
 import { applyRenormClip, renormLayers } from '../renorm/callback';
 import type { RenormClip } from '../renorm/clip';
 import type { RenormDiagnostics } from '../renorm/diagnostics';
-import type { BatchRenormalization } from '../renorm/layer';
+import { withFrozenStatistics, type BatchRenormalization } from '../renorm/layer';
 import { tf } from '../tf';
 import type { OptimizerConfig } from './config';
-import { batchStatsEvaluation, inferenceAccuracy, type BatchStatsEvaluation } from './evaluate';
+import { batchStatsEvaluation, inferenceAccuracy, type BatchStatsEvaluation, type LogitsFn } from './evaluate';
 import { TrainingTally, trainStep } from './step';
 
 /** A named array of a trainer's state (a weight or an optimizer slot). */
@@ -81,12 +81,14 @@ export class LayersTrainer implements Trainer {
     return this.tally.read();
   }
 
+  private readonly logits: LogitsFn = (x, training) => this.model.apply(x, { training }) as tf.Tensor;
+
   inferenceAccuracy(split: DeviceSplit): number {
-    return inferenceAccuracy(this.model, split);
+    return inferenceAccuracy(this.logits, split);
   }
 
   batchStats(split: DeviceSplit, sampler: BatchSampler, batches: number): BatchStatsEvaluation {
-    return batchStatsEvaluation(this.model, this.layers, split, sampler, batches);
+    return withFrozenStatistics(this.layers, () => batchStatsEvaluation(this.logits, split, sampler, batches));
   }
 
   diagnostics(): (RenormDiagnostics & { layer: string })[] {

@@ -29,6 +29,18 @@ type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'boo
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
 /**
+ * The moving-average update of Algorithm 1 toward the mean over the G groups:
+ * μ' = μ + (Σμ_B/G − μ)·α and σ' = σ + (Σσ_B/G − σ)·α, with α = 1 − momentum.
+ */
+function moveStatistics(newMean: Float32Array, newStd: Float32Array, mu: Float32Array, sigma: Float32Array, meanSum: Float64Array, stdSum: Float64Array, G: number, momentum: number): void {
+  const alpha = 1 - momentum;
+  for (let c = 0; c < mu.length; c++) {
+    newMean[c] = mu[c] + (meanSum[c] / G - mu[c]) * alpha;
+    newStd[c] = sigma[c] + (stdSum[c] / G - sigma[c]) * alpha;
+  }
+}
+
+/**
  * Training-mode forward: y = relu(γ·((x − μ_B)/σ_B·r + d) + β) per group.
  * Outputs [y, x̂₀ = (x − μ_B)/σ_B, yᵀ, stats, new moving mean, new moving std].
  */
@@ -56,7 +68,7 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
     const r0 = g * m;
     sum.fill(0);
     for (let i = r0; i < r0 + m; i++) for (let c = 0, o = i * C; c < C; c++) sum[c] += x[o + c];
-    for (let c = 0; c < C; c++) mean[c] = (sum[c] / m);
+    for (let c = 0; c < C; c++) mean[c] = sum[c] / m;
     sum.fill(0);
     for (let i = r0; i < r0 + m; i++) {
       for (let c = 0, o = i * C; c < C; c++) {
@@ -66,9 +78,9 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
     }
     const s = stats.subarray(g * STATS_ROWS * C, (g + 1) * STATS_ROWS * C);
     for (let c = 0; c < C; c++) {
-      const std = (Math.sqrt((sum[c] / m) + attrs.epsilon));
-      const rU = (std / sigma[c]);
-      const dU = ((mean[c] - mu[c]) / sigma[c]);
+      const std = Math.sqrt(sum[c] / m + attrs.epsilon);
+      const rU = std / sigma[c];
+      const dU = (mean[c] - mu[c]) / sigma[c];
       const r = clamp(rU, bounds.rLow, bounds.rHigh);
       const d = clamp(dU, bounds.dLow, bounds.dHigh);
       s[c] = mean[c];
@@ -77,28 +89,24 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
       s[3 * C + c] = d;
       s[4 * C + c] = rU;
       s[5 * C + c] = dU;
-      inv[c] = (1 / std);
-      scale[c] = (gamma[c] * r);
-      shift[c] = ((gamma[c] * d) + beta[c]);
+      inv[c] = 1 / std;
+      scale[c] = gamma[c] * r;
+      shift[c] = gamma[c] * d + beta[c];
       meanTarget[c] += mean[c];
       stdTarget[c] += std;
     }
     for (let i = r0; i < r0 + m; i++) {
       for (let c = 0, o = i * C; c < C; c++) {
-        const xh = ((x[o + c] - mean[c]) * inv[c]);
+        const xh = (x[o + c] - mean[c]) * inv[c];
         xhat[o + c] = xh;
-        const v = (xh * scale[c]) + shift[c];
+        const v = xh * scale[c] + shift[c];
         const out = v > 0 ? v : 0;
         y[o + c] = out;
         yT[c * B + i] = out;
       }
     }
   }
-  const alpha = 1 - attrs.momentum;
-  for (let c = 0; c < C; c++) {
-    newMean[c] = mu[c] + ((meanTarget[c] / G) - mu[c]) * alpha;
-    newStd[c] = sigma[c] + ((stdTarget[c] / G) - sigma[c]) * alpha;
-  }
+  moveStatistics(newMean, newStd, mu, sigma, meanTarget, stdTarget, G, attrs.momentum);
   return infos;
 }
 
@@ -173,12 +181,12 @@ export function renormReluInference(mem: HostMemory, inputs: { x: Info; gamma: I
   const scale = new Float64Array(C);
   const offset = new Float64Array(C);
   for (let c = 0; c < C; c++) {
-    scale[c] = ((1 / sigma[c]) * gamma[c]);
-    offset[c] = (-(mu[c] * scale[c]) + beta[c]);
+    scale[c] = (1 / sigma[c]) * gamma[c];
+    offset[c] = -(mu[c] * scale[c]) + beta[c];
   }
   for (let i = 0; i < B; i++) {
     for (let c = 0, o = i * C; c < C; c++) {
-      const v = (x[o + c] * scale[c]) + offset[c];
+      const v = x[o + c] * scale[c] + offset[c];
       y[o + c] = v > 0 ? v : 0;
     }
   }
@@ -194,7 +202,7 @@ export function biasReluForward(mem: HostMemory, inputs: { x: Info; bias: Info }
   const bias = mem.read(inputs.bias);
   for (let i = 0; i < B; i++) {
     for (let c = 0, o = i * C; c < C; c++) {
-      const v = (x[o + c] + bias[c]);
+      const v = x[o + c] + bias[c];
       const out = v > 0 ? v : 0;
       y[o + c] = out;
       yT[c * B + i] = out;
@@ -271,11 +279,8 @@ export function renormReluForwardSimd(mem: HostMemory, inputs: { x: Info; gamma:
     }
     simd.loops.norm_relu(xg, m, C, mean, inv, scale, shift, y + g * m * rowBytes, xhat + g * m * rowBytes, yT + 4 * g * m, B);
   }
-  const alpha = 1 - attrs.momentum;
-  for (let c = 0; c < C; c++) {
-    heap[(newMean >> 2) + c] = heap[fMu + c] + (meanTarget[c] / G - heap[fMu + c]) * alpha;
-    heap[(newStd >> 2) + c] = heap[fSigma + c] + (stdTarget[c] / G - heap[fSigma + c]) * alpha;
-  }
+  const view = (float: number) => heap.subarray(float, float + C);
+  moveStatistics(view(newMean >> 2), view(newStd >> 2), view(fMu), view(fSigma), meanTarget, stdTarget, G, attrs.momentum);
   return infos;
 }
 
