@@ -15,7 +15,7 @@
  */
 import { initBackend } from './backend';
 import { DataCache, gatherBatch } from './data/dataset';
-import { iidSampler } from './data/samplers';
+import { iidSampler, sampledBatches } from './data/samplers';
 import { BASE } from './experiments/config';
 import { trainerFor } from './experiments/job';
 import { trainStep } from './experiments/step';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const evalMs = (() => {
       const t0 = process.hrtime.bigint();
       brn.trainer.inferenceAccuracy(data.validation);
-      brn.trainer.batchStats(data.validation, iidSampler(data.validation.count, batch, 9), BASE.evalBatches);
+      brn.trainer.batchStats(data.validation, sampledBatches(iidSampler(data.validation.count, batch, 9), BASE.evalBatches));
       return Number(process.hrtime.bigint() - t0) / 1e6;
     })();
     const contenders = [

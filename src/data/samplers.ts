@@ -144,3 +144,38 @@ export function validationSplit(count: number, validationSize: number, seed: num
   shuffleInPlace(order, seedrandom.alea(`brn-split-${seed}`));
   return { validation: order.slice(0, validationSize).sort(), train: order.slice(validationSize).sort() };
 }
+
+/** A minibatch to evaluate: positions into a data set, of which the first `scored` are scored (the rest fill the batch). */
+export interface EvalBatch {
+  positions: Int32Array;
+  scored: number;
+}
+
+/** `batches` minibatches of `sampler`, every example scored. */
+export function sampledBatches(sampler: BatchSampler, batches: number): EvalBatch[] {
+  return Array.from({ length: batches }, () => ({ positions: sampler.next(), scored: sampler.batchSize }));
+}
+
+/**
+ * i.i.d. minibatches of `batchSize` that score each of `size` examples exactly
+ * once: one seeded shuffle cut into batches; when `batchSize` does not divide
+ * `size`, the last batch holds the r examples left, scored, followed by the
+ * first `batchSize` − r of the shuffle, which only give the batch its size
+ * (so its statistics are those of a full i.i.d. batch, without repeats).
+ */
+export function coveringBatches(size: number, batchSize: number, seed: number): EvalBatch[] {
+  checkPositiveInteger(size, 'coveringBatches: data set size');
+  checkPositiveInteger(batchSize, 'coveringBatches: batch size');
+  if (batchSize > size) throw new Error(`coveringBatches: batch size ${batchSize} exceeds the data set size ${size}`);
+  const order = Int32Array.from({ length: size }, (_, i) => i);
+  shuffleInPlace(order, rng(seed));
+  const batches: EvalBatch[] = [];
+  for (let start = 0; start < size; start += batchSize) {
+    const left = Math.min(batchSize, size - start);
+    const positions = new Int32Array(batchSize);
+    positions.set(order.subarray(start, start + left));
+    positions.set(order.subarray(0, batchSize - left), left);
+    batches.push({ positions, scored: left });
+  }
+  return batches;
+}

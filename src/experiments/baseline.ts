@@ -6,4 +6,5 @@ export const baseline: ExperimentConfig = {
   name: 'baseline',
   title: 'Minibatch 32, i.i.d.',
   paper: { figure: 'Figure 1', bn: '78.3% at 130k steps', brn: '78.5% at 130k steps' },
+  variants: ['bn', 'brn', 'none'], // none: what normalization is worth on these batches at all
 };

@@ -1,6 +1,7 @@
 /**
  * Checkpoints and the resume policy. A checkpoint holds the step, the
- * trainer's state (weights and optimizer slots, float32 as base64) and the
+ * trainer's state (weights, optimizer slots and the weights' moving average,
+ * float32 as base64) and the
  * training time so far; it is written atomically on evaluation steps. A job
  * resumes from it only when its partial log was made with the same config,
  * backend, trainer and data; otherwise it starts again from step 0.
@@ -15,6 +16,7 @@ interface Checkpoint {
   trainSeconds: number;
   weights: { name: string; shape: number[]; data: string }[];
   optimizer: { name: string; shape: number[]; data: string }[];
+  average: { name: string; shape: number[]; data: string }[];
 }
 
 const encode = (a: NamedArray) => ({ name: a.name, shape: a.shape, data: Buffer.from(a.values.buffer, a.values.byteOffset, a.values.byteLength).toString('base64') });
@@ -27,7 +29,7 @@ function decode(a: { name: string; shape: number[]; data: string }): NamedArray 
 
 export async function saveCheckpoint(path: string, step: number, trainSeconds: number, trainer: Trainer): Promise<void> {
   const state = await trainer.state();
-  const ckpt: Checkpoint = { step, trainSeconds, weights: state.weights.map(encode), optimizer: state.optimizer.map(encode) };
+  const ckpt: Checkpoint = { step, trainSeconds, weights: state.weights.map(encode), optimizer: state.optimizer.map(encode), average: state.average.map(encode) };
   writeJsonAtomic(path, ckpt);
 }
 
@@ -48,7 +50,7 @@ export async function resumeOrStart(paths: { partial: string; checkpoint: string
   const partial = existsSync(paths.checkpoint) && existsSync(paths.partial) ? readPartialLog(paths.partial) : null;
   if (partial !== null && configDifferences(partial.header.config, header.config).length === 0 && partial.header.backend === header.backend && partial.header.trainer === header.trainer && JSON.stringify(partial.header.data) === JSON.stringify(header.data)) {
     const ckpt = JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as Checkpoint;
-    const state: TrainerState = { weights: ckpt.weights.map(decode), optimizer: ckpt.optimizer.map(decode) };
+    const state: TrainerState = { weights: ckpt.weights.map(decode), optimizer: ckpt.optimizer.map(decode), average: ckpt.average.map(decode) };
     await trainer.restore(state);
     return { step: ckpt.step, trainSeconds: ckpt.trainSeconds, records: [partial.header, ...partial.evals.filter((r) => r.step <= ckpt.step)] };
   }

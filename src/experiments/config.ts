@@ -6,10 +6,9 @@
 import type { LabelGrouping } from '../data/samplers';
 import type { Architecture, NormLayerConfig } from '../models';
 import { PAPER_RAMP, scaleRamp, type RenormRamp, type StaircaseRate } from '../renorm/schedule';
+import { TRAINED_VARIANTS, type Variant } from './variants';
 
-/** The normalizations compared in every experiment. */
-export const VARIANTS = ['bn', 'brn'] as const;
-export type Variant = (typeof VARIANTS)[number];
+export { TRAINED_VARIANTS, type Variant } from './variants';
 export const PROFILES = ['quick', 'full'] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -42,14 +41,25 @@ export interface ExperimentConfig {
   batchSize: number;
   microbatchSize: number | null;
   sampler: SamplerConfig;
+  /** The trained variants (see `variants.ts`); every BN job is also evaluated as `bn-standard`. */
   variants: Variant[];
-  /** Also evaluate BN with minibatch statistics on validation/test minibatches drawn like the training ones (variant `bn-batchstats`). */
+  /**
+   * Also evaluate the BN model with minibatch statistics: on validation/test
+   * minibatches drawn like the training ones (`bn-batchstats`), and on i.i.d.
+   * ones (`bn-batchstats-iid`).
+   */
   batchStatsVariant: boolean;
   steps: number;
   evalEvery: number;
   checkpointEvery: number;
   ramp: RenormRamp;
   optimizer: OptimizerConfig;
+  /**
+   * Decay δ of the exponential moving average of all parameters (weights and
+   * moving statistics) that every job is also evaluated with:
+   * shadow ← shadow − (1 − δ)(shadow − value) after every step, from the initial values.
+   */
+  emaDecay: number;
   /** Momentum of the moving statistics and ε of every normalization layer. */
   normLayer: NormLayerConfig;
   validationSize: number;
@@ -71,7 +81,7 @@ export const BASE: ExperimentConfig = {
   batchSize: 32, // the paper's per-worker minibatch (section 4.1)
   microbatchSize: null, // statistics over the whole minibatch unless an experiment says otherwise
   sampler: { kind: 'iid' }, // shuffled epochs
-  variants: ['bn', 'brn'], // every experiment compares the two on the same seeds
+  variants: ['bn', 'brn'], // every experiment compares the two on the same seeds (paired by seed)
   batchStatsVariant: false, // only meaningful for non-i.i.d. minibatches
   steps: 60_000, // well past the end of the ramp at 40k (the paper ran 120k-210k on ImageNet)
   evalEvery: 1_000, // 61 points per curve
@@ -81,6 +91,9 @@ export const BASE: ExperimentConfig = {
   // 55k images, the Inception-v3 schedule's shape) were fixed before any run and are
   // shared by every variant.
   optimizer: { kind: 'rmsprop', learningRate: 1e-3, decay: 0.9, momentum: 0.9, epsilon: 1e-6, lrDecayFactor: 0.94, lrDecaySteps: 3_438 },
+  // The paper evaluates with moving averages of the parameters (section 4); 0.9999 is the
+  // Inception-v3 training code's decay, an averaging window of 10,000 steps (1/6 of the run).
+  emaDecay: 0.9999,
   normLayer: {
     momentum: 0.99, // α = 0.01, the paper's moving-average rate
     epsilon: 1e-3, // tfjs/Keras default
@@ -88,7 +101,7 @@ export const BASE: ExperimentConfig = {
   validationSize: 5_000, // held out of the 60k training images, fixed by splitSeed
   splitSeed: 0,
   evalBatches: 50, // 1,600 validation images in batch-statistics mode per point
-  seeds: [1, 2, 3], // at least three seeds: curves and tables show mean ± std
+  seeds: [1, 2, 3, 4, 5], // five seeds: paired intervals need more than three to be narrow
   dataDir: null,
 };
 
@@ -97,9 +110,10 @@ export const QUICK_FACTOR = 20;
 
 /**
  * The config for `profile`. `full` is the config as written; `quick` divides
- * steps, ramp and learning-rate decay by `QUICK_FACTOR` together (3,000 steps,
- * ramp 250/1,250/2,000), evaluates every 100 steps, and runs two seeds, for
- * smoke runs and CI.
+ * steps, ramp, learning-rate decay and the parameter average's window
+ * (1 − δ multiplied by `QUICK_FACTOR`) by `QUICK_FACTOR` together (3,000
+ * steps, ramp 250/1,250/2,000, δ = 0.998), evaluates every 100 steps, and runs
+ * two seeds, for smoke runs and CI.
  */
 export function forProfile(config: ExperimentConfig, profile: Profile): ExperimentConfig {
   if (profile === 'full') return config;
@@ -113,9 +127,15 @@ export function forProfile(config: ExperimentConfig, profile: Profile): Experime
     checkpointEvery: Math.max(1, Math.round((2 * config.checkpointEvery) / f)),
     ramp: scaleRamp(config.ramp, 1 / f),
     optimizer: { ...config.optimizer, lrDecaySteps: Math.max(1, Math.round(config.optimizer.lrDecaySteps / f)) },
+    emaDecay: scaleDecay(config.emaDecay, f),
     evalBatches: Math.min(config.evalBatches, 25),
     seeds: config.seeds.slice(0, 2),
   };
+}
+
+/** The decay whose averaging window 1/(1 − δ) is `f` times shorter (rounded to 12 digits). */
+export function scaleDecay(decay: number, f: number): number {
+  return Number((1 - (1 - decay) * f).toFixed(12));
 }
 
 /** Throws, naming the field and value, unless `config` can run. */
@@ -147,10 +167,12 @@ export function validateConfig(config: ExperimentConfig): void {
   if (config.seeds.length === 0) throw new Error(`${where}: no seeds`);
   for (const s of config.seeds) if (!Number.isInteger(s) || s < 0) throw new Error(`${where}: seeds must be non-negative integers, got ${s}`);
   if (config.variants.length === 0) throw new Error(`${where}: no variants`);
-  for (const v of config.variants) if (!(VARIANTS as readonly string[]).includes(v)) throw new Error(`${where}: unknown variant '${v}'`);
+  for (const v of config.variants) if (!(TRAINED_VARIANTS as readonly string[]).includes(v)) throw new Error(`${where}: unknown variant '${v}': expected one of ${TRAINED_VARIANTS.join(', ')}`);
+  if (new Set(config.variants).size !== config.variants.length) throw new Error(`${where}: a variant is listed twice in ${config.variants.join(', ')}`);
   if (config.batchStatsVariant && !config.variants.includes('bn')) throw new Error(`${where}: batchStatsVariant needs the 'bn' variant`);
   const { momentum, epsilon } = config.normLayer;
   if (!(momentum >= 0 && momentum < 1)) throw new Error(`${where}: normLayer.momentum must be in [0, 1), got ${momentum}`);
   if (!(epsilon > 0)) throw new Error(`${where}: normLayer.epsilon must be > 0, got ${epsilon}`);
+  if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new Error(`${where}: emaDecay must be in [0, 1), got ${config.emaDecay}`);
   if (!(config.optimizer.learningRate > 0)) throw new Error(`${where}: optimizer.learningRate must be > 0, got ${config.optimizer.learningRate}`);
 }

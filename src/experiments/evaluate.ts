@@ -6,8 +6,10 @@
  * each trainer passes its logits (and, if it has a faster one, its gather).
  */
 import { gatherBatch, type DeviceSplit } from '../data/dataset';
-import type { BatchSampler } from '../data/samplers';
+import type { EvalBatch } from '../data/samplers';
 import { tf } from '../tf';
+
+export type { EvalBatch } from '../data/samplers';
 
 /** Examples per forward pass (`model.predict` would split into batches of 32, which is slow). */
 const CHUNK = 2_500;
@@ -54,18 +56,25 @@ export function gapSums(train: tf.Tensor, infer: tf.Tensor): [tf.Scalar, tf.Scal
   return [tf.sum(tf.abs(tf.sub(train, infer))), tf.sum(tf.abs(infer))];
 }
 
-/** Runs `batches` minibatches from `sampler` through `logits` in both modes. */
-export function batchStatsEvaluation(logits: LogitsFn, split: DeviceSplit, sampler: BatchSampler, batches: number, gather: GatherFn = gatherBatch): BatchStatsEvaluation {
+/**
+ * Runs each minibatch through `logits` in both modes, each normalized in
+ * training mode by its own statistics, and scores the first `scored` rows of
+ * each (the rest only fill a batch to its size; see `coveringBatches`).
+ */
+export function batchStatsEvaluation(logits: LogitsFn, split: DeviceSplit, batches: EvalBatch[], gather: GatherFn = gatherBatch): BatchStatsEvaluation {
   let correct = 0;
   let disagree = 0;
   let gap = 0;
   let magnitude = 0;
   let examples = 0;
-  for (let b = 0; b < batches; b++) {
+  for (const batch of batches) {
     const sums = tf.tidy(() => {
-      const { x, labels } = gather(split, sampler.next());
-      const train = logits(x, true);
-      const infer = logits(x, false);
+      const all = gather(split, batch.positions);
+      const rows = batch.positions.length;
+      const scored = (t: tf.Tensor) => (batch.scored === rows ? t : tf.slice(t, 0, batch.scored));
+      const train = scored(logits(all.x, true));
+      const infer = scored(logits(all.x, false));
+      const labels = scored(all.labels);
       const trainClass = tf.argMax(train, 1);
       return tf.stack([
         tf.sum(tf.cast(tf.equal(trainClass, labels), 'float32')),
@@ -77,7 +86,7 @@ export function batchStatsEvaluation(logits: LogitsFn, split: DeviceSplit, sampl
     disagree += sums[1];
     gap += sums[2];
     magnitude += sums[3];
-    examples += sampler.batchSize;
+    examples += batch.scored;
   }
   return { accuracy: correct / examples, logitGap: gap / magnitude, disagreement: disagree / examples, examples };
 }

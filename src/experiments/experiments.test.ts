@@ -9,7 +9,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
-import { BASE, forProfile, validateConfig, type ExperimentConfig } from './config';
+import { BASE, forProfile, scaleDecay, validateConfig, type ExperimentConfig, type Variant } from './config';
 import { DataCache } from '../data/dataset';
 import { dataIdentity } from '../data/identity';
 import { interruptAt, InterruptedForTest, withoutTiming, testDir, writeTinyIdx } from '../testing';
@@ -23,6 +23,7 @@ import { baseline } from './baseline';
 import { nonIid } from './non-iid';
 import { microbatch } from './microbatch';
 import { pairedDifference, stat, summarize, variantEntries, writeSummary } from './summary';
+import { verdictOf } from './claims';
 
 const TINY: ExperimentConfig = {
   ...nonIid,
@@ -38,7 +39,7 @@ const TINY: ExperimentConfig = {
 
 const tmp = () => testDir('runs');
 const MNIST = dataIdentity(null);
-const spec = (runsDir: string, variant: 'bn' | 'brn' = 'brn', config: ExperimentConfig = TINY): JobSpec => ({ profile: 'quick', config, variant, seed: 1, runsDir, data: MNIST });
+const spec = (runsDir: string, variant: Variant = 'brn', config: ExperimentConfig = TINY): JobSpec => ({ profile: 'quick', config, variant, seed: 1, runsDir, data: MNIST });
 
 const data = new DataCache();
 const runJob = (s: JobSpec, hooks?: JobHooks) => runJobOn(s, data.get(s.config), hooks);
@@ -61,17 +62,39 @@ describe('a tiny end-to-end job', () => {
     // The clipping in force for each evaluation's last step (step − 1).
     assert.deepEqual(evals.map((e) => e.rmax), [1, 1, 1.9, 2.9, 3]);
     for (const e of evals.slice(1)) {
-      assert.ok(Number.isFinite(e.trainLoss) && Number.isFinite(e.validationAccuracy) && Number.isFinite(e.batchStats.logitGap), JSON.stringify(e));
+      assert.ok(Number.isFinite(e.trainLoss) && Number.isFinite(e.validationAccuracy) && Number.isFinite(e.validationAccuracyEma) && Number.isFinite(e.batchStats.logitGap), JSON.stringify(e));
       assert.equal(e.renorm.length, 3);
+      // Only BN jobs are also evaluated as standard BN and with i.i.d. batch statistics.
+      assert.equal(e.validationAccuracyStandard, null);
+      assert.equal(e.batchStatsIid, null);
     }
     const final = records[records.length - 1] as FinalRecord;
     assert.ok(final.testAccuracy > 0.3, `test accuracy ${final.testAccuracy} after 40 steps`);
-    assert.ok(final.testBatchStats.examples >= 9_984);
+    assert.ok(final.testAccuracyEma > 0.1 && final.testAccuracyEma <= 1, `with the average ${final.testAccuracyEma}`);
+    assert.equal(final.testBatchStats.examples, 312 * 32);
+    assert.equal(final.testAccuracyStandard, null);
     assert.ok(evals[4].trainLoss! < evals[1].trainLoss!, 'training loss falls');
     // Nothing but the finished file is left behind.
     assert.deepEqual(readdirSync(join(dir, 'quick', 'tiny')), ['brn-seed1.jsonl']);
     // Finished jobs are skipped.
     assert.equal((await runJob(spec(dir))).skipped, true);
+  });
+
+  it('a BN job is also evaluated as standard BN and with label-blind batch statistics; brn-noramp clips at the final limits from step 0', async () => {
+    const records = readJobRecords((await runJob(spec(tmp(), 'bn'))).path);
+    const evals = records.filter((r): r is EvalRecord => r.kind === 'eval');
+    for (const e of evals) {
+      assert.ok(typeof e.validationAccuracyStandard === 'number' && e.validationAccuracyStandard > 0, JSON.stringify(e));
+      assert.equal(e.batchStatsIid!.examples, TINY.evalBatches * 32);
+    }
+    const final = records[records.length - 1] as FinalRecord;
+    for (const v of [final.testAccuracyStandard, final.testAccuracyStandardEma, final.testBatchStatsEma.accuracy, final.testBatchStatsIid!.accuracy, final.testBatchStatsIidEma!.accuracy]) assert.ok(typeof v === 'number' && v > 0 && v <= 1, JSON.stringify(final));
+    assert.equal(final.testBatchStatsIid!.examples, 10_000, 'every test image once');
+    assert.equal(final.testBatchStats.examples, 312 * 32, 'label-grouped draws: one batch per 32 test images');
+    const noramp = readJobRecords((await runJob(spec(tmp(), 'brn-noramp'))).path).filter((r): r is EvalRecord => r.kind === 'eval');
+    assert.deepEqual(noramp.map((e) => [e.rmax, e.dmax]), noramp.map(() => [3, 5]));
+    const none = readJobRecords((await runJob(spec(tmp(), 'none'))).path).filter((r): r is EvalRecord => r.kind === 'eval');
+    assert.deepEqual(none.map((e) => e.renorm.length), [0, 0, 0, 0, 0]);
   });
 
   it('same seed, same backend: identical metrics', async () => {
@@ -117,7 +140,8 @@ describe('a tiny end-to-end job', () => {
     assert.deepEqual(result.failed, []);
     assert.deepEqual(result.finished.sort(), ['quick/tiny/bn-seed1', 'quick/tiny/brn-seed1']);
     const summary = summarize('quick', dir);
-    assert.deepEqual(Object.keys(summary.experiments.tiny).sort(), ['bn', 'bn-batchstats', 'brn', 'pairs']);
+    assert.deepEqual(Object.keys(summary.experiments.tiny).sort(), ['bn', 'bn-batchstats', 'bn-batchstats-iid', 'bn-standard', 'brn', 'pairs', 'pairsEma']);
+    assert.deepEqual(Object.keys(summary.experiments.tiny.pairs!).sort(), ['bn-standard-bn', 'brn-bn', 'brn-bn-batchstats-iid', 'brn-bn-standard']);
     assert.equal(summary.experiments.tiny.pairs!['brn-bn'].n, 1);
     for (const [, v] of variantEntries(summary.experiments.tiny)) {
       assert.equal(v.testAccuracy.n, 1);
@@ -134,6 +158,11 @@ describe('configs and bad input', () => {
     for (const e of [baseline, microbatch, nonIid]) for (const p of ['quick', 'full'] as const) validateConfig(forProfile(e, p));
     assert.equal(forProfile(baseline, 'full').steps, 60_000);
     assert.deepEqual(forProfile(baseline, 'quick').ramp, { warmupSteps: 250, rmax: 3, rmaxSteps: 2_000, dmax: 5, dmaxSteps: 1_250 });
+    // The parameter average's window, 1/(1 − δ), shrinks with the run: 10,000 steps of 60,000, 500 of 3,000.
+    assert.equal(forProfile(baseline, 'full').emaDecay, 0.9999);
+    assert.equal(forProfile(baseline, 'quick').emaDecay, 0.998);
+    assert.equal(scaleDecay(0.99, 4), 0.96);
+    assert.deepEqual(forProfile(baseline, 'full').seeds, [1, 2, 3, 4, 5]);
   });
 
   it('k x m must equal the batch size; microbatches must divide it', () => {
@@ -141,6 +170,9 @@ describe('configs and bad input', () => {
     assert.throws(() => validateConfig({ ...microbatch, microbatchSize: 5 }), /microbatchSize 5 does not divide batchSize 32/);
     assert.throws(() => validateConfig({ ...baseline, steps: 0 }), /steps must be a positive integer, got 0/);
     assert.throws(() => validateConfig({ ...baseline, checkpointEvery: 1_500 }), /checkpointEvery \(1500\) must be a multiple of evalEvery \(1000\)/);
+    assert.throws(() => validateConfig({ ...baseline, emaDecay: 1 }), /emaDecay must be in \[0, 1\), got 1/);
+    assert.throws(() => validateConfig({ ...baseline, variants: ['bn', 'gn' as Variant] }), /unknown variant 'gn': expected one of bn, brn, brn-noramp, none/);
+    assert.throws(() => validateConfig({ ...baseline, variants: ['bn', 'bn'] }), /a variant is listed twice/);
   });
 });
 
@@ -231,7 +263,7 @@ describe('summaries and references', () => {
     assert.equal(readFileSync(path, 'utf8'), before);
     await runJob(spec(dir, 'brn'));
     await runJob({ ...spec(dir, 'bn'), seed: 2 });
-    assert.throws(() => writeSummary('quick', dir, testDir('results')), /tiny: variants ran on different seeds \(bn: 1,2; bn-batchstats: 1,2; brn: 1\)/);
+    assert.throws(() => writeSummary('quick', dir, testDir('results')), /tiny: variants ran on different seeds \(bn: 1,2; bn-standard: 1,2; bn-batchstats: 1,2; bn-batchstats-iid: 1,2; brn: 1\)/);
   });
 
   it('summary statistics: sample std, per-seed values in seed order', () => {
@@ -267,6 +299,62 @@ describe('summaries and references', () => {
     const pair = e.pairs!['brn-bn'];
     assert.ok(Math.abs(pair.mean - (finals('brn')[0] - finals('bn')[0] + finals('brn')[1] - finals('bn')[1]) / 2) < 1e-12);
     assert.ok(pair.ciLow! <= pair.mean && pair.mean <= pair.ciHigh!);
+  });
+
+  it('a summary of hand-made logs over 3 seeds: per-seed values, sample std, paired t intervals, the EMA pairs and the verdicts', () => {
+    const dir = join(tmp(), 'quick', 'baseline');
+    mkdirSync(dir, { recursive: true });
+    const config = forProfile(baseline, 'quick');
+    const stats = (accuracy: number) => ({ accuracy, logitGap: 0.1, disagreement: 0.01, examples: 9_984 });
+    const write = (variant: Variant, seed: number, test: number, ema: number, standard: number | null) => {
+      const header: HeaderRecord = { kind: 'header', job: `quick/baseline/${variant}-seed${seed}`, profile: 'quick', experiment: 'baseline', variant, seed, backend: 'wasm', trainer: 'fused', dataSource: 'test', data: MNIST, config };
+      const evalRecord: EvalRecord = { kind: 'eval', step: 3_000, rmax: null, dmax: null, learningRate: 1e-3, trainLoss: 0.1, trainAccuracy: 0.97, validationAccuracy: test + 0.001, validationAccuracyEma: ema + 0.001, validationAccuracyStandard: standard, batchStats: stats(0.9), batchStatsIid: null, renorm: [], timing: { msPerStep: 2, elapsedSeconds: 6 } };
+      const final: FinalRecord = { kind: 'final', step: 3_000, validationAccuracy: test + 0.001, validationAccuracyEma: ema + 0.001, testAccuracy: test, testAccuracyEma: ema, testAccuracyStandard: standard, testAccuracyStandardEma: standard, testBatchStats: stats(0.9), testBatchStatsEma: stats(0.9), testBatchStatsIid: null, testBatchStatsIidEma: null, timing: { msPerStep: 2, trainSeconds: 6, totalSeconds: 7, resumedFromStep: 0 } };
+      writeFileSync(join(dir, `${variant}-seed${seed}.jsonl`), [header, evalRecord, final].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    };
+    // Seed order 3, 1, 2 on disk: the summary lists seeds ascending.
+    for (const [seed, bn, brn, bnEma, brnEma, standard] of [[3, 0.94, 0.96, 0.93, 0.96, 0.94], [1, 0.9, 0.93, 0.91, 0.92, 0.91], [2, 0.92, 0.94, 0.92, 0.95, 0.93]]) {
+      write('bn', seed, bn, bnEma, standard);
+      write('brn', seed, brn, brnEma, null);
+    }
+    const summary = summarize('quick', dirname(dirname(dir)));
+    const e = summary.experiments.baseline;
+    const close = (a: number | null, b: number, what: string) => assert.ok(a !== null && Math.abs(a - b) < 1e-9, `${what}: ${a} vs ${b}`);
+    assert.deepEqual(e.bn.testAccuracy.seeds, [1, 2, 3]);
+    assert.deepEqual(e.bn.testAccuracy.values, [0.9, 0.92, 0.94]);
+    close(e.bn.testAccuracy.mean, 0.92, 'bn mean');
+    close(e.bn.testAccuracy.std, 0.02, 'bn sample std: sqrt((0.02² + 0 + 0.02²) / 2)');
+    assert.equal(e.bn.testAccuracy.n, 3);
+    assert.deepEqual(e['bn-standard'].testAccuracy.values, [0.91, 0.93, 0.94]);
+    assert.deepEqual(e.brn.testAccuracyEma!.values, [0.92, 0.95, 0.96]);
+    // BRN − BN per seed: 0.03, 0.02, 0.02; mean 0.07/3, s = 0.01/√3, half-width t(0.975, 2)·s/√3 = 4.303 · 0.01/3.
+    const pair = e.pairs!['brn-bn'];
+    close(pair.mean, 0.07 / 3, 'pair mean');
+    assert.deepEqual(pair.values.map((v) => Math.round(v * 1e6) / 1e6), [0.03, 0.02, 0.02]);
+    close(pair.ciLow, 0.07 / 3 - (4.303 * 0.01) / 3, 'ciLow');
+    close(pair.ciHigh, 0.07 / 3 + (4.303 * 0.01) / 3, 'ciHigh');
+    // With the average: 0.01, 0.03, 0.03; s = 0.02/√3, half-width 4.303 · 0.02/3.
+    const ema = e.pairsEma!['brn-bn'];
+    close(ema.ciLow, 0.07 / 3 - (4.303 * 0.02) / 3, 'EMA ciLow');
+    close(e.pairs!['brn-bn-standard'].mean, (0.02 + 0.01 + 0.02) / 3, 'BRN − standard BN');
+    // The claim 'BRN matches BN' by the rule: the raw interval [0.009, 0.038] excludes 0 (differs), the EMA one [−0.005, 0.052] holds it and passes ±0.3 points.
+    const claim = summary.claims.find((c) => c.id === 'baseline')!;
+    assert.equal(claim.verdict, 'differs');
+    assert.equal(claim.verdictEma, 'inconclusive');
+    close(summary.curves.baseline.bn[0].trainAccuracy!.mean, 0.97, 'training accuracy in the curves');
+  });
+
+  it('the verdict rule at its edges', () => {
+    assert.equal(verdictOf('beats', { ciLow: 0.0001, ciHigh: 0.01 }), 'reproduced');
+    assert.equal(verdictOf('beats', { ciLow: -0.01, ciHigh: -0.0001 }), 'reversed');
+    assert.equal(verdictOf('beats', { ciLow: -0.0001, ciHigh: 0.01 }), 'not significant');
+    assert.equal(verdictOf('beats', { ciLow: null, ciHigh: null }), 'no interval');
+    assert.equal(verdictOf('matches', { ciLow: -0.003, ciHigh: 0.003 }), 'matched');
+    assert.equal(verdictOf('matches', { ciLow: 0.001, ciHigh: 0.002 }), 'matched', 'inside the margin, even if it excludes 0');
+    assert.equal(verdictOf('matches', { ciLow: 0.001, ciHigh: 0.004 }), 'differs');
+    assert.equal(verdictOf('matches', { ciLow: -0.002, ciHigh: 0.0031 }), 'inconclusive');
+    assert.equal(verdictOf('matches', { ciLow: -0.01, ciHigh: -0.004 }), 'differs');
+    assert.equal(verdictOf('matches', null), 'no interval');
   });
 
   it('compares a run with the reference job by job, and says how many match', () => {

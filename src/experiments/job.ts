@@ -8,16 +8,17 @@
 import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { activeBackend } from '../backend';
 import type { DeviceSplit, ExperimentData } from '../data/dataset';
-import { iidSampler, labelGroupedSampler, type BatchSampler } from '../data/samplers';
+import { coveringBatches, iidSampler, labelGroupedSampler, sampledBatches, type BatchSampler } from '../data/samplers';
 import { writeFileAtomic } from '../io/atomic';
-import { learningRateAt, renormClipAt } from '../renorm/schedule';
+import { learningRateAt } from '../renorm/schedule';
 import { resumeOrStart, saveCheckpoint } from './checkpoint';
 import type { ExperimentConfig } from './config';
 import { tryLock, type LockOwner } from './lock';
 import { checkFinishedMatches, jobId, jobPaths, type EvalRecord, type FinalRecord, type HeaderRecord, type JobProgress, type JobRecord, type JobSpec } from './records';
 import { fusedKernelsAvailable } from '../kernels';
 import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-trainer';
-import { LayersTrainer, type Trainer } from './trainer';
+import { LayersTrainer, STANDARD_EVAL, type EvalWeights, type Trainer } from './trainer';
+import { normalizationOf, variantClipAt } from './variants';
 
 export interface JobHooks {
   onProgress?: (p: JobProgress) => void;
@@ -43,15 +44,16 @@ export type TrainerKind = 'fused' | 'layers';
 export function trainerKind(spec: Pick<JobSpec, 'config' | 'variant'>): TrainerKind {
   const forced = process.env.BRN_TRAINER ?? '';
   if (!['', 'fused', 'layers'].includes(forced)) throw new Error(`BRN_TRAINER must be 'fused' or 'layers', got '${forced}'`);
-  const canFuse = fusedKernelsAvailable() && spec.config.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(spec.variant);
+  const canFuse = fusedKernelsAvailable() && spec.config.architecture === 'mlp' && (FUSED_NORMALIZATIONS as readonly string[]).includes(normalizationOf(spec.variant));
   if (forced === 'fused' && !canFuse) throw new Error(`BRN_TRAINER=fused, but the fused trainer needs the mlp with ${FUSED_NORMALIZATIONS.join(', ')} on wasm or cpu`);
   return forced === 'layers' || !canFuse ? 'layers' : 'fused';
 }
 
 export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, data: ExperimentData): Trainer {
   const { config } = spec;
-  const model = { architecture: config.architecture, hidden: config.hidden, normalization: spec.variant, microbatchSize: config.microbatchSize, normLayer: config.normLayer, imageSize: data.imageSize, classes: data.classes };
-  return trainerKind(spec) === 'fused' ? new FusedMlpTrainer(model, spec.seed, config.optimizer) : new LayersTrainer(model, spec.seed, config.optimizer);
+  const model = { architecture: config.architecture, hidden: config.hidden, normalization: normalizationOf(spec.variant), microbatchSize: config.microbatchSize, normLayer: config.normLayer, imageSize: data.imageSize, classes: data.classes };
+  const Kind = trainerKind(spec) === 'fused' ? FusedMlpTrainer : LayersTrainer;
+  return new Kind(model, spec.seed, config.optimizer, config.emaDecay);
 }
 
 export interface JobOutcome {
@@ -87,7 +89,7 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
     if (existsSync(paths.final)) return finished();
     const trainer = (held = trainerFor(spec, data));
     const sampler = makeSampler(config, data.train, seed);
-    const clipAt = (step: number) => (variant === 'brn' ? renormClipAt(step, config.ramp) : null);
+    const clipAt = (step: number) => variantClipAt(variant, step, config.ramp);
     const start = await resumeOrStart(paths, header, trainer);
     let { step, trainSeconds } = start;
     const resumedFromStep = step;
@@ -98,7 +100,19 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
       lines.push(JSON.stringify(record));
       appendFileSync(paths.partial, lines[lines.length - 1] + '\n');
     };
-    const batchStats = (split: DeviceSplit, batches: number) => trainer.batchStats(split, makeSampler(config, split, seed + EVAL_SEED_OFFSET), batches);
+    // What each evaluation measures: every job with its values and with their
+    // moving average; a BN job also as standard batchnorm (moving variance) and,
+    // on label-grouped experiments, with the statistics of i.i.d. minibatches.
+    const isBn = variant === 'bn';
+    const iidStats = isBn && config.batchStatsVariant && config.sampler.kind !== 'iid';
+    const AVERAGE: EvalWeights = { average: true, statistics: 'stddev' };
+    const VARIANCE: EvalWeights = { average: false, statistics: 'variance' };
+    const AVERAGE_VARIANCE: EvalWeights = { average: true, statistics: 'variance' };
+    const evalSeed = seed + EVAL_SEED_OFFSET;
+    // Minibatches drawn like the training ones (the same for every evaluation and variant).
+    const drawnLikeTraining = (split: DeviceSplit, batches: number) => sampledBatches(makeSampler(config, split, evalSeed), batches);
+    const validationBatches = drawnLikeTraining(data.validation, config.evalBatches);
+    const validationIid = iidStats ? sampledBatches(iidSampler(data.validation.count, config.batchSize, evalSeed), config.evalBatches) : [];
     let interval = { steps: 0, seconds: 0 };
     const evaluate = (): EvalRecord => {
       const last = Math.max(0, step - 1);
@@ -112,8 +126,11 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
         learningRate: learningRateAt(last, config.optimizer),
         trainLoss: train?.loss ?? null,
         trainAccuracy: train?.accuracy ?? null,
-        validationAccuracy: trainer.inferenceAccuracy(data.validation),
-        batchStats: batchStats(data.validation, config.evalBatches),
+        validationAccuracy: trainer.inferenceAccuracy(data.validation, STANDARD_EVAL),
+        validationAccuracyEma: trainer.inferenceAccuracy(data.validation, AVERAGE),
+        validationAccuracyStandard: isBn ? trainer.inferenceAccuracy(data.validation, VARIANCE) : null,
+        batchStats: trainer.batchStats(data.validation, validationBatches),
+        batchStatsIid: iidStats ? trainer.batchStats(data.validation, validationIid) : null,
         renorm: trainer.diagnostics(),
         timing: { msPerStep: interval.steps === 0 ? null : (1000 * interval.seconds) / interval.steps, elapsedSeconds: elapsed() },
       };
@@ -140,13 +157,23 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
       // Checkpoints fall on evaluation steps (validateConfig), so the training tally is empty.
       if (step % config.checkpointEvery === 0 && step < config.steps) await saveCheckpoint(paths.checkpoint, step, trainSeconds, trainer);
     }
+    const testDrawn = drawnLikeTraining(data.test, Math.floor(data.test.count / config.batchSize));
+    // Label-blind: i.i.d. minibatches that score every test image once.
+    const testIid = iidStats ? coveringBatches(data.test.count, config.batchSize, evalSeed) : [];
     const final: FinalRecord = {
       kind: 'final',
       step,
       // The last step always ends with an evaluation.
       validationAccuracy: lastEval!.validationAccuracy,
-      testAccuracy: trainer.inferenceAccuracy(data.test),
-      testBatchStats: batchStats(data.test, Math.floor(data.test.count / config.batchSize)),
+      validationAccuracyEma: lastEval!.validationAccuracyEma,
+      testAccuracy: trainer.inferenceAccuracy(data.test, STANDARD_EVAL),
+      testAccuracyEma: trainer.inferenceAccuracy(data.test, AVERAGE),
+      testAccuracyStandard: isBn ? trainer.inferenceAccuracy(data.test, VARIANCE) : null,
+      testAccuracyStandardEma: isBn ? trainer.inferenceAccuracy(data.test, AVERAGE_VARIANCE) : null,
+      testBatchStats: trainer.batchStats(data.test, testDrawn),
+      testBatchStatsEma: trainer.batchStats(data.test, testDrawn, AVERAGE),
+      testBatchStatsIid: iidStats ? trainer.batchStats(data.test, testIid) : null,
+      testBatchStatsIidEma: iidStats ? trainer.batchStats(data.test, testIid, AVERAGE) : null,
       timing: { msPerStep: (1000 * trainSeconds) / config.steps, trainSeconds, totalSeconds: elapsed(), resumedFromStep },
     };
     append(final);

@@ -10,6 +10,7 @@ export const microbatch: ExperimentConfig = {
   title: 'Minibatch 32, normalized over microbatches of 4',
   paper: { figure: 'Figure 2', bn: '74.2% at 210k steps', brn: '76.5% at 130k steps' },
   microbatchSize: 4, // the paper's microbatch size
+  variants: ['bn', 'brn', 'brn-noramp'], // brn-noramp: does starting as BN and relaxing gradually help (section 4)?
 };
 
 /**
@@ -20,5 +21,13 @@ export const microbatch: ExperimentConfig = {
 export const MICROBATCH_SWEEP = [2, 8, 16];
 
 export function microbatchSweep(size: number): ExperimentConfig {
-  return { ...microbatch, name: `microbatch-mb${size}`, title: `Minibatch 32, microbatches of ${size}`, paper: null, microbatchSize: size };
+  return {
+    ...microbatch,
+    name: `microbatch-mb${size}`,
+    title: `Minibatch 32, microbatches of ${size}`,
+    paper: null,
+    microbatchSize: size,
+    variants: ['bn', 'brn'], // the sweep asks how the BN/BRN gap depends on the size; controls stay in 'microbatch'
+    seeds: [1, 2, 3], // per-seed points on the sweep figure
+  };
 }

@@ -17,6 +17,9 @@ export const nonIid: ExperimentConfig = {
   paper: { figure: 'Figure 3', bn: '67%', brn: '78.6% at 120k steps', notes: 'BN with minibatch statistics on test batches of 25 labels x 2: 76.5%' },
   sampler: { kind: 'label-grouped', labelsPerBatch: 2, examplesPerLabel: 16 }, // see above
   batchStatsVariant: true, // BN evaluated with minibatch statistics, as the paper did (section 4.3)
+  // none: how much of the gap to i.i.d. training is the sampler's, with no normalization to blame;
+  // brn-noramp: the ramp's own value.
+  variants: ['bn', 'brn', 'none', 'brn-noramp'],
 };
 
 /** The extra k of the optional sweep; k = 2 is `non-iid` itself. */
@@ -30,5 +33,7 @@ export function nonIidSweep(labelsPerBatch: number): ExperimentConfig {
     title: `Minibatch 32 = ${labelsPerBatch} labels x ${m} examples`,
     paper: null,
     sampler: { kind: 'label-grouped', labelsPerBatch, examplesPerLabel: m },
+    variants: ['bn', 'brn', 'none'], // the sampler's cost at each k, without normalization, beside BN and BRN
+    seeds: [1, 2, 3], // per-seed points on the sweep figure
   };
 }

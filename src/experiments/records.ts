@@ -56,8 +56,14 @@ export interface EvalRecord {
   trainAccuracy: number | null;
   /** Validation accuracy in inference mode (moving statistics). */
   validationAccuracy: number;
+  /** The same with the moving average of every value (`emaDecay`). */
+  validationAccuracyEma: number;
+  /** BN jobs: validation accuracy as standard batchnorm, with the moving mean and moving biased variance (else null). */
+  validationAccuracyStandard: number | null;
   /** Validation minibatches drawn like the training ones, in training mode (minibatch statistics). */
   batchStats: BatchStatsEvaluation;
+  /** BN jobs on label-grouped experiments: i.i.d. validation minibatches in training mode (else null). */
+  batchStatsIid: BatchStatsEvaluation | null;
   /** r/d diagnostics of each normalization layer at the last training step. */
   renorm: (RenormDiagnostics & { layer: string })[];
   timing: { msPerStep: number | null; elapsedSeconds: number };
@@ -67,9 +73,23 @@ export interface FinalRecord {
   kind: 'final';
   step: number;
   validationAccuracy: number;
+  validationAccuracyEma: number;
+  /** Accuracy on every test image in inference mode, with the values and with their moving average. */
   testAccuracy: number;
-  /** Test minibatches drawn like the training ones, in training mode. */
+  testAccuracyEma: number;
+  /** BN jobs: the same as standard batchnorm (moving variance); else null. */
+  testAccuracyStandard: number | null;
+  testAccuracyStandardEma: number | null;
+  /**
+   * Test minibatches drawn like the training ones (on label-grouped
+   * experiments: grouped by the true test labels), ⌊test images / batch⌋ of
+   * them, in training mode; with the values and with their moving average.
+   */
   testBatchStats: BatchStatsEvaluation;
+  testBatchStatsEma: BatchStatsEvaluation;
+  /** BN jobs on label-grouped experiments: i.i.d. test minibatches scoring every test image once (`coveringBatches`); else null. */
+  testBatchStatsIid: BatchStatsEvaluation | null;
+  testBatchStatsIidEma: BatchStatsEvaluation | null;
   timing: { msPerStep: number; trainSeconds: number; totalSeconds: number; resumedFromStep: number };
 }
 

@@ -23,6 +23,8 @@ const curve = (final: number): CurvePoint[] =>
     rmax: 1 + i,
     dmax: 2 * i,
     validationAccuracy: s(final * (0.5 + i / 4)),
+    validationAccuracyEma: s(final * (0.55 + i / 4)),
+    trainAccuracy: i === 0 ? null : s(final * 0.99),
     batchStatsAccuracy: s(final * 0.9),
     logitGap: s(i === 2 ? 1e-7 : 0.3),
     trainLoss: i === 0 ? null : s(1 / (i + 1)),
@@ -30,8 +32,8 @@ const curve = (final: number): CurvePoint[] =>
     dClippedFraction: i === 0 ? null : s(0.5 / i),
   }));
 const seeded = (mean: number) => ({ ...s(mean), values: [mean - 0.001, mean + 0.001], seeds: [1, 2] });
-const variant = (acc: number) => ({ step: 1000, validationAccuracy: seeded(acc), testAccuracy: seeded(acc - 0.001), seeds: [1, 2] });
-const config = (title: string, extra: Partial<Summary['configs'][string]> = {}) => ({ title, paper: null, steps: 1000, batchSize: 32, microbatchSize: null, sampler: { kind: 'iid' as const }, ramp: PAPER_RAMP, ...extra });
+const variant = (acc: number) => ({ step: 1000, validationAccuracy: seeded(acc), validationAccuracyEma: seeded(acc + 0.001), testAccuracy: seeded(acc - 0.001), testAccuracyEma: seeded(acc), seeds: [1, 2] });
+const config = (title: string, extra: Partial<Summary['configs'][string]> = {}): Summary['configs'][string] => ({ title, paper: null, steps: 1000, batchSize: 32, microbatchSize: null, sampler: { kind: 'iid' as const }, ramp: PAPER_RAMP, emaDecay: 0.998, variants: ['bn', 'brn'], ...extra });
 
 const SUMMARY: Summary = {
   profile: 'quick',
@@ -42,6 +44,8 @@ const SUMMARY: Summary = {
     baseline: { bn: variant(0.97), brn: variant(0.969), pairs: { 'brn-bn': { mean: -0.001, ciLow: -0.01, ciHigh: 0.008, n: 2, seeds: [1, 2] } } } as unknown as ExperimentResults,
     'non-iid': { bn: variant(0.5), 'bn-batchstats': variant(0.9), brn: variant(0.95) },
   },
+  comparisons: {},
+  claims: [],
   curves: { baseline: { bn: curve(0.97), brn: curve(0.969) }, 'non-iid': { bn: curve(0.5), brn: curve(0.95) } },
   configs: {
     baseline: config('Minibatch 32, i.i.d.', { paper: { figure: 'Figure 1', bn: '78.3%', brn: '78.5%' } }),

@@ -136,7 +136,7 @@ function zoomStep(summary: Summary): number {
 
 function curveSeries(label: string, points: CurvePoint[] | undefined, field: 'validationAccuracy' | 'batchStatsAccuracy' | 'logitGap', dash = false): Series[] {
   if (points === undefined) return [];
-  return [{ label, dash, points: points.map((p) => ({ x: p.step, stat: p[field] })) }];
+  return [{ label, dash, points: points.flatMap((p) => (p[field] === null ? [] : [{ x: p.step, stat: p[field]! }])) }];
 }
 
 /** Figure 1: the ramp of rmax and dmax, and the observed fraction of clipped r and d in BRN. */

@@ -16,7 +16,7 @@ import {
   renormReluInference,
   type RenormReluAttrs,
 } from './renorm-relu';
-import { gatherRows, rmsPropUpdate, softmaxCrossEntropy, type RmsPropAttrs } from './training';
+import { gatherRows, movingAverageUpdate, rmsPropUpdate, softmaxCrossEntropy, type MovingAverageAttrs, type RmsPropAttrs } from './training';
 
 export { STATS_ROWS } from './renorm-relu';
 
@@ -37,6 +37,7 @@ const KERNELS: Record<string, KernelBody> = {
   BrnGatherRows: gatherRows as unknown as KernelBody,
   BrnSoftmaxCrossEntropy: softmaxCrossEntropy as unknown as KernelBody,
   BrnRmsPropUpdate: rmsPropUpdate as unknown as KernelBody,
+  BrnMovingAverageUpdate: movingAverageUpdate as unknown as KernelBody,
 };
 
 for (const backendName of HOST_MEMORY_BACKENDS) {
@@ -57,6 +58,7 @@ function run(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}
   return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
 }
 
+/** What inference-mode renorm + ReLU reads: γ, β and the moving mean and standard deviation. */
 export interface RenormParams {
   gamma: tf.Tensor;
   beta: tf.Tensor;
@@ -64,8 +66,13 @@ export interface RenormParams {
   movingStd: tf.Tensor;
 }
 
-/** Training-mode renorm + ReLU: [y, x̂₀, yᵀ, stats, new moving mean, new moving std]. */
-export function renormReluForwardOp(x: tf.Tensor, p: RenormParams, attrs: RenormReluAttrs): tf.Tensor[] {
+/** What training-mode renorm + ReLU reads: also the moving biased variance it keeps for standard batchnorm. */
+export interface RenormTrainingParams extends RenormParams {
+  movingVariance: tf.Tensor;
+}
+
+/** Training-mode renorm + ReLU: [y, x̂₀, yᵀ, stats, new moving mean, new moving std, new moving variance]. */
+export function renormReluForwardOp(x: tf.Tensor, p: RenormTrainingParams, attrs: RenormReluAttrs): tf.Tensor[] {
   return run('BrnRenormReluForward', { x, ...p }, attrs);
 }
 
@@ -74,9 +81,9 @@ export function renormReluBackwardOp(dy: tf.Tensor, y: tf.Tensor, xhat: tf.Tenso
   return run('BrnRenormReluBackward', { dy, y, xhat, stats, gamma }, { groupSize });
 }
 
-/** Inference-mode renorm + ReLU with the moving statistics. */
+/** Inference-mode renorm + ReLU with the moving statistics (extra fields of `p` are ignored). */
 export function renormReluInferenceOp(x: tf.Tensor, p: RenormParams): tf.Tensor {
-  return run('BrnRenormReluInference', { x, ...p })[0];
+  return run('BrnRenormReluInference', { x, gamma: p.gamma, beta: p.beta, movingMean: p.movingMean, movingStd: p.movingStd })[0];
 }
 
 /** relu(x + b): [y, yᵀ]. */
@@ -104,4 +111,11 @@ export function rmsPropUpdateOp(params: { w: tf.Tensor; g: tf.Tensor; ms: tf.Ten
   const inputs: Record<string, tf.Tensor> = {};
   params.forEach((p, i) => Object.assign(inputs, { [`w${i}`]: p.w, [`g${i}`]: p.g, [`ms${i}`]: p.ms, [`mom${i}`]: p.mom }));
   return run('BrnRmsPropUpdate', inputs, { ...attrs, count: params.length });
+}
+
+/** The moving average s ← s − (1 − decay)·(s − v) of each (shadow, value) pair: the new shadows, in order. */
+export function movingAverageUpdateOp(pairs: { shadow: tf.Tensor; value: tf.Tensor }[], attrs: Omit<MovingAverageAttrs, 'count'>): tf.Tensor[] {
+  const inputs: Record<string, tf.Tensor> = {};
+  pairs.forEach((p, i) => Object.assign(inputs, { [`s${i}`]: p.shadow, [`v${i}`]: p.value }));
+  return run('BrnMovingAverageUpdate', inputs, { ...attrs, count: pairs.length });
 }

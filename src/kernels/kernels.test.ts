@@ -11,16 +11,17 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import { DataCache } from '../data/dataset';
-import { iidSampler } from '../data/samplers';
+import { coveringBatches, iidSampler, sampledBatches } from '../data/samplers';
 import { BASE } from '../experiments/config';
 import { FusedMlpTrainer } from '../experiments/fused-trainer';
-import { LayersTrainer } from '../experiments/trainer';
+import { LayersTrainer, STANDARD_EVAL, type EvalWeights } from '../experiments/trainer';
 import type { ModelConfig } from '../models';
 import { normalizationPlan, renormalizeInInference, renormInTraining } from '../renorm/ops';
 import { assertClose, assertCloseToScale } from '../testing';
 import { tf } from '../tf';
 import {
   fusedKernelsAvailable,
+  movingAverageUpdateOp,
   renormReluBackwardOp,
   renormReluForwardOp,
   renormReluInferenceOp,
@@ -50,6 +51,7 @@ const params = (C: number) => ({
   beta: tf.randomUniform([C], -0.3, 0.3, 'float32', 52),
   movingMean: tf.randomUniform([C], -0.5, 0.5, 'float32', 53),
   movingStd: tf.randomUniform([C], 0.6, 2.5, 'float32', 54),
+  movingVariance: tf.randomUniform([C], 0.4, 6, 'float32', 55),
 });
 
 describe('fused kernels against the op-composed path', () => {
@@ -61,7 +63,7 @@ describe('fused kernels against the op-composed path', () => {
       const clip = { rmax: 1.3, dmax: 0.4 };
       const plan = normalizationPlan([16, C], 1, groupSize);
       const composed = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.relu(renormInTraining(xv, plan, { gamma: g, beta: b, movingMean: p.movingMean, movingStd: p.movingStd }, 1e-3, clip).y);
-      const [y, xhat, yT, stats, mean, std] = renormReluForwardOp(x, p, { epsilon: 1e-3, ...clip, groupSize, momentum: 0.9 });
+      const [y, xhat, yT, stats, mean, std, variance] = renormReluForwardOp(x, p, { epsilon: 1e-3, ...clip, groupSize, momentum: 0.9 });
       const expected = composed(x, p.gamma, p.beta);
       assertCloseToScale(y.dataSync(), expected.dataSync(), 'y', 1e-5);
       assertClose(yT.dataSync(), tf.transpose(expected).dataSync(), 'yT', 1e-5, 1e-5);
@@ -70,6 +72,9 @@ describe('fused kernels against the op-composed path', () => {
       const out = renormInTraining(x, plan, { ...p }, 1e-3, clip);
       assertClose(mean.dataSync(), tf.add(p.movingMean, tf.mul(tf.sub(out.meanTarget, p.movingMean), 0.1)).dataSync(), 'moving mean', 1e-5, 1e-6);
       assertClose(std.dataSync(), tf.add(p.movingStd, tf.mul(tf.sub(out.stdTarget, p.movingStd), 0.1)).dataSync(), 'moving std', 1e-5, 1e-6);
+      // The moving biased variance, toward the mean over groups of each group's variance (no ε).
+      const groupVariance = tf.mean(tf.moments(tf.reshape(x, [16 / groupSize, groupSize, C]), 1).variance, 0);
+      assertClose(variance.dataSync(), tf.add(p.movingVariance, tf.mul(tf.sub(groupVariance, p.movingVariance), 0.1)).dataSync(), 'moving variance', 1e-5, 1e-6);
       assertClose(tf.slice(stats, [0, 2, 0], [-1, 1, -1]).dataSync(), out.r.dataSync(), 'r', 1e-5, 1e-6);
       assertClose(tf.slice(stats, [0, 3, 0], [-1, 1, -1]).dataSync(), out.d.dataSync(), 'd', 1e-5, 1e-6);
       const [dx, dgamma, dbeta] = renormReluBackwardOp(upstream, y, xhat, stats, p.gamma, groupSize);
@@ -102,6 +107,19 @@ describe('fused kernels against the op-composed path', () => {
     assert.equal(correct, tf.sum(tf.cast(tf.equal(tf.argMax(tf.add(z, bias), 1), labels), 'int32')).dataSync()[0]);
   });
 
+  fusedIt('moving average of the parameters: s − (1 − δ)(s − v), fresh outputs, the inputs left alone', () => {
+    for (const n of [7, 12, 103]) {
+      const s = tf.randomNormal([n], 0, 1, 'float32', 60 + n);
+      const v = tf.randomNormal([n], 2, 1, 'float32', 61 + n);
+      const before = Array.from(s.dataSync());
+      const [out] = movingAverageUpdateOp([{ shadow: s, value: v }], { decay: 0.9 });
+      const expected = before.map((x, i) => x - (x - v.dataSync()[i]) * (1 - 0.9));
+      assertClose(out.dataSync(), expected, `average of ${n} values`, 1e-6, 1e-6);
+      assert.deepEqual(Array.from(s.dataSync()), before, 'the shadow passed in is not written');
+      assert.notEqual(out.dataId, s.dataId);
+    }
+  });
+
   fusedIt("RMSProp: three steps equal tfjs's optimizer", () => {
     const w0 = tf.randomNormal([7, 3], 0, 1, 'float32', 45);
     const v = tf.variable(w0.clone());
@@ -124,8 +142,8 @@ describe('the fused trainer against the layers trainer', () => {
   for (const [normalization, microbatchSize, clip] of [['brn', null, { rmax: 1.5, dmax: 0.5 }], ['bn', 4, null], ['none', null, null]] as const) {
     fusedIt(`${normalization}${microbatchSize === null ? '' : `, microbatches of ${microbatchSize}`}: same loss curve over 60 steps, same evaluation on the same weights`, async () => {
       const d = data.get(BASE);
-      const fused = new FusedMlpTrainer(model(normalization, microbatchSize), 1, BASE.optimizer);
-      const layers = new LayersTrainer(model(normalization, microbatchSize), 1, BASE.optimizer);
+      const fused = new FusedMlpTrainer(model(normalization, microbatchSize), 1, BASE.optimizer, BASE.emaDecay);
+      const layers = new LayersTrainer(model(normalization, microbatchSize), 1, BASE.optimizer, BASE.emaDecay);
       const samplers = [iidSampler(d.train.count, 32, 1), iidSampler(d.train.count, 32, 1)];
       const curves: number[][] = [[], []];
       for (let s = 0; s < 60; s++) {
@@ -139,11 +157,18 @@ describe('the fused trainer against the layers trainer', () => {
       // statistics over 4 examples, where 1/σ_B can be large, amplify it fastest and get only the first.
       assertClose(curves[0].slice(0, 2), curves[1].slice(0, 2), 'mean loss of steps 1-20', 1e-3, 0);
       if (microbatchSize === null) assertClose(curves[0], curves[1], 'mean loss of each 10 steps', 1e-2, 0);
-      // Evaluation on the same weights: the layers model takes the fused trainer's.
-      layers.loadWeights((await fused.state()).weights);
-      const acc = [fused, layers].map((t) => t.inferenceAccuracy(d.validation));
-      assert.ok(Math.abs(acc[0] - acc[1]) <= 2e-4, `validation accuracy ${acc[0]} vs ${acc[1]}`);
-      const stats = [fused, layers].map((t) => t.batchStats(d.validation, iidSampler(d.validation.count, 32, 5), 5));
+      // Evaluation on the same weights: the layers model takes the fused trainer's (and their average).
+      const state = await fused.state();
+      layers.loadWeights(state.weights, state.average);
+      const modes: EvalWeights[] = [STANDARD_EVAL, { average: true, statistics: 'stddev' }];
+      if (normalization === 'bn') modes.push({ average: false, statistics: 'variance' }, { average: true, statistics: 'variance' });
+      for (const mode of modes) {
+        const acc = [fused, layers].map((t) => t.inferenceAccuracy(d.validation, mode));
+        assert.ok(Math.abs(acc[0] - acc[1]) <= 2e-4, `validation accuracy ${JSON.stringify(mode)}: ${acc[0]} vs ${acc[1]}`);
+      }
+      // The evaluations differ from each other (each reads other values).
+      assert.notEqual(fused.inferenceAccuracy(d.validation, modes[1]), fused.inferenceAccuracy(d.validation));
+      const stats = [fused, layers].map((t) => t.batchStats(d.validation, sampledBatches(iidSampler(d.validation.count, 32, 5), 5)));
       assert.ok(Math.abs(stats[0].accuracy - stats[1].accuracy) <= 1 / 160 && Math.abs(stats[0].logitGap - stats[1].logitGap) <= 1e-3 * stats[1].logitGap + 1e-6, JSON.stringify(stats));
       if (normalization !== 'none') assert.equal(fused.diagnostics().length, 3);
       fused.dispose();
@@ -155,7 +180,7 @@ describe('the fused trainer against the layers trainer', () => {
     const d = data.get(BASE);
     const byName = (xs: { name: string; values: Float32Array }[]) => new Map(xs.map((x) => [x.name.replace(/_\d+$/, ''), x.values]));
     for (const [normalization, microbatchSize] of [['brn', 4], ['none', null]] as const) {
-      const trainers = [new FusedMlpTrainer(model(normalization, microbatchSize), 3, BASE.optimizer), new LayersTrainer(model(normalization, microbatchSize), 3, BASE.optimizer)];
+      const trainers = [new FusedMlpTrainer(model(normalization, microbatchSize), 3, BASE.optimizer, BASE.emaDecay), new LayersTrainer(model(normalization, microbatchSize), 3, BASE.optimizer, BASE.emaDecay)];
       const initial = byName((await trainers[1].state()).weights);
       const positions = iidSampler(d.train.count, 32, 3).next();
       trainers.forEach((t) => t.step(d.train, positions, { rmax: 2, dmax: 1 }, 1e-3));
@@ -169,16 +194,36 @@ describe('the fused trainer against the layers trainer', () => {
     }
   });
 
+  fusedIt('the average follows every step: s₀ = the initial values, sₜ = sₜ₋₁ − (1 − δ)(sₜ₋₁ − wₜ), moving statistics included', async () => {
+    const d = data.get(BASE);
+    for (const Trainer of [FusedMlpTrainer, LayersTrainer]) {
+      const trainer = new Trainer(model('bn', null), 4, BASE.optimizer, 0.5);
+      const sampler = iidSampler(d.train.count, 32, 4);
+      let expected = new Map((await trainer.state()).weights.map((w) => [w.name, Array.from(w.values)]));
+      assert.deepEqual([...new Map((await trainer.state()).average.map((w) => [w.name, Array.from(w.values)]))], [...expected], 'starts at the initial values');
+      for (let step = 0; step < 3; step++) {
+        trainer.step(d.train, sampler.next(), null, 1e-3);
+        const now = await trainer.state();
+        expected = new Map(now.weights.map((w) => [w.name, expected.get(w.name)!.map((s, i) => s - (s - w.values[i]) * 0.5)]));
+        for (const a of now.average) assertClose(a.values, expected.get(a.name)!, `${Trainer.name} step ${step + 1}: average of ${a.name}`, 1e-5, 1e-7);
+      }
+      assert.ok((await trainer.state()).average.some((w) => w.name.endsWith('moving_variance')), 'the moving variance is averaged too');
+      trainer.dispose();
+    }
+  });
+
   fusedIt('leaks no tensors over 1,000 steps and evaluations', () => {
     const d = data.get(BASE);
-    const trainer = new FusedMlpTrainer(model('brn', 4), 2, BASE.optimizer);
+    const trainer = new FusedMlpTrainer(model('brn', 4), 2, BASE.optimizer, BASE.emaDecay);
     const sampler = iidSampler(d.train.count, 32, 2);
     trainer.step(d.train, sampler.next(), { rmax: 2, dmax: 1 }, 1e-3);
     const before = tf.memory().numTensors;
     for (let s = 0; s < 1_000; s++) {
       trainer.step(d.train, sampler.next(), { rmax: 2, dmax: 1 }, 1e-3);
       if (s % 250 === 0) {
-        trainer.batchStats(d.validation, iidSampler(d.validation.count, 32, 3), 2);
+        trainer.batchStats(d.validation, sampledBatches(iidSampler(d.validation.count, 32, 3), 2));
+        trainer.batchStats(d.validation, coveringBatches(100, 32, 3), { average: true, statistics: 'stddev' });
+        trainer.inferenceAccuracy(d.validation, { average: true, statistics: 'variance' });
         trainer.diagnostics();
         trainer.readTally();
       }

@@ -30,27 +30,40 @@ const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi 
 
 /**
  * The moving-average update of Algorithm 1 toward the mean over the G groups:
- * μ' = μ + (Σμ_B/G − μ)·α and σ' = σ + (Σσ_B/G − σ)·α, with α = 1 − momentum.
+ * μ' = μ + (Σμ_B/G − μ)·α and σ' = σ + (Σσ_B/G − σ)·α, with α = 1 − momentum;
+ * and, at the same rate, the moving biased variance that tfjs-layers' and
+ * Keras' BatchNormalization keep: v' = v + (Σvar_B/G − v)·α, var_B without ε.
  */
-function moveStatistics(newMean: Float32Array, newStd: Float32Array, mu: Float32Array, sigma: Float32Array, meanSum: Float64Array, stdSum: Float64Array, G: number, momentum: number): void {
+function moveStatistics(
+  out: { mean: Float32Array; std: Float32Array; variance: Float32Array },
+  old: { mean: Float32Array; std: Float32Array; variance: Float32Array },
+  sums: { mean: Float64Array; std: Float64Array; variance: Float64Array },
+  G: number,
+  momentum: number,
+): void {
   const alpha = 1 - momentum;
-  for (let c = 0; c < mu.length; c++) {
-    newMean[c] = mu[c] + (meanSum[c] / G - mu[c]) * alpha;
-    newStd[c] = sigma[c] + (stdSum[c] / G - sigma[c]) * alpha;
+  for (let c = 0; c < old.mean.length; c++) {
+    out.mean[c] = old.mean[c] + (sums.mean[c] / G - old.mean[c]) * alpha;
+    out.std[c] = old.std[c] + (sums.std[c] / G - old.std[c]) * alpha;
+    out.variance[c] = old.variance[c] + (sums.variance[c] / G - old.variance[c]) * alpha;
   }
 }
 
+/** The inputs of the training-mode forward. */
+type ForwardInputs = { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info; movingVariance: Info };
+
 /**
  * Training-mode forward: y = relu(γ·((x − μ_B)/σ_B·r + d) + β) per group.
- * Outputs [y, x̂₀ = (x − μ_B)/σ_B, yᵀ, stats, new moving mean, new moving std].
+ * Outputs [y, x̂₀ = (x − μ_B)/σ_B, yᵀ, stats, new moving mean, new moving std,
+ * new moving variance].
  */
-export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info }, attrs: RenormReluAttrs): Info[] {
+export function renormReluForward(mem: HostMemory, inputs: ForwardInputs, attrs: RenormReluAttrs): Info[] {
   const [B, C] = inputs.x.shape;
   const m = attrs.groupSize;
   if (B % m !== 0) throw new Error(`Microbatch size ${m} does not divide the batch size ${B}`);
   const G = B / m;
-  const { infos, views } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C]]);
-  const [y, xhat, yT, stats, newMean, newStd] = views;
+  const { infos, views } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C], [C]]);
+  const [y, xhat, yT, stats, newMean, newStd, newVariance] = views;
   const x = mem.read(inputs.x);
   const gamma = mem.read(inputs.gamma);
   const beta = mem.read(inputs.beta);
@@ -60,6 +73,7 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
   const sum = new Float64Array(C);
   const meanTarget = new Float64Array(C);
   const stdTarget = new Float64Array(C);
+  const varianceTarget = new Float64Array(C);
   const scale = new Float64Array(C);
   const shift = new Float64Array(C);
   const inv = new Float64Array(C);
@@ -78,7 +92,8 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
     }
     const s = stats.subarray(g * STATS_ROWS * C, (g + 1) * STATS_ROWS * C);
     for (let c = 0; c < C; c++) {
-      const std = Math.sqrt(sum[c] / m + attrs.epsilon);
+      const variance = sum[c] / m;
+      const std = Math.sqrt(variance + attrs.epsilon);
       const rU = std / sigma[c];
       const dU = (mean[c] - mu[c]) / sigma[c];
       const r = clamp(rU, bounds.rLow, bounds.rHigh);
@@ -94,6 +109,7 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
       shift[c] = gamma[c] * d + beta[c];
       meanTarget[c] += mean[c];
       stdTarget[c] += std;
+      varianceTarget[c] += variance;
     }
     for (let i = r0; i < r0 + m; i++) {
       for (let c = 0, o = i * C; c < C; c++) {
@@ -106,7 +122,8 @@ export function renormReluForward(mem: HostMemory, inputs: { x: Info; gamma: Inf
       }
     }
   }
-  moveStatistics(newMean, newStd, mu, sigma, meanTarget, stdTarget, G, attrs.momentum);
+  const old = { mean: mu, std: sigma, variance: mem.read(inputs.movingVariance) };
+  moveStatistics({ mean: newMean, std: newStd, variance: newVariance }, old, { mean: meanTarget, std: stdTarget, variance: varianceTarget }, G, attrs.momentum);
   return infos;
 }
 
@@ -235,23 +252,24 @@ export function biasReluBackward(mem: HostMemory, inputs: { dy: Info; y: Info })
  * wasm backend's heap; the per-feature arithmetic stays here. Needs features
  * in multiples of 4.
  */
-export function renormReluForwardSimd(mem: HostMemory, inputs: { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info }, attrs: RenormReluAttrs): Info[] {
+export function renormReluForwardSimd(mem: HostMemory, inputs: ForwardInputs, attrs: RenormReluAttrs): Info[] {
   const simd = mem.simd!;
   const [B, C] = inputs.x.shape;
   const m = attrs.groupSize;
   if (B % m !== 0) throw new Error(`Microbatch size ${m} does not divide the batch size ${B}`);
   const G = B / m;
   const scratch = simd.scratch(5 * C);
-  const { infos } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C]]);
+  const { infos } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C], [C]]);
   const heap = simd.heap();
   const at = (t: Info) => mem.offset(t) >> 2;
-  const [y, xhat, yT, stats, newMean, newStd] = infos.map((t) => mem.offset(t));
+  const [y, xhat, yT, stats, newMean, newStd, newVariance] = infos.map((t) => mem.offset(t));
   const x = mem.offset(inputs.x);
-  const [fGamma, fBeta, fMu, fSigma] = [inputs.gamma, inputs.beta, inputs.movingMean, inputs.movingStd].map(at);
+  const [fGamma, fBeta, fMu, fSigma, fVariance] = [inputs.gamma, inputs.beta, inputs.movingMean, inputs.movingStd, inputs.movingVariance].map(at);
   const [mean, variance, inv, scale, shift] = [0, 1, 2, 3, 4].map((k) => scratch + 4 * k * C);
   const bounds = clipBounds(attrs);
   const meanTarget = new Float64Array(C);
   const stdTarget = new Float64Array(C);
+  const varianceTarget = new Float64Array(C);
   const rowBytes = 4 * C;
   for (let g = 0; g < G; g++) {
     const xg = x + g * m * rowBytes;
@@ -260,7 +278,8 @@ export function renormReluForwardSimd(mem: HostMemory, inputs: { x: Info; gamma:
     const s = (stats >> 2) + g * STATS_ROWS * C;
     for (let c = 0; c < C; c++) {
       const mc = heap[(mean >> 2) + c];
-      const std = Math.fround(Math.sqrt(heap[(variance >> 2) + c] + attrs.epsilon));
+      const vc = heap[(variance >> 2) + c];
+      const std = Math.fround(Math.sqrt(vc + attrs.epsilon));
       const rU = std / heap[fSigma + c];
       const dU = (mc - heap[fMu + c]) / heap[fSigma + c];
       const r = clamp(rU, bounds.rLow, bounds.rHigh);
@@ -276,11 +295,18 @@ export function renormReluForwardSimd(mem: HostMemory, inputs: { x: Info; gamma:
       heap[(shift >> 2) + c] = heap[fGamma + c] * heap[s + 3 * C + c] + heap[fBeta + c];
       meanTarget[c] += mc;
       stdTarget[c] += std;
+      varianceTarget[c] += vc;
     }
     simd.loops.norm_relu(xg, m, C, mean, inv, scale, shift, y + g * m * rowBytes, xhat + g * m * rowBytes, yT + 4 * g * m, B);
   }
   const view = (float: number) => heap.subarray(float, float + C);
-  moveStatistics(view(newMean >> 2), view(newStd >> 2), view(fMu), view(fSigma), meanTarget, stdTarget, G, attrs.momentum);
+  moveStatistics(
+    { mean: view(newMean >> 2), std: view(newStd >> 2), variance: view(newVariance >> 2) },
+    { mean: view(fMu), std: view(fSigma), variance: view(fVariance) },
+    { mean: meanTarget, std: stdTarget, variance: varianceTarget },
+    G,
+    attrs.momentum,
+  );
   return infos;
 }
 

@@ -16,6 +16,7 @@ interface WasmMemory {
 
 export interface SimdLoops {
   rmsprop(w: number, g: number, ms: number, mom: number, out: number, n: number, lr: number, decay: number, momentum: number, eps: number): void;
+  ema(s: number, v: number, out: number, n: number, keep: number): void;
   col_mean(x: number, rows: number, cols: number, out: number): void;
   col_var(x: number, rows: number, cols: number, mean: number, out: number): void;
   norm_relu(x: number, rows: number, cols: number, mean: number, inv: number, scale: number, shift: number, out: number, xhat: number, outT: number, ldT: number): void;

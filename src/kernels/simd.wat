@@ -63,6 +63,33 @@
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $tail))))
 
+  ;; Exponential moving average over n values: out <- s - (s - v)*keep, with
+  ;; keep = 1 - decay (the shadow s moves toward the value v).
+  (func (export "ema")
+    (param $s i32) (param $v i32) (param $out i32) (param $n i32) (param $keep f32)
+    (local $i i32) (local $end i32) (local $vkeep v128) (local $a v128) (local $as f32)
+    (local.set $vkeep (f32x4.splat (local.get $keep)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $a (v128.load (i32.add (local.get $s) (local.get $i))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.sub (local.get $a)
+            (f32x4.mul (f32x4.sub (local.get $a) (v128.load (i32.add (local.get $v) (local.get $i)))) (local.get $vkeep))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $loop)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $as (f32.load (i32.add (local.get $s) (local.get $i))))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.sub (local.get $as)
+            (f32.mul (f32.sub (local.get $as) (f32.load (i32.add (local.get $v) (local.get $i)))) (local.get $keep))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail))))
+
   ;; out[c] = sum over rows of x[r][c], divided by rows.
   (func (export "col_mean") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32)
     (local $c i32) (local $r i32) (local $p i32) (local $acc v128) (local $stride i32) (local $cend i32) (local $n v128)

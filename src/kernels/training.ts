@@ -118,3 +118,34 @@ export function rmsPropUpdate(mem: HostMemory, inputs: Record<string, Info>, att
   }
   return infos;
 }
+
+export interface MovingAverageAttrs {
+  /** δ: the shadow keeps this fraction of itself at each update. */
+  decay: number;
+  /** Number of (shadow, value) pairs; inputs are s0, v0, s1, v1, …. */
+  count: number;
+}
+
+/**
+ * The exponential moving average of every parameter at once, as
+ * TensorFlow's `ExponentialMovingAverage` applies it:
+ * s ← s − (1 − δ)·(s − v). Outputs the new shadows as fresh tensors, in
+ * order (like the weights of `rmsPropUpdate`, and for the same reason: the
+ * shadows feed matMuls when the model is evaluated with them).
+ */
+export function movingAverageUpdate(mem: HostMemory, inputs: Record<string, Info>, attrs: MovingAverageAttrs): Info[] {
+  const { decay, count } = attrs;
+  const keep = 1 - decay;
+  const { infos, views } = mem.alloc(Array.from({ length: count }, (_, i) => inputs[`s${i}`].shape));
+  if (mem.simd !== null) {
+    for (let i = 0; i < count; i++) mem.simd.loops.ema(mem.offset(inputs[`s${i}`]), mem.offset(inputs[`v${i}`]), mem.offset(infos[i]), views[i].length, keep);
+    return infos;
+  }
+  for (let i = 0; i < count; i++) {
+    const s = mem.read(inputs[`s${i}`]);
+    const v = mem.read(inputs[`v${i}`]);
+    const out = views[i];
+    for (let j = 0; j < s.length; j++) out[j] = s[j] - (s[j] - v[j]) * keep;
+  }
+  return infos;
+}

@@ -9,12 +9,15 @@
  * - `bn-tfjs`: tfjs's own `tf.layers.batchNormalization` (no microbatches);
  * - `brn`: Batch Renormalization, clipping set each step from the ramp.
  *
+ * `bn` and `brn` layers also keep standard batchnorm's moving variance
+ * (`VarianceTrackingRenormalization`), so a BN model can be evaluated both ways.
+ *
  * Every initializer is seeded from the model seed. Dense and convolution layers
  * are the kit's `DenseLayer`/`Conv2DLayer`, whose gradients take every
  * backend's fast path (see their files).
  */
 import { tf } from '../tf';
-import { batchRenormalization } from '../renorm/layer';
+import { VarianceTrackingRenormalization } from './tracked-renorm';
 import { conv2dLayer } from './conv';
 import { denseLayer } from './dense';
 
@@ -51,14 +54,14 @@ function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | n
     case 'none':
       return null;
     case 'bn':
-      return batchRenormalization({ ...common, rmax: 1, dmax: 0, microbatchSize: cfg.microbatchSize });
+      return new VarianceTrackingRenormalization({ ...common, rmax: 1, dmax: 0, microbatchSize: cfg.microbatchSize });
     case 'bn-tfjs':
       if (cfg.microbatchSize !== null) {
         throw new Error(`Normalization 'bn-tfjs' (tf.layers.batchNormalization) cannot normalize over microbatches (microbatchSize ${cfg.microbatchSize}); use 'bn'`);
       }
       return tf.layers.batchNormalization(common);
     case 'brn':
-      return batchRenormalization({ ...common, microbatchSize: cfg.microbatchSize });
+      return new VarianceTrackingRenormalization({ ...common, microbatchSize: cfg.microbatchSize });
     default:
       throw new Error(`Unknown normalization '${cfg.normalization as string}': expected one of ${NORMALIZATIONS.join(', ')}`);
   }

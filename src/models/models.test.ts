@@ -12,6 +12,7 @@ import { tf } from '../tf';
 import { conv2dSame } from './conv';
 import { matMul2d } from './dense';
 import { buildModel, type ModelConfig } from './index';
+import { VarianceTrackingRenormalization } from './tracked-renorm';
 
 before(async () => {
   await initBackend();
@@ -90,5 +91,48 @@ describe('models train on the active backend', () => {
     assert.throws(() => buildModel({ ...base, normalization: 'bn-tfjs' }, 1), /'bn-tfjs' .* cannot normalize over microbatches \(microbatchSize 4\)/);
     assert.throws(() => buildModel({ ...base, normalization: 'gn' as never }, 1), /Unknown normalization 'gn'/);
     assert.throws(() => buildModel({ ...base, architecture: 'resnet' as never }, 1), /Unknown architecture 'resnet'/);
+  });
+});
+
+describe('standard batchnorm from a BN model (bn-standard)', () => {
+  it("the moving variance moves as tf.layers.batchNormalization's does, and inference with it equals tfjs's", () => {
+    const epsilon = 1e-3;
+    const tfjs = tf.layers.batchNormalization({ momentum: 0.9, epsilon });
+    const ours = new VarianceTrackingRenormalization({ momentum: 0.9, epsilon, rmax: 1, dmax: 0 });
+    const batches = [0, 1, 2, 3, 4].map((i) => tf.randomNormal([16, 6], 1 + i / 4, 1.5 + i / 3, 'float32', 20 + i));
+    tfjs.apply(batches[0]);
+    ours.apply(batches[0]);
+    // Same γ and β; the moving statistics start where each layer's initializers put them (0 and 1).
+    const gamma = tf.randomUniform([6], 0.5, 1.5, 'float32', 30);
+    const beta = tf.randomUniform([6], -0.5, 0.5, 'float32', 31);
+    tfjs.setWeights([gamma, beta, tf.zeros([6]), tf.ones([6])]);
+    ours.setWeights([gamma, beta, tf.zeros([6]), tf.ones([6]), tf.ones([6])]);
+    for (const x of batches) {
+      tfjs.apply(x, { training: true });
+      ours.apply(x, { training: true });
+    }
+    const [, , tfjsMean, tfjsVariance] = tfjs.getWeights();
+    const [, , mean, , variance] = ours.getWeights();
+    assertClose(mean.dataSync(), tfjsMean.dataSync(), 'moving mean', 1e-5, 1e-6);
+    assertClose(variance.dataSync(), tfjsVariance.dataSync(), 'moving variance (biased, no ε)', 1e-5, 1e-6);
+    const probe = tf.randomNormal([10, 6], 1, 2, 'float32', 40);
+    ours.inferenceStatistics = 'variance';
+    assertClose((ours.apply(probe) as tf.Tensor).dataSync(), (tfjs.apply(probe) as tf.Tensor).dataSync(), 'inference as standard BN', 1e-5, 1e-5);
+    // Algorithm 1's inference (moving standard deviation) is a different model: at these batch sizes, E[σ_B] < √E[σ_B²].
+    ours.inferenceStatistics = 'stddev';
+    const [, , , stddev] = ours.getWeights();
+    assert.ok(tf.all(tf.less(stddev, tf.sqrt(tf.add(variance, epsilon)))).dataSync()[0] === 1, 'moving σ below √(moving variance + ε)');
+    tfjs.dispose();
+    ours.dispose();
+  });
+
+  it('over microbatches the moving variance moves toward the mean of the groups\' variances', () => {
+    const layer = new VarianceTrackingRenormalization({ momentum: 0.5, epsilon: 1e-3, rmax: 1, dmax: 0, microbatchSize: 4 });
+    const x = tf.randomNormal([16, 3], 0, 2, 'float32', 41);
+    layer.apply(x);
+    layer.apply(x, { training: true });
+    const groups = tf.mean(tf.moments(tf.reshape(x, [4, 4, 3]), 1).variance, 0);
+    assertClose(layer.getWeights()[4].dataSync(), tf.add(tf.mul(tf.ones([3]), 0.5), tf.mul(groups, 0.5)).dataSync(), 'moving variance', 1e-5, 1e-6);
+    layer.dispose();
   });
 });
