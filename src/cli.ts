@@ -36,8 +36,9 @@ const USAGE = `Usage:
                                            under --runs-dir (default: the three paper experiments)
 
 Options:
-  --quick          the quick profile (3,000 steps, 2 seeds) instead of the full one (60,000 steps, 3 seeds)
-  --seeds N        run only the first N seeds
+  --quick          the quick profile (3,000 steps, 2 seeds) instead of the full one (60,000 steps,
+                   5 seeds; 3 for the sweeps)
+  --seeds N        run seeds 1…N instead of the experiment's own
   --jobs N         worker processes (default: one per core)
   --backend B      force a backend: ${BACKENDS.join(', ')} (default: the fastest that loads; also BRN_BACKEND)
   --dataset NAME   mnist (default) or fashion-mnist (Debian's dataset-fashion-mnist), checked by md5

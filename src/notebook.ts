@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { renderFigureSvg } from './figures/make';
 import { KIT_ROOT } from './paths';
 
-export { markdownTable, resultsTable } from './figures/table';
+export { markdownTable, resultsTable, claimsTable, claimsOf, controlsTable, findings } from './figures/table';
 export { trainInferenceGapDemo, type GapRow } from './experiments/gap-demo';
-export { claimRows, datasetSummaries, agreement, type ClaimRow } from './experiments/compare-datasets';
+export { claimRows, datasetSummaries, agreement, verdictRows, type ClaimRow } from './experiments/compare-datasets';
 export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
 
 export interface NotebookResults {
@@ -52,7 +52,7 @@ export async function notebookResults(options: { resultsDir?: string; jobs?: num
     summary: outcome.summary,
     note:
       (forced === 'quick' ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows' : 'No full results under `data/results/full`, so this shows') +
-      ' the **quick** profile (steps and ramp divided by 20, 2 seeds), run into `build/notebook-quick`: ' +
+      ' the **quick** profile (steps, ramp and averaging window divided by 20, 2 seeds), run into `build/notebook-quick`: ' +
       `${finished.length} jobs run now and ${skipped.length} reused, in ${outcome.seconds.toFixed(0)} s on backend ${outcome.summary.backend}. ` +
       'Run `make reproduce` for the full profile.',
   };

@@ -3,11 +3,12 @@
  * reads each one fixed before the Fashion-MNIST runs (notebook 06 states it):
  * baseline "BRN matches BN" holds when |BRN − BN| < 0.5 points of test
  * accuracy; microbatch and non-iid "BRN beats BN" hold when BRN − BN > 0.
- * These read means over seeds; paired intervals are not computed here.
+ * These read means over seeds. `verdictRows` puts beside them each claim's
+ * verdict by the interval rule of `claims.ts`, on each data set.
  */
 import { datasetTitle } from '../data/datasets';
 import type { Profile } from './config';
-import { readSummary, type Summary } from './summary';
+import { formatPair, readSummary, type Summary } from './summary';
 
 export interface ClaimRow {
   claim: string;
@@ -56,4 +57,15 @@ export function agreement(rows: ClaimRow[]): { claim: string; verdict: string }[
       : `holds on ${held.join(', ')} only: the data sets disagree`;
     return { claim, verdict };
   });
+}
+
+/** Per claim of `claims.ts` and data set: the verdict with the parameter average and with the trained parameters, and the interval. */
+export function verdictRows(summaries: Summary[]): { claim: string; dataset: string; 'b − a with EMA, points [95% CI]': string; 'verdict (EMA)': string; verdict: string }[] {
+  const ids = [...new Set(summaries.flatMap((s) => (s.claims ?? []).map((c) => c.id)))];
+  return ids.flatMap((id) =>
+    summaries.flatMap((s) => {
+      const c = (s.claims ?? []).find((x) => x.id === id);
+      return c === undefined ? [] : [{ claim: c.statement, dataset: datasetTitle(s.dataset ?? 'mnist'), 'b − a with EMA, points [95% CI]': formatPair(c.ema), 'verdict (EMA)': c.verdictEma, verdict: c.verdict }];
+    }),
+  );
 }

@@ -16,7 +16,7 @@ import { summarize, summaryPath, writeSummary, type Summary } from './summary';
 
 export interface RunOptions {
   profile: Profile;
-  /** Run only the first N of each experiment's seeds (default: all of the profile's). */
+  /** Run seeds 1…N instead of each experiment's own (default: the profile's). */
   seeds?: number;
   /** Worker processes (default: one per core). */
   jobs?: number;

@@ -43,15 +43,15 @@ export const VARIANT_INFO: Record<SummaryVariant, { label: string; description: 
       "the same BN model evaluated as tfjs-layers' and Keras' BatchNormalization evaluate: with a moving mean and a moving biased variance (momentum 0.99), y = γ(x − μ)/√(var + ε) + β",
   },
   'bn-batchstats': {
-    label: 'BN (label-grouped test batches)',
+    label: 'BN, statistics of label-grouped batches (uses labels)',
     description:
-      'the BN model normalized with the statistics of test minibatches drawn like the training ones, i.e. grouped by the true test labels (312 batches, 9,984 draws; images can repeat or be missed). Uses the test labels: not a label-blind evaluation',
+      'the BN model normalized with the statistics of test minibatches drawn like the training ones, i.e. grouped by the true test labels (one batch per 32 test images: 312 batches, 9,984 draws of 10,000 images, some repeated, some missed). Uses the test labels: not a label-blind evaluation',
   },
   'bn-batchstats-iid': {
-    label: 'BN (i.i.d. test batches)',
-    description: "the BN model normalized with the statistics of i.i.d. test minibatches of 32 (every test image scored exactly once): label-blind, what a deployment could do",
+    label: 'BN, statistics of i.i.d. batches',
+    description: 'the BN model normalized with the statistics of i.i.d. test minibatches of 32, every test image scored exactly once: label-blind, what a deployment could do',
   },
-  brn: { label: 'BRN', description: 'Batch Renormalization with the paper\'s ramp' },
+  brn: { label: 'BRN', description: "Batch Renormalization with the paper's ramp" },
   'brn-noramp': { label: 'BRN (no ramp)', description: 'Batch Renormalization at rmax 3, dmax 5 from step 0 (no batchnorm start, no ramp)' },
   none: { label: 'no normalization', description: 'the same network without normalization (each dense layer gets a bias)' },
 };

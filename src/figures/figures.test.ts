@@ -1,74 +1,208 @@
 /**
- * Figures and the results table from a small hand-made summary: which figures
- * have data, what their specs and captions say, that rendering gives a real
- * SVG and PNG, and that the README block is replaced and nothing else.
+ * Figures and tables from a hand-made summary in which every curve and every
+ * number is distinct: each figure must plot, under each legend label, exactly
+ * the summary field that label names (so a series drawn from the wrong
+ * variant or field fails), captions name profile, backend and seeds, rendering
+ * gives a real SVG and PNG, and the README block is replaced and nothing else.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { testDir } from '../testing';
-import type { CurvePoint, ExperimentResults, Stat, Summary } from '../experiments/summary';
+import { pairedDifference, type CurvePoint, type ExperimentResults, type SeedStat, type Stat, type Summary, type VariantSummary } from '../experiments/summary';
+import { judgeClaims } from '../experiments/claims';
 import { PAPER_RAMP } from '../renorm/schedule';
 import { makeFigures, updateReadme } from './make';
 import { renderSvg, svgToPng } from './render';
-import { baselineSpec, FIGURES, microbatchSweepSpec, nonIidSpec, wrap } from './specs';
-import { resultsTable } from './table';
+import { FIGURES, microbatchSweepSpec, wrap, type Spec } from './specs';
+import { claimsTable, findings, resultsTable } from './table';
 import { writeJsonAtomic } from '../io/atomic';
 
-const s = (mean: number, std = 0.01, n = 2): Stat => ({ mean, std, n });
-const curve = (final: number): CurvePoint[] =>
-  [0, 500, 1000].map((step, i) => ({
-    step,
-    rmax: 1 + i,
-    dmax: 2 * i,
-    validationAccuracy: s(final * (0.5 + i / 4)),
-    validationAccuracyEma: s(final * (0.55 + i / 4)),
-    trainAccuracy: i === 0 ? null : s(final * 0.99),
-    batchStatsAccuracy: s(final * 0.9),
-    logitGap: s(i === 2 ? 1e-7 : 0.3),
-    trainLoss: i === 0 ? null : s(1 / (i + 1)),
-    rClippedFraction: i === 0 ? null : s(1 / i),
-    dClippedFraction: i === 0 ? null : s(0.5 / i),
-  }));
-const seeded = (mean: number) => ({ ...s(mean), values: [mean - 0.001, mean + 0.001], seeds: [1, 2] });
-const variant = (acc: number) => ({ step: 1000, validationAccuracy: seeded(acc), validationAccuracyEma: seeded(acc + 0.001), testAccuracy: seeded(acc - 0.001), testAccuracyEma: seeded(acc), seeds: [1, 2] });
-const config = (title: string, extra: Partial<Summary['configs'][string]> = {}): Summary['configs'][string] => ({ title, paper: null, steps: 1000, batchSize: 32, microbatchSize: null, sampler: { kind: 'iid' as const }, ramp: PAPER_RAMP, emaDecay: 0.998, variants: ['bn', 'brn'], ...extra });
+/** A number in (0, 1) that differs for every key (a small string hash). */
+function distinct(...key: (string | number)[]): number {
+  let h = 2_166_136_261;
+  for (const c of key.join('|')) h = Math.imul(h ^ c.charCodeAt(0), 16_777_619) >>> 0;
+  return 0.5 + (h % 100_000) / 250_000;
+}
 
-const SUMMARY: Summary = {
-  profile: 'quick',
-  dataset: 'mnist',
-  backend: 'wasm',
-  experiments: {
-    // `pairs` sits beside the variants, as summarize writes it (the type cannot say so of a literal).
-    baseline: { bn: variant(0.97), brn: variant(0.969), pairs: { 'brn-bn': { mean: -0.001, ciLow: -0.01, ciHigh: 0.008, n: 2, seeds: [1, 2] } } } as unknown as ExperimentResults,
-    'non-iid': { bn: variant(0.5), 'bn-batchstats': variant(0.9), brn: variant(0.95) },
-  },
-  comparisons: {},
-  claims: [],
-  curves: { baseline: { bn: curve(0.97), brn: curve(0.969) }, 'non-iid': { bn: curve(0.5), brn: curve(0.95) } },
-  configs: {
-    baseline: config('Minibatch 32, i.i.d.', { paper: { figure: 'Figure 1', bn: '78.3%', brn: '78.5%' } }),
-    'non-iid': config('2 labels x 16', { sampler: { kind: 'label-grouped', labelsPerBatch: 2, examplesPerLabel: 16 }, paper: { figure: 'Figure 3', bn: '67%', brn: '78.6%', notes: 'BN with minibatch statistics: 76.5%' } }),
-  },
-  timing: {},
+const s = (mean: number): Stat => ({ mean, std: 0.004, n: 3 });
+const FIELDS = ['validationAccuracy', 'validationAccuracyEma', 'batchStatsAccuracy', 'logitGap', 'trainLoss', 'trainAccuracy', 'rClippedFraction', 'dClippedFraction'] as const;
+const curve = (e: string, v: string): CurvePoint[] =>
+  [0, 500, 1000].map((step) => ({ step, rmax: 1, dmax: 0, ...(Object.fromEntries(FIELDS.map((f) => [f, s(distinct(e, v, f, step))])) as Record<(typeof FIELDS)[number], Stat>) }));
+const seeded = (mean: number): SeedStat => ({ mean, std: 0.004, n: 3, values: [mean - 0.004, mean, mean + 0.004], seeds: [1, 2, 3] });
+const variant = (e: string, v: string): VariantSummary => ({
+  step: 1000,
+  validationAccuracy: seeded(distinct(e, v, 'val')),
+  validationAccuracyEma: seeded(distinct(e, v, 'valEma')),
+  testAccuracy: seeded(distinct(e, v, 'test')),
+  testAccuracyEma: seeded(distinct(e, v, 'testEma')),
+  seeds: [1, 2, 3],
+});
+const config = (title: string, extra: Partial<Summary['configs'][string]> = {}): Summary['configs'][string] => ({ title, paper: null, steps: 1000, batchSize: 32, microbatchSize: null, sampler: { kind: 'iid' }, ramp: PAPER_RAMP, emaDecay: 0.998, variants: [], ...extra });
+
+const VARIANTS: Record<string, string[]> = {
+  baseline: ['bn', 'bn-standard', 'brn', 'none'],
+  microbatch: ['bn', 'bn-standard', 'brn', 'brn-noramp'],
+  'non-iid': ['bn', 'bn-standard', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'brn-noramp', 'none'],
+  'microbatch-mb2': ['bn', 'bn-standard', 'brn'],
+  'microbatch-mb8': ['bn', 'bn-standard', 'brn'],
+  'non-iid-k1': ['bn', 'bn-standard', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
+  'non-iid-k4': ['bn', 'bn-standard', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
 };
+const grouped = (k: number) => ({ kind: 'label-grouped' as const, labelsPerBatch: k, examplesPerLabel: 32 / k });
+const CONFIGS: Summary['configs'] = {
+  baseline: config('Minibatch 32, i.i.d.', { paper: { figure: 'Figure 1', bn: '78.3%', brn: '78.5%' } }),
+  microbatch: config('microbatches of 4', { microbatchSize: 4 }),
+  'non-iid': config('2 labels x 16', { sampler: grouped(2), paper: { figure: 'Figure 3', bn: '67%', brn: '78.6%', notes: 'BN with minibatch statistics: 76.5%' } }),
+  'microbatch-mb2': config('microbatches of 2', { microbatchSize: 2 }),
+  'microbatch-mb8': config('microbatches of 8', { microbatchSize: 8 }),
+  'non-iid-k1': config('1 label x 32', { sampler: grouped(1) }),
+  'non-iid-k4': config('4 labels x 8', { sampler: grouped(4) }),
+};
+
+function makeSummary(): Summary {
+  const experiments: Record<string, ExperimentResults> = {};
+  const curves: Summary['curves'] = {};
+  for (const [e, vs] of Object.entries(VARIANTS)) {
+    const results = Object.fromEntries(vs.map((v) => [v, variant(e, v)])) as ExperimentResults;
+    results.pairs = Object.fromEntries(vs.filter((v) => v !== 'brn').map((v) => [`brn-${v}`, pairedDifference(results[v].testAccuracy, results.brn.testAccuracy)]));
+    results.pairsEma = Object.fromEntries(vs.filter((v) => v !== 'brn').map((v) => [`brn-${v}`, pairedDifference(results[v].testAccuracyEma!, results.brn.testAccuracyEma!)]));
+    experiments[e] = results;
+    curves[e] = Object.fromEntries(vs.map((v) => [v, curve(e, v)]));
+  }
+  const summary: Summary = { profile: 'quick', dataset: 'mnist', backend: 'wasm', experiments, comparisons: {}, claims: [], curves, configs: CONFIGS, timing: {} };
+  const bn = experiments.baseline.bn;
+  const brn = experiments['non-iid'].brn;
+  summary.comparisons['non-iid:brn-baseline:bn'] = { b: { experiment: 'non-iid', variant: 'brn' }, a: { experiment: 'baseline', variant: 'bn' }, test: pairedDifference(bn.testAccuracy, brn.testAccuracy), ema: pairedDifference(bn.testAccuracyEma!, brn.testAccuracyEma!) };
+  summary.claims = judgeClaims(summary);
+  return summary;
+}
+
+const SUMMARY = makeSummary();
+
+/** Every data row of a spec and its nested views, tagged with the index of the top-level panel it sits in. */
+function rows(spec: Spec, panel = 0): (Record<string, unknown> & { panel: number })[] {
+  const own = ((spec.data as { values?: Record<string, unknown>[] } | undefined)?.values ?? []).map((r) => ({ ...r, panel }));
+  const children = ['layer', 'vconcat', 'hconcat'].flatMap((k) => ((spec[k] as Spec[] | undefined) ?? []).flatMap((child, i) => rows(child, k === 'layer' ? panel : i)));
+  return [...own, ...children];
+}
+
+/** Plotted means by series label, as "x:mean" strings (a line's rows carry `series`, `x` and `mean`). */
+function plotted(spec: Spec, panel?: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows(spec)) {
+    if (typeof r.series !== 'string' || typeof r.mean !== 'number' || (panel !== undefined && r.panel !== panel)) continue;
+    out.set(r.series, [...(out.get(r.series) ?? []), `${r.x}:${r.mean.toFixed(6)}`]);
+  }
+  return out;
+}
+
+type Source = [experiment: string, variant: string, field: (typeof FIELDS)[number]];
+
+/** What the series `label` must show: the curve field of (experiment, variant), in percent unless `scale` says otherwise. */
+function expectedCurve([e, v, f]: Source, scale = 100): string[] {
+  return SUMMARY.curves[e][v].map((p) => `${p.step}:${(scale * (p[f] as Stat).mean).toFixed(6)}`);
+}
+
+function specOf(name: string): Spec {
+  const spec = FIGURES.find((f) => f.name === name)!.spec(SUMMARY);
+  assert.ok(spec !== null, `figure ${name} has data`);
+  return spec;
+}
+
+function assertSeries(name: string, expected: Record<string, Source>, panel?: number, scale?: number): void {
+  const got = plotted(specOf(name), panel);
+  assert.deepEqual([...got.keys()].sort(), Object.keys(expected).sort(), `${name}: the series plotted`);
+  for (const [label, source] of Object.entries(expected)) assert.deepEqual(got.get(label)!.sort(), expectedCurve(source, scale).sort(), `${name}: '${label}' plots ${source.join(' ')}`);
+}
+
+describe('each figure plots the series it names', () => {
+  it('baseline: BN, BN (standard), BRN, no normalization (validation curves)', () => {
+    assertSeries('baseline', {
+      BN: ['baseline', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['baseline', 'bn-standard', 'validationAccuracy'],
+      BRN: ['baseline', 'brn', 'validationAccuracy'],
+      'no normalization': ['baseline', 'none', 'validationAccuracy'],
+    });
+  });
+
+  it('microbatch: the four variants and BN on whole minibatches', () => {
+    assertSeries('microbatch', {
+      BN: ['microbatch', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['microbatch', 'bn-standard', 'validationAccuracy'],
+      BRN: ['microbatch', 'brn', 'validationAccuracy'],
+      'BRN (no ramp)': ['microbatch', 'brn-noramp', 'validationAccuracy'],
+      'BN (minibatch 32)': ['baseline', 'bn', 'validationAccuracy'],
+    });
+  });
+
+  it('non-iid: both batch-statistics evaluations from their own variants, every control', () => {
+    assertSeries('non-iid', {
+      BN: ['non-iid', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['non-iid', 'bn-standard', 'validationAccuracy'],
+      'BN, statistics of label-grouped batches (uses labels)': ['non-iid', 'bn-batchstats', 'validationAccuracy'],
+      'BN, statistics of i.i.d. batches': ['non-iid', 'bn-batchstats-iid', 'validationAccuracy'],
+      BRN: ['non-iid', 'brn', 'validationAccuracy'],
+      'BRN (no ramp)': ['non-iid', 'brn-noramp', 'validationAccuracy'],
+      'no normalization': ['non-iid', 'none', 'validationAccuracy'],
+    });
+  });
+
+  it('non-iid-training: training accuracy (training mode), not validation', () => {
+    assertSeries('non-iid-training', {
+      BN: ['non-iid', 'bn', 'trainAccuracy'],
+      BRN: ['non-iid', 'brn', 'trainAccuracy'],
+      'no normalization': ['non-iid', 'none', 'trainAccuracy'],
+      'BN (minibatch 32)': ['baseline', 'bn', 'trainAccuracy'],
+    });
+  });
+
+  it('mismatch: the logit gap of BN and BRN, one panel per experiment', () => {
+    ['baseline', 'microbatch', 'non-iid'].forEach((e, panel) => assertSeries('mismatch', { BN: [e, 'bn', 'logitGap'], BRN: [e, 'brn', 'logitGap'] }, panel, 1));
+  });
+
+  it('sweeps: test accuracy by swept size, each seed a point', () => {
+    const spec = specOf('microbatch-sweep');
+    const byX = { 2: 'microbatch-mb2', 4: 'microbatch', 8: 'microbatch-mb8', 32: 'baseline' } as Record<number, string>;
+    const got = plotted(spec);
+    assert.deepEqual([...got.keys()].sort(), ['BN', 'BRN']);
+    for (const [label, v] of [['BN', 'bn'], ['BRN', 'brn']]) {
+      assert.deepEqual(got.get(label)!.sort(), Object.entries(byX).map(([x, e]) => `${x}:${(100 * SUMMARY.experiments[e][v].testAccuracy.mean).toFixed(6)}`).sort());
+    }
+    const points = rows(spec).filter((r) => typeof r.seed === 'number');
+    const brn8 = points.filter((r) => r.series === 'BRN' && r.x === 8).map((r) => (r.value as number).toFixed(6));
+    assert.deepEqual(brn8, SUMMARY.experiments['microbatch-mb8'].brn.testAccuracy.values.map((v) => (100 * v).toFixed(6)));
+    const nonIid = plotted(specOf('non-iid-sweep'));
+    assert.deepEqual([...nonIid.keys()].sort(), ['BN', 'BN, statistics of i.i.d. batches', 'BN, statistics of label-grouped batches (uses labels)', 'BRN', 'no normalization'].sort());
+    assert.deepEqual(nonIid.get('BN, statistics of i.i.d. batches')!.sort(), [1, 2, 4].map((k) => `${k}:${(100 * SUMMARY.experiments[k === 2 ? 'non-iid' : `non-iid-k${k}`]['bn-batchstats-iid'].testAccuracy.mean).toFixed(6)}`).sort());
+  });
+
+  it('verdicts: every claim with its two intervals and verdicts', () => {
+    const values = rows(specOf('verdicts')).filter((r) => typeof r.claim === 'string');
+    assert.equal(values.length, 2 * SUMMARY.claims.length);
+    for (const c of SUMMARY.claims) {
+      const ema = values.find((r) => r.claim === c.statement && r.reading === 'parameter average (headline)')!;
+      assert.ok(Math.abs((ema.mean as number) - 100 * c.ema!.mean) < 1e-9 && ema.verdict === c.verdictEma, JSON.stringify(ema));
+      const raw = values.find((r) => r.claim === c.statement && r.reading === 'trained parameters')!;
+      assert.ok(Math.abs((raw.lo as number) - 100 * c.test!.ciLow!) < 1e-9 && raw.verdict === c.verdict, JSON.stringify(raw));
+    }
+  });
+});
 
 describe('figure specs', () => {
   it('exist exactly for the data the summary holds', () => {
-    const made = FIGURES.filter((f) => f.spec(SUMMARY) !== null).map((f) => f.name);
-    assert.deepEqual(made, ['ramp', 'baseline', 'non-iid', 'mismatch']);
-    assert.equal(microbatchSweepSpec(SUMMARY), null);
+    assert.deepEqual(FIGURES.filter((f) => f.spec(SUMMARY) !== null).map((f) => f.name), FIGURES.map((f) => f.name));
+    const mainOnly: Summary = { ...SUMMARY, experiments: { baseline: SUMMARY.experiments.baseline }, configs: { baseline: CONFIGS.baseline }, curves: { baseline: SUMMARY.curves.baseline }, claims: [] };
+    assert.deepEqual(FIGURES.filter((f) => f.spec(mainOnly) !== null).map((f) => f.name), ['ramp', 'baseline', 'mismatch']);
+    assert.equal(microbatchSweepSpec(mainOnly), null);
   });
 
-  it('carry their data, a title and a caption naming profile, backend and seeds', () => {
-    const spec = baselineSpec(SUMMARY)! as { title: { text: string; subtitle: string[] }; layer: { data?: unknown }[]; data: { values: { series: string; x: number; mean: number }[] } };
+  it('a caption naming profile, backend and seeds', () => {
+    const spec = specOf('baseline') as { title: { text: string; subtitle: string[] } };
     assert.match(spec.title.text, /Figure 1/);
-    assert.match(spec.title.subtitle[0], /quick profile · backend: wasm · mean ± std over 2 seeds/);
-    const finalBrn = spec.data.values.find((v) => v.series === 'BRN' && v.x === 1000)!;
-    assert.ok(Math.abs(finalBrn.mean - 96.9) < 1e-9, `${finalBrn.mean}`);
-    const nonIid = nonIidSpec(SUMMARY)! as { data: { values: { series: string }[] } };
-    assert.deepEqual([...new Set(nonIid.data.values.map((v) => v.series))], ['BN (moving averages)', 'BN (minibatch statistics)', 'BRN']);
+    assert.match(spec.title.subtitle[0], /MNIST · quick profile · backend: wasm · mean ± std over 3 seeds/);
+    assert.match(spec.title.subtitle.join(' '), /with the trained parameters/);
   });
 
   it('wrap keeps caption lines short without losing words', () => {
@@ -79,31 +213,47 @@ describe('figure specs', () => {
   });
 
   it('render to an SVG and a PNG', async () => {
-    const svg = await renderSvg(baselineSpec(SUMMARY)!);
-    assert.match(svg, /^<svg/);
-    assert.match(svg, /validation accuracy/);
-    const png = svgToPng(svg);
-    assert.deepEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    for (const name of ['baseline', 'verdicts', 'non-iid-sweep']) {
+      const svg = await renderSvg(specOf(name));
+      assert.match(svg, /^<svg/);
+      const png = svgToPng(svg);
+      assert.deepEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    }
   });
 });
 
-describe('results table and README block', () => {
-  it('puts the paper beside our mean ± std (n)', () => {
+describe('tables and the README block', () => {
+  const pct = (v: number) => `${(100 * v).toFixed(2)}% ± 0.40 (n=3)`;
+  it('the results table: every variant, the paper beside ours, the EMA column, BRN − row with its interval, which test examples', () => {
     const table = resultsTable(SUMMARY);
-    assert.match(table, /\| baseline: Minibatch 32, i.i.d. \(Figure 1\) \| 78.3% \| 78.5% \| 96.90% ± 1.00 \(n=2\) \| 96.80% ± 1.00 \(n=2\) \| — \| 1,000 \|/);
-    assert.match(table, /\| non-iid: .* \| 49.90% ± 1.00 \(n=2\) \| 94.90% ± 1.00 \(n=2\) \| 89.90% ± 1.00 \(n=2\) \|/);
+    const e = SUMMARY.experiments.baseline;
+    const pair = e.pairs!['brn-bn'];
+    const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}`;
+    const row = `| baseline: Minibatch 32, i.i.d. (Figure 1) | BN | 78.3% | ${pct(e.bn.testAccuracy.mean)} | ${pct(e.bn.testAccuracyEma!.mean)} | ${pts(pair.mean)} [${pts(pair.ciLow!)}, ${pts(pair.ciHigh!)}] (n=3) |`;
+    assert.ok(table.includes(row), `${row}\nnot in\n${table}`);
+    assert.match(table, /\| {2}\| BN, statistics of label-grouped test batches \(uses the test labels: 312 batches of 32, 9,984 draws\) \|/);
+    assert.match(table, /\| {2}\| BN, statistics of i.i.d. test batches \(label-blind: every test image once, in batches of 32\) \|/);
     assert.match(table, /Figure 3: BN with minibatch statistics: 76.5%/);
     assert.doesNotMatch(resultsTable(SUMMARY, ['baseline']), /non-iid/);
   });
 
-  it('makeFigures writes every figure with data, the table, and only the README block', async () => {
+  it('claims and findings from the verdicts', () => {
+    const table = claimsTable(SUMMARY);
+    const first = SUMMARY.claims[0];
+    assert.match(table, new RegExp(`\\| ${first.statement.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| ${first.paper} \\| .* \\| \\*\\*${first.verdictEma}\\*\\* \\|`));
+    const text = findings(SUMMARY.claims);
+    assert.equal(text.split('\n').filter((l) => l.startsWith('- **')).length, SUMMARY.claims.length);
+    assert.match(text, new RegExp(`of ${SUMMARY.claims.length} claims reproduced or matched`));
+  });
+
+  it('makeFigures writes every figure with data, the block, and only the README block', async () => {
     const dir = testDir('fig');
     writeJsonAtomic(join(dir, 'results', 'quick', 'summary.json'), SUMMARY);
     const readme = join(dir, 'README.md');
     writeFileSync(readme, 'before\n<!-- results:quick:start -->\nold table\n<!-- results:quick:end -->\n<!-- results:full:start -->\nfull table\n<!-- results:full:end -->\n');
     const written = await makeFigures({ profile: 'quick', resultsDir: join(dir, 'results'), figuresDir: join(dir, 'figures'), readme });
-    assert.equal(written.filter((p) => p.endsWith('.svg')).length, 4);
-    assert.equal(written.filter((p) => p.endsWith('.png')).length, 4);
+    assert.equal(written.filter((p) => p.endsWith('.svg')).length, FIGURES.length);
+    assert.equal(written.filter((p) => p.endsWith('.png')).length, FIGURES.length);
     const text = readFileSync(readme, 'utf8');
     assert.ok(text.startsWith('before\n<!-- results:quick:start -->\nTest accuracy'));
     assert.ok(text.endsWith('<!-- results:quick:end -->\n<!-- results:full:start -->\nfull table\n<!-- results:full:end -->\n'));

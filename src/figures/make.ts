@@ -1,7 +1,8 @@
 /**
  * `make figures`: reads a profile's summary and writes every figure it has
- * data for to `<figuresDir>/<name>.svg` and `.png`, the results table to
- * `<figuresDir>/results-<profile>.md`, and the table into README.md between
+ * data for to `<figuresDir>/<name>.svg` and `.png`, the results block (for
+ * the full profile the findings, claims and controls, then the results table)
+ * to `<figuresDir>/results-<profile>.md`, and the block into README.md between
  * its `<!-- results:<profile>:start -->` and `…:end -->` markers. The
  * notebooks call the same functions.
  */
@@ -12,7 +13,7 @@ import type { Profile } from '../experiments/config';
 import { readSummary, type Summary } from '../experiments/summary';
 import { renderSvg, svgToPng } from './render';
 import { FIGURES, type FigureDef } from './specs';
-import { resultsTable } from './table';
+import { resultsBlock } from './table';
 
 export interface FigureOptions {
   profile: Profile;
@@ -86,7 +87,8 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     else written.push(paths.svg, paths.png);
   }
   for (const s of fallback === null ? [summary] : [summary, fallback]) {
-    const table = resultsTable(s);
+    // The full profile's block leads with the claims and their verdicts; the quick one (2 seeds) is the table alone.
+    const table = resultsBlock(s, { claims: s.profile === 'full' });
     const tablePath = join(figuresDir, `results-${s.profile}.md`);
     writeFileAtomic(tablePath, table);
     written.push(tablePath);

@@ -6,7 +6,9 @@
  * standard deviation over seeds, drawn as bands.
  */
 import { renormClipAt } from '../renorm/schedule';
-import { variantEntries, type CurvePoint, type Stat, type Summary } from '../experiments/summary';
+import { formatPair, variantEntries, type CurvePoint, type Stat, type Summary } from '../experiments/summary';
+import { MATCH_MARGIN } from '../experiments/claims';
+import { VARIANT_INFO, type SummaryVariant } from '../experiments/variants';
 import { datasetTitle } from '../data/datasets';
 
 export type Spec = Record<string, unknown>;
@@ -15,18 +17,26 @@ const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 const WIDTH = 560;
 const HEIGHT = 260;
 
-/** Colours fixed per series, so BN and BRN look the same in every figure. */
+/** Colours fixed per series, so each variant looks the same in every figure. */
 const COLORS: Record<string, string> = {
   BN: '#d62728',
+  'BN (standard)': '#ff7f0e',
   'BN (minibatch 32)': '#7f7f7f',
-  'BN (moving averages)': '#d62728',
-  'BN (minibatch statistics)': '#ff9896',
+  'BN, statistics of label-grouped batches (uses labels)': '#ff9896',
+  'BN, statistics of i.i.d. batches': '#8c564b',
   BRN: '#1f77b4',
+  'BRN (no ramp)': '#17becf',
+  'no normalization': '#9467bd',
   rmax: '#1f77b4',
   dmax: '#2ca02c',
   'r clipped': '#1f77b4',
   'd clipped': '#2ca02c',
 };
+
+/** How a figure names a variant (its legend label). */
+export function labelOf(variant: SummaryVariant): string {
+  return VARIANT_INFO[variant].label;
+}
 
 /** Breaks caption text into lines of at most `width` characters, so it never widens the figure. */
 export function wrap(lines: string[], width = 95): string[] {
@@ -50,7 +60,7 @@ function top(title: string, caption: string[], body: Spec): Spec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle: wrap(caption), anchor: 'start', fontSize: 14, subtitleColor: '#555', subtitleFontSize: 11 },
-    config: { font: FONT, view: { stroke: null }, legend: { orient: 'bottom', title: null, labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } },
+    config: { font: FONT, view: { stroke: null }, legend: { orient: 'bottom', columns: 4, title: null, labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } },
     background: 'white',
     padding: 12,
     ...body,
@@ -134,9 +144,15 @@ function zoomStep(summary: Summary): number {
   return steps / 10;
 }
 
-function curveSeries(label: string, points: CurvePoint[] | undefined, field: 'validationAccuracy' | 'batchStatsAccuracy' | 'logitGap', dash = false): Series[] {
+/** A curve field that figures plot. */
+type CurveField = 'validationAccuracy' | 'validationAccuracyEma' | 'trainAccuracy' | 'logitGap';
+
+/** The series of `variant`'s curve `field` in `experiment` (none when the summary lacks it), labelled as the variant unless `label` says otherwise. */
+function curveSeries(summary: Summary, experiment: string, variant: SummaryVariant, field: CurveField, options: { label?: string; dash?: boolean } = {}): Series[] {
+  const points = summary.curves[experiment]?.[variant];
   if (points === undefined) return [];
-  return [{ label, dash, points: points.flatMap((p) => (p[field] === null ? [] : [{ x: p.step, stat: p[field]! }])) }];
+  const stats = points.flatMap((p) => (p[field] === null ? [] : [{ x: p.step, stat: p[field]! }]));
+  return stats.length === 0 ? [] : [{ label: options.label ?? labelOf(variant), dash: options.dash ?? false, points: stats }];
 }
 
 /** Figure 1: the ramp of rmax and dmax, and the observed fraction of clipped r and d in BRN. */
@@ -185,43 +201,122 @@ export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null
   );
 }
 
-/** Figure 2: paper Figure 1, validation accuracy of BN and BRN on i.i.d. minibatches of 32. */
+const VALIDATION = (summary: Summary) => `Validation accuracy in inference mode on 5,000 held-out ${datasetTitle(summary.dataset ?? 'mnist')} training images, with the trained parameters.`;
+
+/** Validation curves of several variants of one experiment (and extra series), as a figure. */
+function validationFigure(summary: Summary, experiment: string, title: string, extra: string, series: Series[]): Spec | null {
+  if (summary.curves[experiment] === undefined) return null;
+  return top(title, caption(summary, seedsOf(summary, experiment), `${VALIDATION(summary)} ${extra}`), bandChart(series, { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }));
+}
+
+/** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls. */
 export function baselineSpec(summary: Summary): Spec | null {
-  const c = summary.curves.baseline;
-  if (c === undefined) return null;
-  return top(
-    'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)',
-    caption(summary, seedsOf(summary, 'baseline'), `Validation accuracy in inference mode (moving averages), 5,000 held-out ${datasetTitle(summary.dataset ?? 'mnist')} training images.`),
-    bandChart([...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy')], { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }),
+  const e = 'baseline';
+  return validationFigure(summary, e, 'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)', "BN (standard): the BN model evaluated with a moving variance, as tfjs-layers' and Keras' BatchNormalization.", [
+    ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+    ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+    ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+    ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+  ]);
+}
+
+/** Figure 3a: paper Figure 2, microbatches of 4, with the controls and the minibatch-32 BN curve for reference. */
+export function microbatchSpec(summary: Summary): Spec | null {
+  const e = 'microbatch';
+  const size = summary.configs[e]?.microbatchSize;
+  return validationFigure(
+    summary,
+    e,
+    `Statistics over microbatches of ${size}: BN vs BRN (cf. paper Figure 2)`,
+    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN with statistics over the whole minibatch ('baseline').`,
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
+      ...curveSeries(summary, 'baseline', 'bn', 'validationAccuracy', { label: 'BN (minibatch 32)', dash: true }),
+    ],
   );
 }
 
-/** Figure 3a: paper Figure 2, microbatches of 4, with the minibatch-32 BN curve for reference. */
-export function microbatchSpec(summary: Summary): Spec | null {
-  const c = summary.curves.microbatch;
-  if (c === undefined) return null;
-  const size = summary.configs.microbatch.microbatchSize;
+function shapeOf(summary: Summary, experiment: string): string {
+  const s = summary.configs[experiment]?.sampler;
+  return s?.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
+}
+
+/** Figure 4a: paper Figure 3, non-i.i.d. minibatches, with every control. */
+export function nonIidSpec(summary: Summary): Spec | null {
+  const e = 'non-iid';
+  if (summary.configs[e] === undefined) return null;
+  return validationFigure(
+    summary,
+    e,
+    `Non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN (cf. paper Figure 3)`,
+    'The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
+      ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+    ],
+  );
+}
+
+/** Figure 4c: training accuracy on non-i.i.d. minibatches (the paper: BN's reached 72.8% and then dropped). */
+export function nonIidTrainingSpec(summary: Summary): Spec | null {
+  const e = 'non-iid';
+  if (summary.curves[e] === undefined) return null;
   return top(
-    `Statistics over microbatches of ${size}: BN vs BRN (cf. paper Figure 2)`,
-    caption(summary, seedsOf(summary, 'microbatch'), `Gradient over minibatches of 32; statistics per microbatch of ${size}. Dashed: BN with statistics over the whole minibatch ('baseline').`),
+    `Training accuracy on non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN vs no normalization`,
+    caption(
+      summary,
+      seedsOf(summary, e),
+      'Accuracy on the training minibatches since the previous point, measured in training mode (each minibatch normalized by its own statistics, as it was trained), with the trained parameters. Dashed: BN on i.i.d. minibatches (\'baseline\'). Paper section 4.3: BN\'s training accuracy reached 72.8% and then dropped.',
+    ),
     bandChart(
-      [...curveSeries('BN', c.bn, 'validationAccuracy'), ...curveSeries('BRN', c.brn, 'validationAccuracy'), ...curveSeries('BN (minibatch 32)', summary.curves.baseline?.bn, 'validationAccuracy', true)],
+      [
+        ...curveSeries(summary, e, 'bn', 'trainAccuracy'),
+        ...curveSeries(summary, e, 'brn', 'trainAccuracy'),
+        ...curveSeries(summary, e, 'none', 'trainAccuracy'),
+        ...curveSeries(summary, 'baseline', 'bn', 'trainAccuracy', { label: 'BN (minibatch 32)', dash: true }),
+      ],
       { title: 'training step' },
-      { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
+      { title: 'training accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
     ),
   );
 }
 
-/** Final test accuracy against a swept quantity, with ±std error bands. */
-function sweepSpec(summary: Summary, title: string, extra: string, xTitle: string, rows: { x: number; experiment: string }[], variants: [string, string][]): Spec | null {
+/**
+ * Final test accuracy against a swept quantity: mean lines with ±std bands,
+ * and every seed as a point.
+ */
+function sweepSpec(summary: Summary, title: string, extra: string, xTitle: string, rows: { x: number; experiment: string }[], variants: SummaryVariant[]): Spec | null {
   const present = rows.filter((r) => summary.experiments[r.experiment] !== undefined).sort((a, b) => a.x - b.x);
   if (present.length < 3) return null;
-  const series: Series[] = variants.map(([variant, label]) => ({
-    label,
-    points: present.filter((r) => summary.experiments[r.experiment][variant] !== undefined).map((r) => ({ x: r.x, stat: summary.experiments[r.experiment][variant].testAccuracy })),
+  const at = (r: { experiment: string }, v: SummaryVariant) => summary.experiments[r.experiment][v];
+  const series: Series[] = variants.map((variant) => ({
+    label: labelOf(variant),
+    points: present.filter((r) => at(r, variant) !== undefined).map((r) => ({ x: r.x, stat: at(r, variant).testAccuracy })),
   }));
   const seeds = [...new Set(present.map((r) => seedsOf(summary, r.experiment)))].join('/');
-  return top(title, caption(summary, seeds, extra), bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true }));
+  const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true });
+  const perSeed = variants.flatMap((variant) =>
+    present.flatMap((r) => {
+      const s = at(r, variant)?.testAccuracy;
+      return s === undefined ? [] : s.values.map((value, i) => ({ series: labelOf(variant), x: r.x, seed: s.seeds[i], value: 100 * value }));
+    }),
+  );
+  const lineEncoding = (chart.layer as Spec[])[(chart.layer as Spec[]).length - 1].encoding as Spec;
+  const seedPoints = {
+    data: { values: perSeed },
+    mark: { type: 'point', size: 28, opacity: 0.75, filled: false, strokeWidth: 1.2 },
+    encoding: { x: lineEncoding.x, y: { field: 'value', type: 'quantitative' }, color: lineEncoding.color, tooltip: [{ field: 'series' }, { field: 'seed' }, { field: 'value', format: '.2f' }] },
+  };
+  const { data, layer, ...size } = chart;
+  return top(title, caption(summary, seeds, `${extra} Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`), { ...size, layer: [{ data, layer }, seedPoints] });
 }
 
 /** Figure 3b: final test accuracy against the microbatch size (needs the sweep). */
@@ -229,27 +324,7 @@ export function microbatchSweepSpec(summary: Summary): Spec | null {
   const rows = Object.entries(summary.configs)
     .filter(([name]) => name === 'baseline' || name === 'microbatch' || name.startsWith('microbatch-mb'))
     .map(([experiment, c]) => ({ experiment, x: c.microbatchSize ?? c.batchSize }));
-  return sweepSpec(summary, 'Final accuracy against the microbatch size', 'Minibatches of 32 normalized in microbatches of the size on the x axis (32: whole minibatch). Test set, 10,000 images.', 'examples per microbatch (log scale)', rows, [
-    ['bn', 'BN'],
-    ['brn', 'BRN'],
-  ]);
-}
-
-/** Figure 4a: paper Figure 3, non-i.i.d. minibatches. */
-export function nonIidSpec(summary: Summary): Spec | null {
-  const c = summary.curves['non-iid'];
-  if (c === undefined) return null;
-  const s = summary.configs['non-iid'].sampler;
-  const shape = s.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
-  return top(
-    `Non-i.i.d. minibatches (${shape}): BN vs BRN (cf. paper Figure 3)`,
-    caption(summary, seedsOf(summary, 'non-iid'), 'BN (minibatch statistics): the BN model evaluated on validation minibatches drawn the same way, normalized by their own statistics.'),
-    bandChart(
-      [...curveSeries('BN (moving averages)', c.bn, 'validationAccuracy'), ...curveSeries('BN (minibatch statistics)', c.bn, 'batchStatsAccuracy', true), ...curveSeries('BRN', c.brn, 'validationAccuracy')],
-      { title: 'training step' },
-      { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
-    ),
-  );
+  return sweepSpec(summary, 'Final accuracy against the microbatch size', `Minibatches of 32 normalized in microbatches of the size on the x axis (32: whole minibatch). ${datasetTitle(summary.dataset ?? 'mnist')} test set, 10,000 images.`, 'examples per microbatch (log scale)', rows, ['bn', 'brn']);
 }
 
 /** Figure 4b: final test accuracy against the labels per minibatch k (needs the sweep). */
@@ -257,11 +332,14 @@ export function nonIidSweepSpec(summary: Summary): Spec | null {
   const rows = Object.entries(summary.configs)
     .filter(([name, c]) => (name === 'non-iid' || name.startsWith('non-iid-k')) && c.sampler.kind === 'label-grouped')
     .map(([experiment, c]) => ({ experiment, x: c.sampler.kind === 'label-grouped' ? c.sampler.labelsPerBatch : 0 }));
-  return sweepSpec(summary, 'Final accuracy against labels per minibatch', 'Minibatches of 32 = k labels x 32/k examples (k = 16: labels repeat, the paper\'s 16 x 2 shape). Test set, 10,000 images.', 'labels per minibatch k (log scale)', rows, [
-    ['bn', 'BN (moving averages)'],
-    ['bn-batchstats', 'BN (minibatch statistics)'],
-    ['brn', 'BRN'],
-  ]);
+  return sweepSpec(
+    summary,
+    'Final accuracy against labels per minibatch',
+    "Minibatches of 32 = k labels x 32/k examples (k = 16: labels repeat, the paper's 16 x 2 shape). Test set, 10,000 images; the label-grouped batch statistics use the test labels.",
+    'labels per minibatch k (log scale)',
+    rows,
+    ['bn', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
+  );
 }
 
 /** Figure 5: how far training-mode outputs are from inference-mode outputs on the same examples. */
@@ -270,7 +348,7 @@ export function mismatchSpec(summary: Summary): Spec | null {
   if (experiments.length === 0) return null;
   const panels = experiments.map((e) => ({
     ...bandChart(
-      [...curveSeries('BN', summary.curves[e].bn, 'logitGap'), ...curveSeries('BRN', summary.curves[e].brn, 'logitGap')],
+      [...curveSeries(summary, e, 'bn', 'logitGap'), ...curveSeries(summary, e, 'brn', 'logitGap')],
       { title: 'training step' },
       { title: 'relative logit gap (log scale)', log: true, domain: [1e-9, 10] },
       { width: 250, height: 230 },
@@ -288,6 +366,60 @@ export function mismatchSpec(summary: Summary): Spec | null {
   );
 }
 
+/**
+ * Figure 6: every claim's paired difference b − a with its 95% interval, with
+ * the trained parameters and with their moving average, beside the rule's
+ * lines (0, and the ±0.3-point margin of "matches").
+ */
+export function verdictsSpec(summary: Summary): Spec | null {
+  const claims = summary.claims ?? [];
+  if (claims.length === 0) return null;
+  const readings = [
+    { key: 'ema', label: 'parameter average (headline)' },
+    { key: 'test', label: 'trained parameters' },
+  ] as const;
+  const values = claims.flatMap((c) =>
+    readings.flatMap((r) => {
+      const p = c[r.key];
+      const verdict = r.key === 'ema' ? c.verdictEma : c.verdict;
+      if (p === null || p.ciLow === null || p.ciHigh === null) return [];
+      return [{ claim: c.statement, reading: r.label, mean: 100 * p.mean, lo: 100 * p.ciLow, hi: 100 * p.ciHigh, verdict, interval: formatPair(p) }];
+    }),
+  );
+  if (values.length === 0) return null;
+  const order = claims.map((c) => c.statement);
+  const y = { field: 'claim', type: 'nominal', sort: order, title: null, axis: { labelLimit: 0, labelFontSize: 11 } };
+  // Linear within ±1 point, logarithmic beyond: the ±0.3 margin and 30-point effects on one axis.
+  const x = { type: 'quantitative', scale: { type: 'symlog', constant: 1 }, axis: { values: [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100] } };
+  const color = { field: 'reading', type: 'nominal', scale: { domain: readings.map((r) => r.label), range: ['#1f77b4', '#aaaaaa'] }, title: null };
+  const yOffset = { field: 'reading', type: 'nominal', sort: readings.map((r) => r.label), scale: { paddingOuter: 0.4 } };
+  const m = 100 * MATCH_MARGIN;
+  return top(
+    'Each claim as a paired difference with its 95% interval',
+    caption(
+      summary,
+      [...new Set(claims.map((c) => c.test?.n ?? 0))].join('/'),
+      `b − a in test accuracy (percentage points; axis linear within ±1, logarithmic beyond), paired by seed, 95% Student t interval. Rule (fixed before the runs): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside the shaded ±${m} points. Text at right: the verdict.`,
+    ),
+    {
+      width: 380,
+      height: { step: 28 },
+      layer: [
+        { data: { values: [{ lo: -m, hi: m }] }, mark: { type: 'rect', color: '#2ca02c', opacity: 0.15 }, encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' } } },
+        { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#333', strokeDash: [3, 3] }, encoding: { x: { ...x, field: 'x' } } },
+        {
+          data: { values },
+          layer: [
+            { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, yOffset, x: { ...x, field: 'lo', title: 'b − a (percentage points of test accuracy)' }, x2: { field: 'hi' }, color } },
+            { mark: { type: 'point', filled: true, size: 45 }, encoding: { y, yOffset, x: { ...x, field: 'mean' }, color, tooltip: [{ field: 'reading' }, { field: 'interval' }, { field: 'verdict' }] } },
+            { mark: { type: 'text', align: 'left', dx: 6, fontSize: 10 }, encoding: { y, yOffset, x: { ...x, field: 'hi' }, text: { field: 'verdict' }, color } },
+          ],
+        },
+      ],
+    },
+  );
+}
+
 export interface FigureDef {
   name: string;
   /** What the figure shows, for the README and notebooks. */
@@ -297,10 +429,12 @@ export interface FigureDef {
 
 export const FIGURES: FigureDef[] = [
   { name: 'ramp', description: 'rmax and dmax over training, with the observed fraction of clipped r and d (paper section 4)', spec: (s) => rampSpec(s) },
-  { name: 'baseline', description: 'BN vs BRN on i.i.d. minibatches of 32 (paper Figure 1)', spec: baselineSpec },
-  { name: 'microbatch', description: 'BN vs BRN normalizing over microbatches of 4 (paper Figure 2)', spec: microbatchSpec },
-  { name: 'microbatch-sweep', description: 'final accuracy against the microbatch size (sweep)', spec: microbatchSweepSpec },
-  { name: 'non-iid', description: 'BN (moving averages), BN (minibatch statistics) and BRN on label-grouped minibatches (paper Figure 3)', spec: nonIidSpec },
-  { name: 'non-iid-sweep', description: 'final accuracy against labels per minibatch (sweep)', spec: nonIidSweepSpec },
+  { name: 'baseline', description: 'BN, BN (standard), BRN and no normalization on i.i.d. minibatches of 32 (paper Figure 1)', spec: baselineSpec },
+  { name: 'microbatch', description: 'BN, BN (standard), BRN and BRN without the ramp, normalizing over microbatches of 4 (paper Figure 2)', spec: microbatchSpec },
+  { name: 'microbatch-sweep', description: 'final accuracy against the microbatch size, every seed shown (sweep)', spec: microbatchSweepSpec },
+  { name: 'non-iid', description: 'every variant and control on label-grouped minibatches (paper Figure 3)', spec: nonIidSpec },
+  { name: 'non-iid-training', description: 'training accuracy on label-grouped minibatches, BN vs BRN vs no normalization (paper section 4.3)', spec: nonIidTrainingSpec },
+  { name: 'non-iid-sweep', description: 'final accuracy against labels per minibatch, every seed shown (sweep)', spec: nonIidSweepSpec },
   { name: 'mismatch', description: 'train/inference output gap, BN vs BRN', spec: mismatchSpec },
+  { name: 'verdicts', description: "each claim's paired difference with its 95% interval and verdict", spec: verdictsSpec },
 ];
