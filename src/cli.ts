@@ -148,6 +148,7 @@ async function run(parsed: Parsed): Promise<number> {
         const q = forProfile(e, 'quick');
         const sweep = SWEEP_EXPERIMENTS.includes(e) ? ' [sweep]' : '';
         console.log(`${e.name.padEnd(16)} ${e.title}${sweep}${e.paper ? ` (paper ${e.paper.figure})` : ''}; full ${e.steps} steps x ${e.seeds.length} seeds, quick ${q.steps} x ${q.seeds.length}`);
+        console.log(`${''.padEnd(16)} variants: ${e.variants.join(', ')}; BN also evaluated as ${['bn-standard', ...(e.batchStatsVariant ? ['bn-batchstats', 'bn-batchstats-iid'] : [])].join(', ')}`);
       }
       return 0;
     }

@@ -52,6 +52,8 @@ export interface VariantSummary {
   /** Test accuracy with the exponential moving average of every parameter (`emaDecay`). */
   testAccuracyEma: SeedStat | null;
   seeds: number[];
+  /** For the batch-statistics evaluations: how many test examples were scored (draws, for label-grouped batches). */
+  testExamples?: number;
 }
 
 /**
@@ -218,6 +220,8 @@ interface Source {
   validationEma: (e: EvalRecord) => number | null | undefined;
   /** Whether the variant's curves carry the training-side fields (loss, batch statistics, clipping). */
   trained: boolean;
+  /** Test examples scored, where that is not the whole test set in inference mode. */
+  examples?: (f: FinalRecord) => number | undefined;
 }
 
 const trainedSource = (job: Variant): Source => ({
@@ -254,6 +258,7 @@ export const SOURCES: Record<SummaryVariant, Source> = {
     validation: (e) => e.batchStats.accuracy,
     validationEma: () => null,
     trained: false,
+    examples: (f) => f.testBatchStats.examples,
   },
   'bn-batchstats-iid': {
     job: 'bn',
@@ -263,6 +268,7 @@ export const SOURCES: Record<SummaryVariant, Source> = {
     validation: (e) => e.batchStatsIid?.accuracy,
     validationEma: () => null,
     trained: false,
+    examples: (f) => f.testBatchStatsIid?.examples,
   },
 };
 
@@ -345,6 +351,8 @@ function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>) {
       testAccuracyEma: seedStatOrNull(runs.map((r) => source.testEma(r.final)), seeds),
       seeds,
     };
+    const examples = source.examples?.(runs[0].final);
+    if (examples !== undefined) variants[variant].testExamples = examples;
     curves[variant] = curve(runs, source);
     if (source.trained) timing[variant] = { msPerStep: stat(runs.map((r) => r.final.timing.msPerStep)), trainSeconds: stat(runs.map((r) => r.final.timing.trainSeconds)) };
   }

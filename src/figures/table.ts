@@ -5,7 +5,7 @@
  * README's result blocks and the notebooks are made of these, never typed.
  */
 import { datasetTitle } from '../data/datasets';
-import { formatPair, formatStat as pct, variantEntries, type PairStat, type Summary } from '../experiments/summary';
+import { formatPair, formatStat as pct, variantEntries, type PairStat, type Summary, type VariantSummary } from '../experiments/summary';
 import { COMPARISONS, MATCH_MARGIN, type ClaimResult } from '../experiments/claims';
 import { SUMMARY_VARIANTS, VARIANT_INFO, type SummaryVariant } from '../experiments/variants';
 
@@ -16,14 +16,12 @@ export function markdownTable<T extends object>(rows: T[], format: (key: string,
   return [`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => format(k, r[k])).join(' | ')} |`)].join('\n');
 }
 
-/** The rows whose test examples are not "all 10,000 in inference mode" say which they use. */
-const BATCH_STATS_CELLS: Partial<Record<SummaryVariant, string>> = {
-  'bn-batchstats': 'BN, statistics of label-grouped test batches (uses the test labels: 312 batches of 32, 9,984 draws)',
-  'bn-batchstats-iid': 'BN, statistics of i.i.d. test batches (label-blind: every test image once, in batches of 32)',
-};
-
-function variantCell(v: SummaryVariant): string {
-  return BATCH_STATS_CELLS[v] ?? VARIANT_INFO[v].label;
+/** The rows whose test examples are not "the whole test set in inference mode" say which they use. */
+function variantCell(v: SummaryVariant, s: VariantSummary, batch: number): string {
+  const n = s.testExamples;
+  if (v === 'bn-batchstats') return `BN, statistics of label-grouped test batches (uses the test labels${n === undefined ? '' : `: ${(n / batch).toLocaleString('en-US')} batches of ${batch}, ${n.toLocaleString('en-US')} draws`})`;
+  if (v === 'bn-batchstats-iid') return `BN, statistics of i.i.d. test batches (label-blind: every test image once${n === undefined ? '' : `, ${n.toLocaleString('en-US')} images`}, in batches of ${batch})`;
+  return VARIANT_INFO[v].label;
 }
 
 function paperCell(summary: Summary, experiment: string, v: SummaryVariant): string {
@@ -53,7 +51,7 @@ export function resultsTable(summary: Summary, names?: string[]): string {
       const present = SUMMARY_VARIANTS.filter((v) => results[v] !== undefined);
       return present.map((v, i) => ({
         Experiment: i === 0 ? `${name}: ${config.title}${config.paper ? ` (${config.paper.figure})` : ''}` : '',
-        Variant: variantCell(v),
+        Variant: variantCell(v, results[v], config.batchSize),
         Paper: paperCell(summary, name, v),
         'Test accuracy': pct(results[v].testAccuracy),
         'with parameter EMA': pct(results[v].testAccuracyEma),
@@ -62,7 +60,7 @@ export function resultsTable(summary: Summary, names?: string[]): string {
       }));
     });
   const lines = [
-    `Test accuracy on ${datasetTitle(summary.dataset ?? 'mnist')}'s 10,000 test images in inference mode unless the row says otherwise, at step ${stepsOf(summary)}: mean ± sample std over seeds, with the trained parameters and with their exponential moving average (${emaOf(summary)}); BRN − the row is paired by seed, with a 95% Student t interval, in percentage points (${summary.profile} profile, backend ${summary.backend}). The paper's numbers are Inception-v3 top-1 validation accuracy on ImageNet (read off its figures): compare the orderings, not the values.`,
+    `Test accuracy on ${datasetTitle(summary.dataset ?? 'mnist')}'s test images in inference mode unless the row says otherwise, at step ${stepsOf(summary)}: mean ± sample std over seeds, with the trained parameters and with their exponential moving average (${emaOf(summary)}); BRN − the row is paired by seed, with a 95% Student t interval, in percentage points (${summary.profile} profile, backend ${summary.backend}). The paper's numbers are Inception-v3 top-1 validation accuracy on ImageNet (read off its figures): compare the orderings, not the values.`,
     '',
     markdownTable(rows),
   ];
