@@ -116,11 +116,19 @@ export function controlsTable(summary: Summary): string {
 
 const AGREES = new Set(['reproduced', 'matched']);
 
+/** A verdict with its direction where it goes against a "matches" claim: "differs (BRN below BN)". */
+function verdictText(c: ClaimResult, verdict: string, pair: PairStat | null): string {
+  if (verdict !== 'differs' || pair === null) return verdict;
+  const name = (side: ClaimResult['a']) => `${VARIANT_INFO[side.variant].label}${c.a.experiment === c.b.experiment ? '' : ` on ${side.experiment}`}`;
+  return `differs (${name(c.b)} ${pair.mean < 0 ? 'below' : 'above'} ${name(c.a)})`;
+}
+
 /** One sentence per claim, from its verdicts, and a count. */
 export function findings(claims: ClaimResult[]): string {
   if (claims.length === 0) return '';
   const line = (c: ClaimResult) => {
-    const both = c.verdict === c.verdictEma ? `${c.verdictEma} with both readings` : `${c.verdictEma} with the parameter average, ${c.verdict} with the trained parameters`;
+    const [raw, ema] = [verdictText(c, c.verdict, c.test), verdictText(c, c.verdictEma, c.ema)];
+    const both = raw === ema ? `${ema} with both readings` : `${ema} with the parameter average, ${raw} with the trained parameters`;
     return `- **${c.statement}**: ${both}. b − a in points with the average: ${formatPair(c.ema ?? c.test)}; paper: ${c.paper}.`;
   };
   const agree = claims.filter((c) => AGREES.has(c.verdictEma));
