@@ -248,6 +248,15 @@ describe('tables and the README block', () => {
     assert.match(text, new RegExp(`of ${SUMMARY.claims.length} claims reproduced or matched`));
   });
 
+  it("findings give a 'differs' its direction, and count the verdicts", () => {
+    const pair = (mean: number, lo: number, hi: number) => ({ mean, ciLow: lo, ciHigh: hi, n: 5, seeds: [1, 2, 3, 4, 5], values: [] });
+    const claim = (id: string, kind: 'beats' | 'matches', test: ReturnType<typeof pair>, ema: ReturnType<typeof pair>, verdict: string, verdictEma: string) => ({ id, statement: id, paper: 'p', kind, b: { experiment: 'non-iid', variant: 'brn' as const }, a: { experiment: 'baseline', variant: 'bn' as const }, test, ema, verdict: verdict as never, verdictEma: verdictEma as never });
+    const text = findings([claim('x', 'matches', pair(-0.024, -0.027, -0.021), pair(-0.025, -0.036, -0.013), 'differs', 'differs'), claim('y', 'beats', pair(0.01, 0.005, 0.015), pair(0.01, -0.001, 0.02), 'reproduced', 'not significant')]);
+    assert.match(text, /\*\*x\*\*: differs \(BRN on non-iid below BN on baseline\) with both readings/);
+    assert.match(text, /\*\*y\*\*: not significant with the parameter average, reproduced with the trained parameters/);
+    assert.match(text, /0 of 2 claims reproduced or matched, 1 against the paper \(reversed or differs\), 1 not significant or inconclusive/);
+  });
+
   it('makeFigures writes every figure with data, the block, and only the README block', async () => {
     const dir = testDir('fig');
     writeJsonAtomic(join(dir, 'results', 'quick', 'summary.json'), SUMMARY);
