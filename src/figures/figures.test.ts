@@ -15,7 +15,7 @@ import { judgeClaims } from '../experiments/claims';
 import { PAPER_RAMP } from '../renorm/schedule';
 import { makeFigures, updateReadme } from './make';
 import { renderSvg, svgToPng } from './render';
-import { FIGURES, microbatchSweepSpec, wrap, type Spec } from './specs';
+import { FIGURES, microbatchSweepSpec, seedCountText, wrap, type Spec } from './specs';
 import { claimsTable, findings, resultsTable } from './table';
 import { writeJsonAtomic } from '../io/atomic';
 
@@ -205,6 +205,13 @@ describe('figure specs', () => {
     assert.match(spec.title.text, /Figure 1/);
     assert.match(spec.title.subtitle[0], /MNIST · quick profile · backend: wasm · mean ± std over 3 seeds/);
     assert.match(spec.title.subtitle.join(' '), /with the trained parameters/);
+  });
+
+  it('a sweep caption names the points whose seed count differs', () => {
+    assert.equal(seedCountText([{ x: 2, seeds: '3' }, { x: 4, seeds: '5' }, { x: 8, seeds: '3' }, { x: 16, seeds: '3' }, { x: 32, seeds: '5' }]), '3 seeds (5 at x = 4, 32)');
+    assert.equal(seedCountText([{ x: 1, seeds: '3' }, { x: 2, seeds: '3' }]), '3 seeds');
+    const spec = microbatchSweepSpec(SUMMARY) as { title: { subtitle: string[] } };
+    assert.match(spec.title.subtitle[0], /mean ± std over 3 seeds$/);
   });
 
   it('wrap keeps caption lines short without losing words', () => {

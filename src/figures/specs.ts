@@ -69,7 +69,8 @@ function top(title: string, caption: string[], body: Spec): Spec {
 
 /** The caption line: data set, profile, backend and seeds. */
 export function caption(summary: Summary, seeds: number | string, extra?: string): string[] {
-  const lines = [`${datasetTitle(summary.dataset ?? 'mnist')} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${seeds} seeds`];
+  const over = typeof seeds === 'string' && seeds.includes(' seeds') ? seeds : `${seeds} seeds`;
+  const lines = [`${datasetTitle(summary.dataset ?? 'mnist')} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${over}`];
   if (extra) lines.push(extra);
   return lines;
 }
@@ -290,6 +291,19 @@ export function nonIidTrainingSpec(summary: Summary): Spec | null {
 }
 
 /**
+ * The seed count of a sweep, naming the points that differ from the rest:
+ * "3 seeds" when all agree, "3 seeds (5 at x = 4, 32)" when the main experiments' points have more.
+ */
+export function seedCountText(points: { x: number; seeds: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const p of points) counts.set(p.seeds, (counts.get(p.seeds) ?? 0) + 1);
+  const common = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '0';
+  const others = [...counts.keys()].filter((n) => n !== common).sort();
+  if (others.length === 0) return `${common} seeds`;
+  return `${common} seeds (${others.map((n) => `${n} at x = ${points.filter((p) => p.seeds === n).map((p) => p.x).join(', ')}`).join('; ')})`;
+}
+
+/**
  * Final test accuracy against a swept quantity: mean lines with ±std bands,
  * and every seed as a point.
  */
@@ -301,7 +315,7 @@ function sweepSpec(summary: Summary, title: string, extra: string, xTitle: strin
     label: labelOf(variant),
     points: present.filter((r) => at(r, variant) !== undefined).map((r) => ({ x: r.x, stat: at(r, variant).testAccuracy })),
   }));
-  const seeds = [...new Set(present.map((r) => seedsOf(summary, r.experiment)))].join('/');
+  const seeds = seedCountText(present.map((r) => ({ x: r.x, seeds: seedsOf(summary, r.experiment) })));
   const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true });
   const perSeed = variants.flatMap((variant) =>
     present.flatMap((r) => {
