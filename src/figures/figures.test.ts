@@ -208,8 +208,9 @@ describe('figure specs', () => {
   });
 
   it('a sweep caption names the points whose seed count differs', () => {
-    assert.equal(seedCountText([{ x: 2, seeds: '3' }, { x: 4, seeds: '5' }, { x: 8, seeds: '3' }, { x: 16, seeds: '3' }, { x: 32, seeds: '5' }]), '3 seeds (5 at x = 4, 32)');
-    assert.equal(seedCountText([{ x: 1, seeds: '3' }, { x: 2, seeds: '3' }]), '3 seeds');
+    assert.equal(seedCountText([{ at: 2, seeds: '3' }, { at: 4, seeds: '5' }, { at: 8, seeds: '3' }, { at: 16, seeds: '3' }, { at: 32, seeds: '5' }], 'x = '), '3 seeds (5 at x = 4, 32)');
+    assert.equal(seedCountText([{ at: 1, seeds: '3' }, { at: 2, seeds: '3' }]), '3 seeds');
+    assert.equal(seedCountText([{ at: 'baseline', seeds: '5' }, { at: 'microbatch', seeds: '3' }, { at: 'non-iid', seeds: '5' }]), '5 seeds (3 at microbatch)');
     const spec = microbatchSweepSpec(SUMMARY) as { title: { subtitle: string[] } };
     assert.match(spec.title.subtitle[0], /mean ± std over 3 seeds$/);
   });

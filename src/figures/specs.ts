@@ -67,12 +67,30 @@ function top(title: string, caption: string[], body: Spec): Spec {
   };
 }
 
-/** The caption line: data set, profile, backend and seeds. */
-export function caption(summary: Summary, seeds: number | string, extra?: string): string[] {
-  const over = typeof seeds === 'string' && seeds.includes(' seeds') ? seeds : `${seeds} seeds`;
-  const lines = [`${datasetTitle(summary.dataset ?? 'mnist')} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${over}`];
+/** The caption line: data set, profile, backend and seeds (a phrase from `seedCountText`). */
+export function caption(summary: Summary, seeds: string, extra?: string): string[] {
+  const lines = [`${datasetTitle(summary.dataset ?? 'mnist')} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${seeds}`];
   if (extra) lines.push(extra);
   return lines;
+}
+
+/**
+ * The seed count of a figure's points, naming those that differ from the rest:
+ * "3 seeds" when all agree, "3 seeds (5 at x = 4, 32)" when some have more
+ * (`where` prefixes the points' names: "x = " for a sweep's x values).
+ */
+export function seedCountText(points: { at: string | number; seeds: string }[], where = ''): string {
+  const counts = new Map<string, number>();
+  for (const p of points) counts.set(p.seeds, (counts.get(p.seeds) ?? 0) + 1);
+  const common = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '0';
+  const others = [...counts.keys()].filter((n) => n !== common).sort();
+  if (others.length === 0) return `${common} seeds`;
+  return `${common} seeds (${others.map((n) => `${n} at ${where}${points.filter((p) => p.seeds === n).map((p) => p.at).join(', ')}`).join('; ')})`;
+}
+
+/** The seed phrase of a figure drawn from these experiments. */
+function seedsText(summary: Summary, experiments: string[]): string {
+  return seedCountText(experiments.map((e) => ({ at: e, seeds: seedsOf(summary, e) })));
 }
 
 function seedsOf(summary: Summary, experiment: string): string {
@@ -173,7 +191,7 @@ export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null
   const r = config.ramp;
   return top(
     'The rmax/dmax ramp and how often Batch Renorm clips r and d',
-    caption(summary, seedsOf(summary, experiment), `Ramp: batchnorm until step ${r.warmupSteps}, then linear to dmax ${r.dmax} at ${r.dmaxSteps} and rmax ${r.rmax} at ${r.rmaxSteps} (paper section 4). Clipping from the '${experiment}' BRN runs, mean over layers.`),
+    caption(summary, seedsText(summary, [experiment]), `Ramp: batchnorm until step ${r.warmupSteps}, then linear to dmax ${r.dmax} at ${r.dmaxSteps} and rmax ${r.rmax} at ${r.rmaxSteps} (paper section 4). Clipping from the '${experiment}' BRN runs, mean over layers.`),
     {
       vconcat: [
         {
@@ -207,7 +225,7 @@ const VALIDATION = (summary: Summary) => `Validation accuracy in inference mode 
 /** Validation curves of several variants of one experiment (and extra series), as a figure. */
 function validationFigure(summary: Summary, experiment: string, title: string, extra: string, series: Series[]): Spec | null {
   if (summary.curves[experiment] === undefined) return null;
-  return top(title, caption(summary, seedsOf(summary, experiment), `${VALIDATION(summary)} ${extra}`), bandChart(series, { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }));
+  return top(title, caption(summary, seedsText(summary, [experiment]), `${VALIDATION(summary)} ${extra}`), bandChart(series, { title: 'training step' }, { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) }));
 }
 
 /** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls. */
@@ -274,7 +292,7 @@ export function nonIidTrainingSpec(summary: Summary): Spec | null {
     `Training accuracy on non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN vs no normalization`,
     caption(
       summary,
-      seedsOf(summary, e),
+      seedsText(summary, [e]),
       'Accuracy on the training minibatches since the previous point, measured in training mode (each minibatch normalized by its own statistics, as it was trained), with the trained parameters. Dashed: BN on i.i.d. minibatches (\'baseline\'). Paper section 4.3: BN\'s training accuracy reached 72.8% and then dropped.',
     ),
     bandChart(
@@ -291,19 +309,6 @@ export function nonIidTrainingSpec(summary: Summary): Spec | null {
 }
 
 /**
- * The seed count of a sweep, naming the points that differ from the rest:
- * "3 seeds" when all agree, "3 seeds (5 at x = 4, 32)" when the main experiments' points have more.
- */
-export function seedCountText(points: { x: number; seeds: string }[]): string {
-  const counts = new Map<string, number>();
-  for (const p of points) counts.set(p.seeds, (counts.get(p.seeds) ?? 0) + 1);
-  const common = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '0';
-  const others = [...counts.keys()].filter((n) => n !== common).sort();
-  if (others.length === 0) return `${common} seeds`;
-  return `${common} seeds (${others.map((n) => `${n} at x = ${points.filter((p) => p.seeds === n).map((p) => p.x).join(', ')}`).join('; ')})`;
-}
-
-/**
  * Final test accuracy against a swept quantity: mean lines with ±std bands,
  * and every seed as a point.
  */
@@ -315,7 +320,7 @@ function sweepSpec(summary: Summary, title: string, extra: string, xTitle: strin
     label: labelOf(variant),
     points: present.filter((r) => at(r, variant) !== undefined).map((r) => ({ x: r.x, stat: at(r, variant).testAccuracy })),
   }));
-  const seeds = seedCountText(present.map((r) => ({ x: r.x, seeds: seedsOf(summary, r.experiment) })));
+  const seeds = seedCountText(present.map((r) => ({ at: r.x, seeds: seedsOf(summary, r.experiment) })), 'x = ');
   const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true });
   const perSeed = variants.flatMap((variant) =>
     present.flatMap((r) => {
@@ -373,7 +378,7 @@ export function mismatchSpec(summary: Summary): Spec | null {
     'Train/inference mismatch of the same model on the same examples, BN vs BRN',
     caption(
       summary,
-      experiments.map((e) => seedsOf(summary, e)).join('/'),
+      seedsText(summary, experiments),
       'Gap = mean |logits in training mode − logits in inference mode| / mean |logits in inference mode|, on validation minibatches drawn like the training ones (moving statistics untouched). Lines are means over seeds (no bands on a log axis); values below 1e-9 are drawn at 1e-9.',
     ),
     { hconcat: panels, resolve: { scale: { y: 'shared' } } },
@@ -412,7 +417,7 @@ export function verdictsSpec(summary: Summary): Spec | null {
     'Each claim as a paired difference with its 95% interval',
     caption(
       summary,
-      [...new Set(claims.map((c) => c.test?.n ?? 0))].join('/'),
+      `${[...new Set(claims.map((c) => c.test?.n ?? 0))].join('/')} seeds`,
       `b − a in test accuracy (percentage points; axis linear within ±1, logarithmic beyond), paired by seed, 95% Student t interval. Rule (fixed before the runs): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside the shaded ±${m} points. Text at right: the verdict.`,
     ),
     {
