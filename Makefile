@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test bench clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test format format-check bench clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
@@ -100,8 +100,15 @@ rebuild: build
 notebooks: setup
 	$(NBCONVERT) --inplace $(NOTEBOOKS)
 
-unit-test: build
+unit-test: build format-check
 	node --test $$(find dist -name '*.test.js' | sort)
+
+## format-check: the committed prettier config over src/ (make format rewrites)
+format-check: $(STAMP)
+	$(NODE_BIN)/prettier --check src
+
+format: $(STAMP)
+	$(NODE_BIN)/prettier --write src
 
 ## notebook-test: execute every notebook into build/notebooks, 01-05 on a quick profile trained afresh
 ## into build/notebook-quick; any cell error fails

@@ -16,10 +16,10 @@
 import { initBackend } from './backend';
 import { DataCache, gatherBatch } from './data/dataset';
 import { iidSampler, sampledBatches } from './data/samplers';
-import { BASE } from './experiments/config';
-import { trainerFor } from './experiments/job';
-import { trainStep } from './experiments/step';
-import type { Trainer } from './experiments/trainer';
+import { BASE } from './protocol/config';
+import { trainerFor } from './train/trainers';
+import { trainStep } from './train/step';
+import type { Trainer } from './train/trainer';
 import { tf } from './tf';
 
 function median(values: number[]): number {
@@ -83,7 +83,10 @@ async function main(): Promise<void> {
     const evalMs = (() => {
       const t0 = process.hrtime.bigint();
       brn.trainer.inferenceAccuracy(data.validation);
-      brn.trainer.batchStats(data.validation, sampledBatches(iidSampler(data.validation.count, batch, 9), BASE.evalBatches));
+      brn.trainer.batchStats(
+        data.validation,
+        sampledBatches(iidSampler(data.validation.count, batch, 9), BASE.evalBatches),
+      );
       return Number(process.hrtime.bigint() - t0) / 1e6;
     })();
     const contenders = [
@@ -109,17 +112,39 @@ async function main(): Promise<void> {
       loopRatio32 = Math.max(bnMs, brnMs) / plainMs;
       brnBn32 = brnMs / bnMs;
     }
-    rows.push([backend, String(batch), plainMs.toFixed(3), bnMs.toFixed(3), brnMs.toFixed(3), (evalMs / BASE.evalEvery).toFixed(3), (Math.max(bnMs, brnMs) / plainMs).toFixed(3), (brnMs / bnMs).toFixed(3)]);
+    rows.push([
+      backend,
+      String(batch),
+      plainMs.toFixed(3),
+      bnMs.toFixed(3),
+      brnMs.toFixed(3),
+      (evalMs / BASE.evalEvery).toFixed(3),
+      (Math.max(bnMs, brnMs) / plainMs).toFixed(3),
+      (brnMs / bnMs).toFixed(3),
+    ]);
     bn.trainer.dispose();
     brn.trainer.dispose();
     optimizer.dispose();
     model.dispose();
   }
-  const header = ['backend', 'batch', 'plain ms/step', 'loop BN ms', 'loop BRN ms', 'of which eval', 'loop/plain', 'BRN/BN'];
+  const header = [
+    'backend',
+    'batch',
+    'plain ms/step',
+    'loop BN ms',
+    'loop BRN ms',
+    'of which eval',
+    'loop/plain',
+    'BRN/BN',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  console.log(`Model-steps of the 784-100-100-100-10 MLP; median of ${blocks} alternating blocks of ${stepsPerBlock} steps after ${warmup} warm-up steps each.`);
-  console.log(`plain: tf.layers dense + batchNormalization + ReLU, RMSProp via optimizer.minimize. loop: sampling, step and tally through ${trainerName}, plus one evaluation per ${BASE.evalEvery} steps (amortized, column 'of which eval').`);
+  console.log(
+    `Model-steps of the 784-100-100-100-10 MLP; median of ${blocks} alternating blocks of ${stepsPerBlock} steps after ${warmup} warm-up steps each.`,
+  );
+  console.log(
+    `plain: tf.layers dense + batchNormalization + ReLU, RMSProp via optimizer.minimize. loop: sampling, step and tally through ${trainerName}, plus one evaluation per ${BASE.evalEvery} steps (amortized, column 'of which eval').`,
+  );
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   console.log(`brn/bn step-time ratio: ${brnBn32.toFixed(3)}`);

@@ -19,13 +19,18 @@ describe('brn', () => {
     assert.throws(() => parseArgs(['run', 'baseline', '--fast']), /Unknown option '--fast'/);
     assert.throws(() => parseArgs(['run', '--seeds']), /Option '--seeds <value>' argument missing/);
     assert.throws(() => parseArgs(['run', '--quick=yes']), /Option '--quick' does not take an argument/);
-    assert.deepEqual(parseArgs(['run', 'baseline', '--seeds', '2', '--quick']), { command: 'run', positional: ['baseline'], flags: { seeds: '2', quick: true } });
+    assert.deepEqual(parseArgs(['run', 'baseline', '--seeds', '2', '--quick']), {
+      command: 'run',
+      positional: ['baseline'],
+      flags: { seeds: '2', quick: true },
+    });
   });
 
   it('lists the experiments', () => {
     const r = brn('list');
     assert.equal(r.status, 0);
-    for (const name of ['baseline', 'microbatch', 'non-iid', 'non-iid-k16', 'microbatch-mb2']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
+    for (const name of ['baseline', 'microbatch', 'non-iid', 'non-iid-k16', 'microbatch-mb2'])
+      assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
   });
 
   it('prints usage with --help', () => {
@@ -45,7 +50,11 @@ describe('brn', () => {
       [['run', 'baseline', '--architecture', 'resnet', ...where], 1, /Unknown architecture 'resnet'/],
       [['reproduce', 'baseline', ...where], 1, /takes no experiment names/],
       [['summarize', '--quick', ...where], 1, /No finished jobs under .*: nothing to summarize/],
-      [['figures', '--quick', '--results-dir', join(dir, 'results'), '--figures-dir', join(dir, 'figures')], 1, /No quick summary under .*: run 'brn reproduce --quick' first/],
+      [
+        ['figures', '--quick', '--results-dir', join(dir, 'results'), '--figures-dir', join(dir, 'figures')],
+        1,
+        /No quick summary under .*: run 'brn reproduce --quick' first/,
+      ],
       [['frobnicate'], 1, /Unknown command 'frobnicate'/],
     ];
     for (const [args, status, message] of cases) {
@@ -53,6 +62,9 @@ describe('brn', () => {
       assert.equal(r.status, status, `brn ${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
-    assert.equal(existsSync(join(dir, 'runs')) || existsSync(join(dir, 'results')) || existsSync(join(dir, 'figures')), false);
+    assert.equal(
+      existsSync(join(dir, 'runs')) || existsSync(join(dir, 'results')) || existsSync(join(dir, 'figures')),
+      false,
+    );
   });
 });

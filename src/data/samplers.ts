@@ -93,7 +93,9 @@ export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGr
   for (const c of classes) {
     const have = byClass.get(c)!.length;
     if (have < m * repeats) {
-      throw new Error(`labelGroupedSampler: class ${c} has ${have} examples, fewer than the ${m * repeats} a batch of ${k} labels x ${m} examples may need`);
+      throw new Error(
+        `labelGroupedSampler: class ${c} has ${have} examples, fewer than the ${m * repeats} a batch of ${k} labels x ${m} examples may need`,
+      );
     }
   }
   const random = rng(seed);
@@ -119,7 +121,7 @@ export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGr
     }
     chosen.sort((a, b) => a - b);
     let at = 0;
-    for (let i = 0; i < chosen.length; ) {
+    for (let i = 0; i < chosen.length;) {
       let j = i;
       while (j < chosen.length && chosen[j] === chosen[i]) j++;
       take(chosen[i], (j - i) * m, batch, at);
@@ -135,7 +137,11 @@ export function labelGroupedSampler(labels: ArrayLike<number>, grouping: LabelGr
  * A fixed, seeded split of `count` examples into training and validation
  * positions (each sorted ascending).
  */
-export function validationSplit(count: number, validationSize: number, seed: number): { train: Int32Array; validation: Int32Array } {
+export function validationSplit(
+  count: number,
+  validationSize: number,
+  seed: number,
+): { train: Int32Array; validation: Int32Array } {
   checkPositiveInteger(count, 'validationSplit: example count');
   if (!Number.isInteger(validationSize) || validationSize < 1 || validationSize >= count) {
     throw new Error(`validationSplit: validation size must be an integer in [1, ${count - 1}], got ${validationSize}`);

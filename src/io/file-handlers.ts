@@ -26,7 +26,8 @@ function weightBuffer(data: tf.io.WeightData): ArrayBuffer {
 export function fileSaveHandler(dir: string): tf.io.IOHandler {
   return {
     save: async (artifacts) => {
-      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error(`file:// saving of binary model topologies is not supported (${dir})`);
+      if (artifacts.modelTopology instanceof ArrayBuffer)
+        throw new Error(`file:// saving of binary model topologies is not supported (${dir})`);
       mkdirSync(dir, { recursive: true });
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : weightBuffer(artifacts.weightData);
       const modelJSON: Record<string, unknown> = {
@@ -36,7 +37,13 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
         convertedBy: artifacts.convertedBy,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
-      for (const key of ['trainingConfig', 'signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'] as const) {
+      for (const key of [
+        'trainingConfig',
+        'signature',
+        'userDefinedMetadata',
+        'modelInitializer',
+        'initializerSignature',
+      ] as const) {
         if (artifacts[key] != null) modelJSON[key] = artifacts[key];
       }
       writeFileAtomic(join(dir, WEIGHTS_BIN), new Uint8Array(weights));

@@ -10,13 +10,19 @@ import {
   biasReluBackward,
   biasReluForward,
   renormReluBackward,
-  renormReluBackwardSimd,
   renormReluForward,
-  renormReluForwardSimd,
   renormReluInference,
   type RenormReluAttrs,
 } from './renorm-relu';
-import { gatherRows, movingAverageUpdate, rmsPropUpdate, softmaxCrossEntropy, type MovingAverageAttrs, type RmsPropAttrs } from './training';
+import { renormReluBackwardSimd, renormReluForwardSimd } from './renorm-relu-simd';
+import {
+  gatherRows,
+  movingAverageUpdate,
+  rmsPropUpdate,
+  softmaxCrossEntropy,
+  type MovingAverageAttrs,
+  type RmsPropAttrs,
+} from './training';
 
 export { STATS_ROWS } from './renorm-relu';
 
@@ -24,13 +30,25 @@ type Info = { dataId: object; shape: number[]; dtype: tf.DataType };
 type KernelBody = (mem: HostMemory, inputs: Record<string, Info>, attrs: Record<string, unknown>) => Info[];
 
 /** The SIMD version where the wasm loops are there and the features come in fours, else the scalar one. */
-function withSimd(simd: KernelBody, scalar: KernelBody, features: (inputs: Record<string, Info>) => number): KernelBody {
+function withSimd(
+  simd: KernelBody,
+  scalar: KernelBody,
+  features: (inputs: Record<string, Info>) => number,
+): KernelBody {
   return (mem, inputs, attrs) => (mem.simd !== null && features(inputs) % 4 === 0 ? simd : scalar)(mem, inputs, attrs);
 }
 
 const KERNELS: Record<string, KernelBody> = {
-  BrnRenormReluForward: withSimd(renormReluForwardSimd as unknown as KernelBody, renormReluForward as unknown as KernelBody, (i) => i.x.shape[1]),
-  BrnRenormReluBackward: withSimd(renormReluBackwardSimd as unknown as KernelBody, renormReluBackward as unknown as KernelBody, (i) => i.dy.shape[1]),
+  BrnRenormReluForward: withSimd(
+    renormReluForwardSimd as unknown as KernelBody,
+    renormReluForward as unknown as KernelBody,
+    (i) => i.x.shape[1],
+  ),
+  BrnRenormReluBackward: withSimd(
+    renormReluBackwardSimd as unknown as KernelBody,
+    renormReluBackward as unknown as KernelBody,
+    (i) => i.dy.shape[1],
+  ),
   BrnRenormReluInference: renormReluInference as unknown as KernelBody,
   BrnBiasReluForward: biasReluForward as unknown as KernelBody,
   BrnBiasReluBackward: biasReluBackward as unknown as KernelBody,
@@ -46,7 +64,12 @@ for (const backendName of HOST_MEMORY_BACKENDS) {
     tf.registerKernel({
       kernelName,
       backendName,
-      kernelFunc: ({ inputs, backend, attrs }) => body(hostMemory(backendName, backend), inputs as unknown as Record<string, Info>, attrs as Record<string, unknown>) as unknown as tf.TensorInfo[],
+      kernelFunc: ({ inputs, backend, attrs }) =>
+        body(
+          hostMemory(backendName, backend),
+          inputs as unknown as Record<string, Info>,
+          attrs as Record<string, unknown>,
+        ) as unknown as tf.TensorInfo[],
     });
   }
 }
@@ -55,7 +78,9 @@ for (const backendName of HOST_MEMORY_BACKENDS) {
 export const fusedKernelsAvailable = hasHostKernels;
 
 function run(name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}): tf.Tensor[] {
-  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
+  return tf
+    .engine()
+    .runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
 }
 
 /** What inference-mode renorm + ReLU reads: γ, β and the moving mean and standard deviation. */
@@ -77,13 +102,26 @@ export function renormReluForwardOp(x: tf.Tensor, p: RenormTrainingParams, attrs
 }
 
 /** [∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β] of renorm + ReLU, from the forward's y, x̂₀ and stats. */
-export function renormReluBackwardOp(dy: tf.Tensor, y: tf.Tensor, xhat: tf.Tensor, stats: tf.Tensor, gamma: tf.Tensor, groupSize: number): tf.Tensor[] {
+export function renormReluBackwardOp(
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  xhat: tf.Tensor,
+  stats: tf.Tensor,
+  gamma: tf.Tensor,
+  groupSize: number,
+): tf.Tensor[] {
   return run('BrnRenormReluBackward', { dy, y, xhat, stats, gamma }, { groupSize });
 }
 
 /** Inference-mode renorm + ReLU with the moving statistics (extra fields of `p` are ignored). */
 export function renormReluInferenceOp(x: tf.Tensor, p: RenormParams): tf.Tensor {
-  return run('BrnRenormReluInference', { x, gamma: p.gamma, beta: p.beta, movingMean: p.movingMean, movingStd: p.movingStd })[0];
+  return run('BrnRenormReluInference', {
+    x,
+    gamma: p.gamma,
+    beta: p.beta,
+    movingMean: p.movingMean,
+    movingStd: p.movingStd,
+  })[0];
 }
 
 /** relu(x + b): [y, yᵀ]. */
@@ -107,14 +145,22 @@ export function softmaxCrossEntropyOp(logits: tf.Tensor, bias: tf.Tensor, labels
 }
 
 /** One RMSProp update of each parameter: the new weights, in order; ms and mom are updated in place (see `rmsPropUpdate` for when that is safe). */
-export function rmsPropUpdateOp(params: { w: tf.Tensor; g: tf.Tensor; ms: tf.Tensor; mom: tf.Tensor }[], attrs: Omit<RmsPropAttrs, 'count'>): tf.Tensor[] {
+export function rmsPropUpdateOp(
+  params: { w: tf.Tensor; g: tf.Tensor; ms: tf.Tensor; mom: tf.Tensor }[],
+  attrs: Omit<RmsPropAttrs, 'count'>,
+): tf.Tensor[] {
   const inputs: Record<string, tf.Tensor> = {};
-  params.forEach((p, i) => Object.assign(inputs, { [`w${i}`]: p.w, [`g${i}`]: p.g, [`ms${i}`]: p.ms, [`mom${i}`]: p.mom }));
+  params.forEach((p, i) =>
+    Object.assign(inputs, { [`w${i}`]: p.w, [`g${i}`]: p.g, [`ms${i}`]: p.ms, [`mom${i}`]: p.mom }),
+  );
   return run('BrnRmsPropUpdate', inputs, { ...attrs, count: params.length });
 }
 
 /** The moving average s ← s − (1 − decay)·(s − v) of each (shadow, value) pair: the new shadows, in order. */
-export function movingAverageUpdateOp(pairs: { shadow: tf.Tensor; value: tf.Tensor }[], attrs: Omit<MovingAverageAttrs, 'count'>): tf.Tensor[] {
+export function movingAverageUpdateOp(
+  pairs: { shadow: tf.Tensor; value: tf.Tensor }[],
+  attrs: Omit<MovingAverageAttrs, 'count'>,
+): tf.Tensor[] {
   const inputs: Record<string, tf.Tensor> = {};
   pairs.forEach((p, i) => Object.assign(inputs, { [`s${i}`]: p.shadow, [`v${i}`]: p.value }));
   return run('BrnMovingAverageUpdate', inputs, { ...attrs, count: pairs.length });

@@ -24,9 +24,9 @@ export interface RenormReluAttrs {
   momentum: number;
 }
 
-type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'bool' | 'complex64' | 'string' };
+export type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'bool' | 'complex64' | 'string' };
 
-const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+export const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
 /**
  * The moving-average update of Algorithm 1 toward the mean over the G groups:
@@ -34,7 +34,7 @@ const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi 
  * and, at the same rate, the moving biased variance that tfjs-layers' and
  * Keras' BatchNormalization keep: v' = v + (Σvar_B/G − v)·α, var_B without ε.
  */
-function moveStatistics(
+export function moveStatistics(
   out: { mean: Float32Array; std: Float32Array; variance: Float32Array },
   old: { mean: Float32Array; std: Float32Array; variance: Float32Array },
   sums: { mean: Float64Array; std: Float64Array; variance: Float64Array },
@@ -50,7 +50,14 @@ function moveStatistics(
 }
 
 /** The inputs of the training-mode forward. */
-type ForwardInputs = { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info; movingVariance: Info };
+export type ForwardInputs = {
+  x: Info;
+  gamma: Info;
+  beta: Info;
+  movingMean: Info;
+  movingStd: Info;
+  movingVariance: Info;
+};
 
 /**
  * Training-mode forward: y = relu(γ·((x − μ_B)/σ_B·r + d) + β) per group.
@@ -123,7 +130,13 @@ export function renormReluForward(mem: HostMemory, inputs: ForwardInputs, attrs:
     }
   }
   const old = { mean: mu, std: sigma, variance: mem.read(inputs.movingVariance) };
-  moveStatistics({ mean: newMean, std: newStd, variance: newVariance }, old, { mean: meanTarget, std: stdTarget, variance: varianceTarget }, G, attrs.momentum);
+  moveStatistics(
+    { mean: newMean, std: newStd, variance: newVariance },
+    old,
+    { mean: meanTarget, std: stdTarget, variance: varianceTarget },
+    G,
+    attrs.momentum,
+  );
   return infos;
 }
 
@@ -133,7 +146,11 @@ export function renormReluForward(mem: HostMemory, inputs: ForwardInputs, attrs:
  * ∂ℓ/∂x = γr/σ_B·(g − mean(g) − x̂₀·mean(g·x̂₀)), ∂ℓ/∂γ = Σ g·(r·x̂₀ + d),
  * ∂ℓ/∂β = Σ g. Outputs [∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β].
  */
-export function renormReluBackward(mem: HostMemory, inputs: { dy: Info; y: Info; xhat: Info; stats: Info; gamma: Info }, attrs: { groupSize: number }): Info[] {
+export function renormReluBackward(
+  mem: HostMemory,
+  inputs: { dy: Info; y: Info; xhat: Info; stats: Info; gamma: Info },
+  attrs: { groupSize: number },
+): Info[] {
   const [B, C] = inputs.dy.shape;
   const m = attrs.groupSize;
   const G = B / m;
@@ -186,7 +203,10 @@ export function renormReluBackward(mem: HostMemory, inputs: { dy: Info; y: Info;
 }
 
 /** Inference-mode forward: relu(x·s + o) with s = γ/σ and o = β − μ·s (the moving statistics). */
-export function renormReluInference(mem: HostMemory, inputs: { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info }): Info[] {
+export function renormReluInference(
+  mem: HostMemory,
+  inputs: { x: Info; gamma: Info; beta: Info; movingMean: Info; movingStd: Info },
+): Info[] {
   const [B, C] = inputs.x.shape;
   const { infos, views } = mem.alloc([[B, C]]);
   const [y] = views;
@@ -213,7 +233,10 @@ export function renormReluInference(mem: HostMemory, inputs: { x: Info; gamma: I
 /** The `none` variant's block, y = relu(x + b); outputs [y, yᵀ]. */
 export function biasReluForward(mem: HostMemory, inputs: { x: Info; bias: Info }): Info[] {
   const [B, C] = inputs.x.shape;
-  const { infos, views } = mem.alloc([[B, C], [C, B]]);
+  const { infos, views } = mem.alloc([
+    [B, C],
+    [C, B],
+  ]);
   const [y, yT] = views;
   const x = mem.read(inputs.x);
   const bias = mem.read(inputs.bias);
@@ -244,108 +267,5 @@ export function biasReluBackward(mem: HostMemory, inputs: { dy: Info; y: Info })
     }
   }
   dbias.set(db);
-  return infos;
-}
-
-/**
- * `renormReluForward` with its row loops in wasm SIMD (`simd.wat`), on the
- * wasm backend's heap; the per-feature arithmetic stays here. Needs features
- * in multiples of 4.
- */
-export function renormReluForwardSimd(mem: HostMemory, inputs: ForwardInputs, attrs: RenormReluAttrs): Info[] {
-  const simd = mem.simd!;
-  const [B, C] = inputs.x.shape;
-  const m = attrs.groupSize;
-  if (B % m !== 0) throw new Error(`Microbatch size ${m} does not divide the batch size ${B}`);
-  const G = B / m;
-  const scratch = simd.scratch(5 * C);
-  const { infos } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C], [C]]);
-  const heap = simd.heap();
-  const at = (t: Info) => mem.offset(t) >> 2;
-  const [y, xhat, yT, stats, newMean, newStd, newVariance] = infos.map((t) => mem.offset(t));
-  const x = mem.offset(inputs.x);
-  const [fGamma, fBeta, fMu, fSigma, fVariance] = [inputs.gamma, inputs.beta, inputs.movingMean, inputs.movingStd, inputs.movingVariance].map(at);
-  const [mean, variance, inv, scale, shift] = [0, 1, 2, 3, 4].map((k) => scratch + 4 * k * C);
-  const bounds = clipBounds(attrs);
-  const meanTarget = new Float64Array(C);
-  const stdTarget = new Float64Array(C);
-  const varianceTarget = new Float64Array(C);
-  const rowBytes = 4 * C;
-  for (let g = 0; g < G; g++) {
-    const xg = x + g * m * rowBytes;
-    simd.loops.col_mean(xg, m, C, mean);
-    simd.loops.col_var(xg, m, C, mean, variance);
-    const s = (stats >> 2) + g * STATS_ROWS * C;
-    for (let c = 0; c < C; c++) {
-      const mc = heap[(mean >> 2) + c];
-      const vc = heap[(variance >> 2) + c];
-      const std = Math.fround(Math.sqrt(vc + attrs.epsilon));
-      const rU = std / heap[fSigma + c];
-      const dU = (mc - heap[fMu + c]) / heap[fSigma + c];
-      const r = clamp(rU, bounds.rLow, bounds.rHigh);
-      const d = clamp(dU, bounds.dLow, bounds.dHigh);
-      heap[s + c] = mc;
-      heap[s + C + c] = std;
-      heap[s + 2 * C + c] = r;
-      heap[s + 3 * C + c] = d;
-      heap[s + 4 * C + c] = rU;
-      heap[s + 5 * C + c] = dU;
-      heap[(inv >> 2) + c] = 1 / std;
-      heap[(scale >> 2) + c] = heap[fGamma + c] * heap[s + 2 * C + c];
-      heap[(shift >> 2) + c] = heap[fGamma + c] * heap[s + 3 * C + c] + heap[fBeta + c];
-      meanTarget[c] += mc;
-      stdTarget[c] += std;
-      varianceTarget[c] += vc;
-    }
-    simd.loops.norm_relu(xg, m, C, mean, inv, scale, shift, y + g * m * rowBytes, xhat + g * m * rowBytes, yT + 4 * g * m, B);
-  }
-  const view = (float: number) => heap.subarray(float, float + C);
-  moveStatistics(
-    { mean: view(newMean >> 2), std: view(newStd >> 2), variance: view(newVariance >> 2) },
-    { mean: view(fMu), std: view(fSigma), variance: view(fVariance) },
-    { mean: meanTarget, std: stdTarget, variance: varianceTarget },
-    G,
-    attrs.momentum,
-  );
-  return infos;
-}
-
-/** `renormReluBackward` with its row loops in wasm SIMD; features in multiples of 4. */
-export function renormReluBackwardSimd(mem: HostMemory, inputs: { dy: Info; y: Info; xhat: Info; stats: Info; gamma: Info }, attrs: { groupSize: number }): Info[] {
-  const simd = mem.simd!;
-  const [B, C] = inputs.dy.shape;
-  const m = attrs.groupSize;
-  const G = B / m;
-  const scratch = simd.scratch(5 * C);
-  const { infos } = mem.alloc([[B, C], [C], [C]]);
-  const heap = simd.heap();
-  const [dx, dgamma, dbeta] = infos.map((t) => mem.offset(t));
-  const [dy, y, xhat] = [inputs.dy, inputs.y, inputs.xhat].map((t) => mem.offset(t));
-  const fStats = mem.offset(inputs.stats) >> 2;
-  const fGamma = mem.offset(inputs.gamma) >> 2;
-  const [sumG, sumGX, k, meanG, meanGX] = [0, 1, 2, 3, 4].map((j) => scratch + 4 * j * C);
-  const dg = new Float64Array(C);
-  const db = new Float64Array(C);
-  const rowBytes = 4 * C;
-  for (let g = 0; g < G; g++) {
-    const o = g * m * rowBytes;
-    simd.loops.masked_col_sums(dy + o, y + o, xhat + o, m, C, sumG, sumGX);
-    const s = fStats + g * STATS_ROWS * C;
-    for (let c = 0; c < C; c++) {
-      const a = heap[(sumG >> 2) + c];
-      const b = heap[(sumGX >> 2) + c];
-      const std = heap[s + C + c];
-      const r = heap[s + 2 * C + c];
-      const d = heap[s + 3 * C + c];
-      dg[c] += r * b + d * a;
-      db[c] += a;
-      heap[(k >> 2) + c] = (heap[fGamma + c] * r) / std;
-      heap[(meanG >> 2) + c] = a / m;
-      heap[(meanGX >> 2) + c] = b / m;
-    }
-    simd.loops.masked_dx(dy + o, y + o, xhat + o, m, C, k, meanG, meanGX, dx + o);
-  }
-  heap.set(dg, dgamma >> 2);
-  heap.set(db, dbeta >> 2);
   return infos;
 }

@@ -15,13 +15,46 @@ interface WasmMemory {
 }
 
 export interface SimdLoops {
-  rmsprop(w: number, g: number, ms: number, mom: number, out: number, n: number, lr: number, decay: number, momentum: number, eps: number): void;
+  rmsprop(
+    w: number,
+    g: number,
+    ms: number,
+    mom: number,
+    out: number,
+    n: number,
+    lr: number,
+    decay: number,
+    momentum: number,
+    eps: number,
+  ): void;
   ema(s: number, v: number, out: number, n: number, keep: number): void;
   col_mean(x: number, rows: number, cols: number, out: number): void;
   col_var(x: number, rows: number, cols: number, mean: number, out: number): void;
-  norm_relu(x: number, rows: number, cols: number, mean: number, inv: number, scale: number, shift: number, out: number, xhat: number, outT: number, ldT: number): void;
+  norm_relu(
+    x: number,
+    rows: number,
+    cols: number,
+    mean: number,
+    inv: number,
+    scale: number,
+    shift: number,
+    out: number,
+    xhat: number,
+    outT: number,
+    ldT: number,
+  ): void;
   masked_col_sums(dy: number, y: number, xhat: number, rows: number, cols: number, sumG: number, sumGX: number): void;
-  masked_dx(dy: number, y: number, xhat: number, rows: number, cols: number, k: number, meanG: number, meanGX: number, dx: number): void;
+  masked_dx(
+    dy: number,
+    y: number,
+    xhat: number,
+    rows: number,
+    cols: number,
+    k: number,
+    meanG: number,
+    meanGX: number,
+    dx: number,
+  ): void;
 }
 
 /** What the loops need from the wasm backend's Emscripten module. */

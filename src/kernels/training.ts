@@ -138,7 +138,14 @@ export function movingAverageUpdate(mem: HostMemory, inputs: Record<string, Info
   const keep = 1 - decay;
   const { infos, views } = mem.alloc(Array.from({ length: count }, (_, i) => inputs[`s${i}`].shape));
   if (mem.simd !== null) {
-    for (let i = 0; i < count; i++) mem.simd.loops.ema(mem.offset(inputs[`s${i}`]), mem.offset(inputs[`v${i}`]), mem.offset(infos[i]), views[i].length, keep);
+    for (let i = 0; i < count; i++)
+      mem.simd.loops.ema(
+        mem.offset(inputs[`s${i}`]),
+        mem.offset(inputs[`v${i}`]),
+        mem.offset(infos[i]),
+        views[i].length,
+        keep,
+      );
     return infos;
   }
   for (let i = 0; i < count; i++) {

@@ -31,9 +31,19 @@ const conv2dSameOp = tf.customGrad(((x: tf.Tensor4D, w: tf.Tensor4D, save: (t: T
       const p = (k - 1) / 2;
       const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
       const dx = tf.conv2d(g, flipped, 1, 'same');
-      const padded = tf.pad(xs, [[0, 0], [p, p], [p, p], [0, 0]]);
+      const padded = tf.pad(xs, [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ]);
       const dw = tf.transpose(
-        tf.conv2d(tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D, 1, 'valid'),
+        tf.conv2d(
+          tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D,
+          tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D,
+          1,
+          'valid',
+        ),
         [1, 2, 0, 3],
       );
       return [dx, dw];
@@ -75,18 +85,32 @@ export class Conv2DLayer extends tf.layers.Layer {
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer === undefined ? tf.initializers.glorotUniform({}) : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
-    if (!Number.isInteger(this.filters) || this.filters < 1) throw new Error(`Conv2DLayer: filters must be a positive integer, got ${this.filters}`);
-    if (!Number.isInteger(this.kernelSize) || this.kernelSize % 2 !== 1) throw new Error(`Conv2DLayer: kernelSize must be an odd integer, got ${this.kernelSize}`);
+    this.kernelInitializer =
+      args.kernelInitializer === undefined
+        ? tf.initializers.glorotUniform({})
+        : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
+    if (!Number.isInteger(this.filters) || this.filters < 1)
+      throw new Error(`Conv2DLayer: filters must be a positive integer, got ${this.filters}`);
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize % 2 !== 1)
+      throw new Error(`Conv2DLayer: kernelSize must be an odd integer, got ${this.kernelSize}`);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channels = shape[3];
-    if (shape.length !== 4 || channels == null) throw new Error(`Conv2DLayer: expected NHWC inputs with known channels, got ${JSON.stringify(shape)}`);
+    if (shape.length !== 4 || channels == null)
+      throw new Error(`Conv2DLayer: expected NHWC inputs with known channels, got ${JSON.stringify(shape)}`);
     const k = this.kernelSize;
-    this.kernel = this.addWeight('kernel', [k, k, channels, this.filters], undefined, this.kernelInitializer, undefined, true);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], undefined, tf.initializers.zeros(), undefined, true);
+    this.kernel = this.addWeight(
+      'kernel',
+      [k, k, channels, this.filters],
+      undefined,
+      this.kernelInitializer,
+      undefined,
+      true,
+    );
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], undefined, tf.initializers.zeros(), undefined, true);
     this.built = true;
   }
 

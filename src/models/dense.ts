@@ -55,16 +55,22 @@ export class DenseLayer extends tf.layers.Layer {
     super(args);
     this.units = args.units;
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer === undefined ? tf.initializers.glorotUniform({}) : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
-    if (!Number.isInteger(this.units) || this.units < 1) throw new Error(`DenseLayer: units must be a positive integer, got ${this.units}`);
+    this.kernelInitializer =
+      args.kernelInitializer === undefined
+        ? tf.initializers.glorotUniform({})
+        : resolveInitializer(args.kernelInitializer, 'kernelInitializer');
+    if (!Number.isInteger(this.units) || this.units < 1)
+      throw new Error(`DenseLayer: units must be a positive integer, got ${this.units}`);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const features = shape[shape.length - 1];
-    if (shape.length !== 2 || features == null) throw new Error(`DenseLayer: expected 2-D inputs with known features, got ${JSON.stringify(shape)}`);
+    if (shape.length !== 2 || features == null)
+      throw new Error(`DenseLayer: expected 2-D inputs with known features, got ${JSON.stringify(shape)}`);
     this.kernel = this.addWeight('kernel', [features, this.units], undefined, this.kernelInitializer, undefined, true);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], undefined, tf.initializers.zeros(), undefined, true);
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.units], undefined, tf.initializers.zeros(), undefined, true);
     this.built = true;
   }
 
@@ -82,7 +88,12 @@ export class DenseLayer extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { units: this.units, useBias: this.useBias, kernelInitializer: serializeInitializer(this.kernelInitializer), ...super.getConfig() };
+    return {
+      units: this.units,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      ...super.getConfig(),
+    };
   }
 }
 tf.serialization.registerClass(DenseLayer);

@@ -57,13 +57,17 @@ function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | n
       return new VarianceTrackingRenormalization({ ...common, rmax: 1, dmax: 0, microbatchSize: cfg.microbatchSize });
     case 'bn-tfjs':
       if (cfg.microbatchSize !== null) {
-        throw new Error(`Normalization 'bn-tfjs' (tf.layers.batchNormalization) cannot normalize over microbatches (microbatchSize ${cfg.microbatchSize}); use 'bn'`);
+        throw new Error(
+          `Normalization 'bn-tfjs' (tf.layers.batchNormalization) cannot normalize over microbatches (microbatchSize ${cfg.microbatchSize}); use 'bn'`,
+        );
       }
       return tf.layers.batchNormalization(common);
     case 'brn':
       return new VarianceTrackingRenormalization({ ...common, microbatchSize: cfg.microbatchSize });
     default:
-      throw new Error(`Unknown normalization '${cfg.normalization as string}': expected one of ${NORMALIZATIONS.join(', ')}`);
+      throw new Error(
+        `Unknown normalization '${cfg.normalization as string}': expected one of ${NORMALIZATIONS.join(', ')}`,
+      );
   }
 }
 
@@ -88,19 +92,36 @@ export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
   };
   if (cfg.architecture === 'mlp') {
     cfg.hidden.forEach((units, i) => {
-      addNormalized(denseLayer({ units, useBias: !normalized, kernelInitializer: kernel(), name: `dense${i + 1}`, ...(i === 0 ? { inputShape } : {}) }), i + 1);
+      addNormalized(
+        denseLayer({
+          units,
+          useBias: !normalized,
+          kernelInitializer: kernel(),
+          name: `dense${i + 1}`,
+          ...(i === 0 ? { inputShape } : {}),
+        }),
+        i + 1,
+      );
     });
   } else if (cfg.architecture === 'conv') {
     const side = cfg.imageSize;
     model.add(tf.layers.reshape({ targetShape: [side, side, 1], inputShape }));
-    addNormalized(conv2dLayer({ filters: 16, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv1' }), 1);
+    addNormalized(
+      conv2dLayer({ filters: 16, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv1' }),
+      1,
+    );
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    addNormalized(conv2dLayer({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }), 2);
+    addNormalized(
+      conv2dLayer({ filters: 32, kernelSize: 5, useBias: !normalized, kernelInitializer: kernel(), name: 'conv2' }),
+      2,
+    );
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.flatten());
     addNormalized(denseLayer({ units: 100, useBias: !normalized, kernelInitializer: kernel(), name: 'dense1' }), 3);
   } else {
-    throw new Error(`Unknown architecture '${cfg.architecture as string}': expected one of ${ARCHITECTURES.join(', ')}`);
+    throw new Error(
+      `Unknown architecture '${cfg.architecture as string}': expected one of ${ARCHITECTURES.join(', ')}`,
+    );
   }
   model.add(denseLayer({ units: cfg.classes, kernelInitializer: kernel(), name: 'logits' }));
   return model;

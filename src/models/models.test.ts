@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
-import { trainStep } from '../experiments/step';
+import { trainStep } from '../train/step';
 import { assertClose } from '../testing';
 import { tf } from '../tf';
 import { conv2dSame } from './conv';
@@ -34,8 +34,11 @@ describe('gradients laid out for every backend', () => {
     const x = Array.from(tf.randomNormal([5, 7], 0, 1, 'float32', 1).dataSync());
     const w = Array.from(tf.randomNormal([7, 3], 0, 1, 'float32', 2).dataSync());
     const up = Array.from(tf.randomNormal([5, 3], 0, 1, 'float32', 3).dataSync());
-    const loss = (mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(mm(a as tf.Tensor2D, b as tf.Tensor2D), tf.tensor2d(up, [5, 3])));
-    const expected = await onCpu(() => tf.grads(loss((a, b) => tf.matMul(a, b)))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]));
+    const loss = (mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(mm(a as tf.Tensor2D, b as tf.Tensor2D), tf.tensor2d(up, [5, 3])));
+    const expected = await onCpu(() =>
+      tf.grads(loss((a, b) => tf.matMul(a, b)))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]),
+    );
     const actual = tf.grads(loss(matMul2d))([tf.tensor2d(x, [5, 7]), tf.tensor2d(w, [7, 3])]);
     assertClose(actual[0].dataSync(), expected[0], 'dx', 1e-5, 1e-5);
     assertClose(actual[1].dataSync(), expected[1], 'dw', 1e-5, 1e-5);
@@ -47,20 +50,35 @@ describe('gradients laid out for every backend', () => {
     const x = Array.from(tf.randomNormal(xShape, 0, 1, 'float32', 4).dataSync());
     const w = Array.from(tf.randomNormal(wShape, 0, 1, 'float32', 5).dataSync());
     const up = Array.from(tf.randomNormal([2, 6, 5, 4], 0, 1, 'float32', 6).dataSync());
-    const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), tf.tensor4d(up, [2, 6, 5, 4])));
+    const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), tf.tensor4d(up, [2, 6, 5, 4])));
     const reference = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'same');
-    const expected = await onCpu(() => [reference(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)), ...tf.grads(loss(reference))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)])]);
+    const expected = await onCpu(() => [
+      reference(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)),
+      ...tf.grads(loss(reference))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)]),
+    ]);
     const y = conv2dSame(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape));
     const [dx, dw] = tf.grads(loss(conv2dSame))([tf.tensor4d(x, xShape), tf.tensor4d(w, wShape)]);
     assertClose(y.dataSync(), expected[0], 'y', 1e-4, 1e-4);
     assertClose(dx.dataSync(), expected[1], 'dx', 1e-4, 1e-4);
     assertClose(dw.dataSync(), expected[2], 'dw', 1e-4, 1e-4);
-    assert.throws(() => conv2dSame(tf.tensor4d(x, xShape), tf.zeros([4, 4, 3, 4]) as tf.Tensor4D), /square and odd, got 4x4/);
+    assert.throws(
+      () => conv2dSame(tf.tensor4d(x, xShape), tf.zeros([4, 4, 3, 4]) as tf.Tensor4D),
+      /square and odd, got 4x4/,
+    );
   });
 });
 
 describe('models train on the active backend', () => {
-  const base: ModelConfig = { architecture: 'mlp', hidden: [32, 32], normalization: 'brn', microbatchSize: 4, normLayer: { momentum: 0.9, epsilon: 1e-3 }, imageSize: 8, classes: 3 };
+  const base: ModelConfig = {
+    architecture: 'mlp',
+    hidden: [32, 32],
+    normalization: 'brn',
+    microbatchSize: 4,
+    normLayer: { momentum: 0.9, epsilon: 1e-3 },
+    imageSize: 8,
+    classes: 3,
+  };
   const cases: Partial<ModelConfig>[] = [
     { architecture: 'mlp', normalization: 'brn' },
     { architecture: 'mlp', normalization: 'bn' },
@@ -73,13 +91,19 @@ describe('models train on the active backend', () => {
       const cfg = { ...base, ...c };
       const model = buildModel(cfg, 7);
       assert.deepEqual(
-        buildModel(cfg, 7).getWeights().map((w) => Array.from(w.dataSync())),
+        buildModel(cfg, 7)
+          .getWeights()
+          .map((w) => Array.from(w.dataSync())),
         model.getWeights().map((w) => Array.from(w.dataSync())),
       );
       const x = tf.randomUniform([16, 64], 0, 1, 'float32', 8) as tf.Tensor2D;
-      const labels = tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32');
+      const labels = tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 3),
+        'int32',
+      );
       const optimizer = tf.train.rmsprop(3e-3);
-      const loss = () => tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 3), model.apply(x) as tf.Tensor).dataSync()[0]);
+      const loss = () =>
+        tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 3), model.apply(x) as tf.Tensor).dataSync()[0]);
       const first = loss();
       for (let i = 0; i < 25; i++) trainStep(model, optimizer, x, labels, 3, null);
       const last = loss();
@@ -88,7 +112,10 @@ describe('models train on the active backend', () => {
   }
 
   it('refuses what cannot be built, naming the value', () => {
-    assert.throws(() => buildModel({ ...base, normalization: 'bn-tfjs' }, 1), /'bn-tfjs' .* cannot normalize over microbatches \(microbatchSize 4\)/);
+    assert.throws(
+      () => buildModel({ ...base, normalization: 'bn-tfjs' }, 1),
+      /'bn-tfjs' .* cannot normalize over microbatches \(microbatchSize 4\)/,
+    );
     assert.throws(() => buildModel({ ...base, normalization: 'gn' as never }, 1), /Unknown normalization 'gn'/);
     assert.throws(() => buildModel({ ...base, architecture: 'resnet' as never }, 1), /Unknown architecture 'resnet'/);
   });
@@ -117,22 +144,43 @@ describe('standard batchnorm from a BN model (bn-standard)', () => {
     assertClose(variance.dataSync(), tfjsVariance.dataSync(), 'moving variance (biased, no ε)', 1e-5, 1e-6);
     const probe = tf.randomNormal([10, 6], 1, 2, 'float32', 40);
     ours.inferenceStatistics = 'variance';
-    assertClose((ours.apply(probe) as tf.Tensor).dataSync(), (tfjs.apply(probe) as tf.Tensor).dataSync(), 'inference as standard BN', 1e-5, 1e-5);
+    assertClose(
+      (ours.apply(probe) as tf.Tensor).dataSync(),
+      (tfjs.apply(probe) as tf.Tensor).dataSync(),
+      'inference as standard BN',
+      1e-5,
+      1e-5,
+    );
     // Algorithm 1's inference (moving standard deviation) is a different model: at these batch sizes, E[σ_B] < √E[σ_B²].
     ours.inferenceStatistics = 'stddev';
     const [, , , stddev] = ours.getWeights();
-    assert.ok(tf.all(tf.less(stddev, tf.sqrt(tf.add(variance, epsilon)))).dataSync()[0] === 1, 'moving σ below √(moving variance + ε)');
+    assert.ok(
+      tf.all(tf.less(stddev, tf.sqrt(tf.add(variance, epsilon)))).dataSync()[0] === 1,
+      'moving σ below √(moving variance + ε)',
+    );
     tfjs.dispose();
     ours.dispose();
   });
 
-  it('over microbatches the moving variance moves toward the mean of the groups\' variances', () => {
-    const layer = new VarianceTrackingRenormalization({ momentum: 0.5, epsilon: 1e-3, rmax: 1, dmax: 0, microbatchSize: 4 });
+  it("over microbatches the moving variance moves toward the mean of the groups' variances", () => {
+    const layer = new VarianceTrackingRenormalization({
+      momentum: 0.5,
+      epsilon: 1e-3,
+      rmax: 1,
+      dmax: 0,
+      microbatchSize: 4,
+    });
     const x = tf.randomNormal([16, 3], 0, 2, 'float32', 41);
     layer.apply(x);
     layer.apply(x, { training: true });
     const groups = tf.mean(tf.moments(tf.reshape(x, [4, 4, 3]), 1).variance, 0);
-    assertClose(layer.getWeights()[4].dataSync(), tf.add(tf.mul(tf.ones([3]), 0.5), tf.mul(groups, 0.5)).dataSync(), 'moving variance', 1e-5, 1e-6);
+    assertClose(
+      layer.getWeights()[4].dataSync(),
+      tf.add(tf.mul(tf.ones([3]), 0.5), tf.mul(groups, 0.5)).dataSync(),
+      'moving variance',
+      1e-5,
+      1e-6,
+    );
     layer.dispose();
   });
 });

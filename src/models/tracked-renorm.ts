@@ -30,7 +30,14 @@ export class VarianceTrackingRenormalization extends BatchRenormalization {
     super.build(inputShape);
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const axis = this.axis >= 0 ? this.axis : this.axis + shape.length;
-    this.movingVariance = this.addWeight('moving_variance', [shape[axis]!], undefined, tf.initializers.ones(), undefined, false);
+    this.movingVariance = this.addWeight(
+      'moving_variance',
+      [shape[axis]!],
+      undefined,
+      tf.initializers.ones(),
+      undefined,
+      false,
+    );
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {

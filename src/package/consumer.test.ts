@@ -65,12 +65,24 @@ describe('the packed kit in a separate project', () => {
     const tarball = readdirSync(root).find((f) => f.endsWith('.tgz'))!;
     const project = join(root, 'app');
     run('mkdir', ['-p', project], root);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dependencies: { '@tensorflow/tfjs': USER_TFJS, 'batch-renorm-kit': `file:../${tarball}` } }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'app',
+        private: true,
+        dependencies: { '@tensorflow/tfjs': USER_TFJS, 'batch-renorm-kit': `file:../${tarball}` },
+      }),
+    );
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
     writeFileSync(join(project, 'main.js'), USER_SCRIPT);
-    const result = JSON.parse(run(process.execPath, ['main.js', join(project, 'saved')], project).trim().split('\n').pop()!);
+    const result = JSON.parse(
+      run(process.execPath, ['main.js', join(project, 'saved')], project)
+        .trim()
+        .split('\n')
+        .pop()!,
+    );
     assert.equal(result.tfjs, USER_TFJS);
-    assert.equal(result.tfjsCores, 1, 'one tfjs-core: the layer computes in the user\'s tfjs');
+    assert.equal(result.tfjsCores, 1, "one tfjs-core: the layer computes in the user's tfjs");
     assert.deepEqual(result.heavy, [], 'the root import loads no plotting or data code');
     assert.equal(result.tfjsNode, false);
     assert.equal(result.steps, 8, '2 epochs of 4 batches passed through the ramp callback');

@@ -37,7 +37,10 @@ export function batchnormLimit(shape: number[] = [32, 20], seed = 3): BatchnormL
       brn.setWeights([gamma, beta, mean, std]);
       const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
       const inference = maxDiff(bn.apply(x) as tf.Tensor, brn.apply(x) as tf.Tensor);
-      const training = maxDiff(bn.apply(x, { training: true }) as tf.Tensor, brn.apply(x, { training: true }) as tf.Tensor);
+      const training = maxDiff(
+        bn.apply(x, { training: true }) as tf.Tensor,
+        brn.apply(x, { training: true }) as tf.Tensor,
+      );
       const movingMean = maxDiff(bn.getWeights()[2], brn.getWeights()[2]);
       const d = brn.diagnostics()!;
       return { inference, training, movingMean, meanAbsRMinus1: d.meanAbsRMinus1, meanAbsD: d.meanAbsD };

@@ -67,11 +67,18 @@ export function summarizeCorrection(values: RenormValues, clip: RenormClip): Ren
 
 /** The tensors of the last training call's r and d, kept until the next call replaces them. */
 export class CorrectionRecord {
-  private kept: { r: tf.Tensor; d: tf.Tensor; rUnclipped: tf.Tensor; dUnclipped: tf.Tensor; clip: RenormClip } | null = null;
+  private kept: { r: tf.Tensor; d: tf.Tensor; rUnclipped: tf.Tensor; dUnclipped: tf.Tensor; clip: RenormClip } | null =
+    null;
 
   keep(c: { r: tf.Tensor; d: tf.Tensor; rUnclipped: tf.Tensor; dUnclipped: tf.Tensor }, clip: RenormClip): void {
     this.dispose();
-    this.kept = { r: tf.keep(c.r), d: tf.keep(c.d), rUnclipped: tf.keep(c.rUnclipped), dUnclipped: tf.keep(c.dUnclipped), clip: { ...clip } };
+    this.kept = {
+      r: tf.keep(c.r),
+      d: tf.keep(c.d),
+      rUnclipped: tf.keep(c.rUnclipped),
+      dUnclipped: tf.keep(c.dUnclipped),
+      clip: { ...clip },
+    };
   }
 
   values(): { r: Float32Array; d: Float32Array; rUnclipped: Float32Array; dUnclipped: Float32Array } | null {

@@ -106,9 +106,13 @@ export class BatchRenormalization extends tf.layers.Layer {
     this.betaInitializer = resolveInitializer(args.betaInitializer ?? 'zeros', 'betaInitializer');
     this.gammaInitializer = resolveInitializer(args.gammaInitializer ?? 'ones', 'gammaInitializer');
     this.movingMeanInitializer = resolveInitializer(args.movingMeanInitializer ?? 'zeros', 'movingMeanInitializer');
-    this.movingStddevInitializer = resolveInitializer(args.movingStddevInitializer ?? 'ones', 'movingStddevInitializer');
+    this.movingStddevInitializer = resolveInitializer(
+      args.movingStddevInitializer ?? 'ones',
+      'movingStddevInitializer',
+    );
 
-    if (!Number.isInteger(this.axis)) throw new Error(`BatchRenormalization: axis must be an integer, got ${this.axis}`);
+    if (!Number.isInteger(this.axis))
+      throw new Error(`BatchRenormalization: axis must be an integer, got ${this.axis}`);
     if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum < 1)) {
       throw new Error(`BatchRenormalization: momentum must be in [0, 1), got ${this.momentum}`);
     }
@@ -146,14 +150,31 @@ export class BatchRenormalization extends tf.layers.Layer {
     const axis = this.featureAxis(shape.length);
     const dim = shape[axis];
     if (dim == null) {
-      throw new Error(`BatchRenormalization: axis ${axis} of the input must have a defined size, got shape ${JSON.stringify(shape)}`);
+      throw new Error(
+        `BatchRenormalization: axis ${axis} of the input must have a defined size, got shape ${JSON.stringify(shape)}`,
+      );
     }
     this.inputSpec = [new tf.InputSpec({ ndim: shape.length, axes: { [axis]: dim } })];
     const weightShape = [dim];
-    if (this.scale) this.gamma = this.addWeight('gamma', weightShape, undefined, this.gammaInitializer, undefined, true);
+    if (this.scale)
+      this.gamma = this.addWeight('gamma', weightShape, undefined, this.gammaInitializer, undefined, true);
     if (this.center) this.beta = this.addWeight('beta', weightShape, undefined, this.betaInitializer, undefined, true);
-    this.movingMean = this.addWeight('moving_mean', weightShape, undefined, this.movingMeanInitializer, undefined, false);
-    this.movingStddev = this.addWeight('moving_stddev', weightShape, undefined, this.movingStddevInitializer, undefined, false);
+    this.movingMean = this.addWeight(
+      'moving_mean',
+      weightShape,
+      undefined,
+      this.movingMeanInitializer,
+      undefined,
+      false,
+    );
+    this.movingStddev = this.addWeight(
+      'moving_stddev',
+      weightShape,
+      undefined,
+      this.movingStddevInitializer,
+      undefined,
+      false,
+    );
     this.built = true;
   }
 

@@ -22,12 +22,31 @@ interface Case {
   shape: number[];
   x: number[];
   upstream: number[];
-  params: { epsilon: number; rmax: number; dmax: number; gamma: number[]; beta: number[]; movingMean: number[]; movingStd: number[] };
+  params: {
+    epsilon: number;
+    rmax: number;
+    dmax: number;
+    gamma: number[];
+    beta: number[];
+    movingMean: number[];
+    movingStd: number[];
+  };
   expected: Record<'y' | 'dx' | 'dgamma' | 'dbeta', number[]>;
 }
-const { cases } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'renorm', 'testdata', 'reference.json'), 'utf8')) as { cases: Case[] };
+const { cases } = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'src', 'renorm', 'testdata', 'reference.json'), 'utf8'),
+) as { cases: Case[] };
 
-function composed(x: tf.Tensor, axes: number[], gamma: tf.Tensor, beta: tf.Tensor, movingMean: tf.Tensor, movingStd: tf.Tensor, epsilon: number, clip: RenormClip): tf.Tensor {
+function composed(
+  x: tf.Tensor,
+  axes: number[],
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Tensor,
+  movingStd: tf.Tensor,
+  epsilon: number,
+  clip: RenormClip,
+): tf.Tensor {
   return referenceRenorm(x, axes, { gamma, beta, movingMean, movingStd }, epsilon, clip);
 }
 
@@ -45,9 +64,23 @@ describe('reference composition against float64 references', () => {
       const axes = c.shape.slice(0, -1).map((_, i) => i);
       const upstream = tf.tensor(c.upstream, c.shape);
       const f = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) =>
-        tf.sum(tf.mul(composed(x, axes, gamma, beta, tf.tensor1d(p.movingMean), tf.tensor1d(p.movingStd), p.epsilon, p), upstream));
+        tf.sum(
+          tf.mul(
+            composed(x, axes, gamma, beta, tf.tensor1d(p.movingMean), tf.tensor1d(p.movingStd), p.epsilon, p),
+            upstream,
+          ),
+        );
       const x = tf.tensor(c.x, c.shape);
-      const y = composed(x, axes, tf.tensor1d(p.gamma), tf.tensor1d(p.beta), tf.tensor1d(p.movingMean), tf.tensor1d(p.movingStd), p.epsilon, p);
+      const y = composed(
+        x,
+        axes,
+        tf.tensor1d(p.gamma),
+        tf.tensor1d(p.beta),
+        tf.tensor1d(p.movingMean),
+        tf.tensor1d(p.movingStd),
+        p.epsilon,
+        p,
+      );
       assertClose(y.dataSync(), c.expected.y, 'y', 1e-4, 1e-4);
       const [dx, dgamma, dbeta] = tf.grads(f)([x, tf.tensor1d(p.gamma), tf.tensor1d(p.beta)]);
       assertCloseToScale(dx.dataSync(), c.expected.dx, 'dx', DX_TOLERANCE(c.name));
@@ -74,7 +107,11 @@ describe('fused op against the composition', () => {
     const perGroup = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
       tf.sum(
         tf.mul(
-          tf.concat([0, 1, 2, 3].map((i) => composed(tf.slice(xv, [2 * i, 0], [2, C]), [0], g, b, movingMean, movingStd, 1e-3, clip))),
+          tf.concat(
+            [0, 1, 2, 3].map((i) =>
+              composed(tf.slice(xv, [2 * i, 0], [2, C]), [0], g, b, movingMean, movingStd, 1e-3, clip),
+            ),
+          ),
           upstream,
         ),
       );
@@ -90,19 +127,53 @@ describe('fused op against the composition', () => {
     const upstream = tf.randomNormal([2, 4, 4, C], 0, 1, 'float32', 24);
     const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]);
     const last = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(renormInTraining(xv, normalizationPlan(xv.shape, 3, null), { gamma: g, beta: b, movingMean, movingStd }, 1e-3, clip).y, upstream));
+      tf.sum(
+        tf.mul(
+          renormInTraining(
+            xv,
+            normalizationPlan(xv.shape, 3, null),
+            { gamma: g, beta: b, movingMean, movingStd },
+            1e-3,
+            clip,
+          ).y,
+          upstream,
+        ),
+      );
     const first = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
       const xc = toNchw(xv);
-      return tf.sum(tf.mul(renormInTraining(xc, normalizationPlan(xc.shape, 1, 2), { gamma: g, beta: b, movingMean, movingStd }, 1e-3, clip).y, toNchw(upstream)));
+      return tf.sum(
+        tf.mul(
+          renormInTraining(
+            xc,
+            normalizationPlan(xc.shape, 1, 2),
+            { gamma: g, beta: b, movingMean, movingStd },
+            1e-3,
+            clip,
+          ).y,
+          toNchw(upstream),
+        ),
+      );
     };
     const lastGroups = (xv: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(renormInTraining(xv, normalizationPlan(xv.shape, 3, 2), { gamma: g, beta: b, movingMean, movingStd }, 1e-3, clip).y, upstream));
+      tf.sum(
+        tf.mul(
+          renormInTraining(
+            xv,
+            normalizationPlan(xv.shape, 3, 2),
+            { gamma: g, beta: b, movingMean, movingStd },
+            1e-3,
+            clip,
+          ).y,
+          upstream,
+        ),
+      );
     const args = [nhwc, gamma, beta];
     const a = tf.grads(lastGroups)(args);
     const b = tf.grads(first)(args);
     ['dx', 'dgamma', 'dbeta'].forEach((name, i) => assertClose(a[i].dataSync(), b[i].dataSync(), name, 1e-4, 1e-5));
     // And the single-group NHWC case against the composition.
-    const comp = (xv: tf.Tensor, g: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(composed(xv, [0, 1, 2], g, bb, movingMean, movingStd, 1e-3, clip), upstream));
+    const comp = (xv: tf.Tensor, g: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(composed(xv, [0, 1, 2], g, bb, movingMean, movingStd, 1e-3, clip), upstream));
     const c1 = tf.grads(last)(args);
     const c2 = tf.grads(comp)(args);
     ['dx', 'dgamma', 'dbeta'].forEach((name, i) => assertClose(c1[i].dataSync(), c2[i].dataSync(), name, 1e-4, 1e-5));
@@ -110,7 +181,13 @@ describe('fused op against the composition', () => {
 
   it('center and scale off', () => {
     const x = tf.randomNormal([6, C], 1, 3, 'float32', 25);
-    const out = renormInTraining(x, normalizationPlan([6, C], 1, null), { gamma: null, beta: null, movingMean, movingStd }, 1e-3, clip).y;
+    const out = renormInTraining(
+      x,
+      normalizationPlan([6, C], 1, null),
+      { gamma: null, beta: null, movingMean, movingStd },
+      1e-3,
+      clip,
+    ).y;
     const expected = composed(x, [0], tf.onesLike(gamma), tf.zerosLike(beta), movingMean, movingStd, 1e-3, clip);
     assertClose(out.dataSync(), expected.dataSync(), 'y', 1e-5, 1e-5);
   });

@@ -49,7 +49,11 @@ export interface NormalizationPlan {
  * `featureAxis`, optionally in consecutive groups of `microbatchSize` examples
  * along axis 0.
  */
-export function normalizationPlan(shape: number[], featureAxis: number, microbatchSize: number | null): NormalizationPlan {
+export function normalizationPlan(
+  shape: number[],
+  featureAxis: number,
+  microbatchSize: number | null,
+): NormalizationPlan {
   const rank = shape.length;
   if (!Number.isInteger(featureAxis) || featureAxis < 0 || featureAxis >= rank) {
     throw new Error(`Feature axis ${featureAxis} is out of range for an input of rank ${rank} (shape [${shape}])`);
@@ -116,7 +120,12 @@ export function renormCorrection(
     const b = clipBounds(clip);
     const rUnclipped = tf.div(batchStd, movingStd);
     const dUnclipped = tf.div(tf.sub(batchMean, movingMean), movingStd);
-    return { r: tf.clipByValue(rUnclipped, b.rLow, b.rHigh), d: tf.clipByValue(dUnclipped, b.dLow, b.dHigh), rUnclipped, dUnclipped };
+    return {
+      r: tf.clipByValue(rUnclipped, b.rLow, b.rHigh),
+      d: tf.clipByValue(dUnclipped, b.dLow, b.dHigh),
+      rUnclipped,
+      dUnclipped,
+    };
   });
 }
 
@@ -184,13 +193,22 @@ export function renormInTraining(
   // Per-feature vectors broadcast as they are when the feature axis is last.
   const bc = (t: Tensor) => (plan.featureAxis === rank - 1 ? t : tf.reshape(t, plan.broadcastShape));
   const channels = params.movingMean.shape;
-  const perGroup = plan.groupedShape === null ? x.size / x.shape[plan.featureAxis] : plan.groupedShape.reduce((a, b) => a * b, 1) / (plan.groups * plan.groupedShape[plan.featureAxis]);
+  const perGroup =
+    plan.groupedShape === null
+      ? x.size / x.shape[plan.featureAxis]
+      : plan.groupedShape.reduce((a, b) => a * b, 1) / (plan.groups * plan.groupedShape[plan.featureAxis]);
   const toChannels = (t: Tensor) => tf.reshape(plan.groups === 1 ? t : tf.sum(t, 0), channels);
   let side: Record<'r' | 'd' | 'rUnclipped' | 'dUnclipped' | 'meanTarget' | 'stdTarget', Tensor> | null = null;
 
   const op = tf.customGrad(((xg: Tensor, gamma: Tensor, beta: Tensor, save: (t: Tensor[]) => void) => {
     const { mean, std } = batchMoments(xg, plan.reductionAxes, epsilon);
-    const { r, d, rUnclipped, dUnclipped } = renormCorrection(mean, std, bc(params.movingMean), bc(params.movingStd), clip);
+    const { r, d, rUnclipped, dUnclipped } = renormCorrection(
+      mean,
+      std,
+      bc(params.movingMean),
+      bc(params.movingStd),
+      clip,
+    );
     const xhat0 = tf.mul(tf.sub(xg, mean), tf.reciprocal(std));
     const g = bc(gamma);
     const y = tf.add(tf.mul(xhat0, tf.mul(g, r)), tf.add(tf.mul(g, d), bc(beta)));
@@ -215,7 +233,11 @@ export function renormInTraining(
 
   const result = tf.tidy(() => {
     const grouped = plan.groupedShape === null ? x : tf.reshape(x, plan.groupedShape);
-    const out = op(grouped, params.gamma ?? tf.onesLike(params.movingMean), params.beta ?? tf.zerosLike(params.movingMean));
+    const out = op(
+      grouped,
+      params.gamma ?? tf.onesLike(params.movingMean),
+      params.beta ?? tf.zerosLike(params.movingMean),
+    );
     const y = plan.groupedShape === null ? out : tf.reshape(out, x.shape);
     const s = side!;
     return {

@@ -48,22 +48,37 @@ describe('ramp scaling and validation', () => {
     assert.throws(() => renormClipAt(NaN), /got NaN/);
     assert.throws(() => scaleRamp(PAPER_RAMP, 0), /factor must be a finite number > 0, got 0/);
     assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, rmax: 0.5 }), /rmax .* got 0.5/);
-    assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, dmaxSteps: 100 }), /dmaxSteps \(100\) must be >= warmupSteps \(5000\)/);
-    assert.throws(() => renormClipAt(0, { ...PAPER_RAMP, warmupSteps: -5 }), /warmupSteps must be a finite number >= 0, got -5/);
+    assert.throws(
+      () => renormClipAt(0, { ...PAPER_RAMP, dmaxSteps: 100 }),
+      /dmaxSteps \(100\) must be >= warmupSteps \(5000\)/,
+    );
+    assert.throws(
+      () => renormClipAt(0, { ...PAPER_RAMP, warmupSteps: -5 }),
+      /warmupSteps must be a finite number >= 0, got -5/,
+    );
   });
 });
 
 describe('learningRateAt', () => {
   it('decays in steps: the rate times factor^floor(step / steps)', () => {
     const schedule = { learningRate: 1e-3, lrDecayFactor: 0.5, lrDecaySteps: 10 };
-    assert.deepEqual([0, 9, 10, 19, 20, 35].map((s) => learningRateAt(s, schedule)), [1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4, 1.25e-4]);
+    assert.deepEqual(
+      [0, 9, 10, 19, 20, 35].map((s) => learningRateAt(s, schedule)),
+      [1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4, 1.25e-4],
+    );
   });
 });
 
 describe('RenormRampCallback', () => {
   it('sets every renorm layer from the ramp before each batch of model.fit', async () => {
     const model = tf.sequential({
-      layers: [tf.layers.dense({ inputShape: [3], units: 4 }), batchRenormalization(), tf.layers.dense({ units: 4 }), batchRenormalization(), tf.layers.dense({ units: 1 })],
+      layers: [
+        tf.layers.dense({ inputShape: [3], units: 4 }),
+        batchRenormalization(),
+        tf.layers.dense({ units: 4 }),
+        batchRenormalization(),
+        tf.layers.dense({ units: 1 }),
+      ],
     });
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const layers = renormLayers(model);
@@ -73,7 +88,12 @@ describe('RenormRampCallback', () => {
     await model.fit(tf.randomNormal([16, 3]), tf.randomNormal([16, 1]), {
       batchSize: 2,
       epochs: 1,
-      callbacks: [new RenormRampCallback(ramp), new tf.CustomCallback({ onBatchEnd: async () => void seen.push((layers[1] as BatchRenormalization).diagnostics()!) })],
+      callbacks: [
+        new RenormRampCallback(ramp),
+        new tf.CustomCallback({
+          onBatchEnd: async () => void seen.push((layers[1] as BatchRenormalization).diagnostics()!),
+        }),
+      ],
     });
     assert.deepEqual(
       seen.map((d) => [d.rmax, d.dmax]),

@@ -40,8 +40,10 @@ export function validateRamp(ramp: RenormRamp): void {
   for (const [name, v] of Object.entries({ warmupSteps, rmaxSteps, dmaxSteps })) {
     if (!Number.isFinite(v) || v < 0) throw new Error(`ramp: ${name} must be a finite number >= 0, got ${v}`);
   }
-  if (rmaxSteps < warmupSteps) throw new Error(`ramp: rmaxSteps (${rmaxSteps}) must be >= warmupSteps (${warmupSteps})`);
-  if (dmaxSteps < warmupSteps) throw new Error(`ramp: dmaxSteps (${dmaxSteps}) must be >= warmupSteps (${warmupSteps})`);
+  if (rmaxSteps < warmupSteps)
+    throw new Error(`ramp: rmaxSteps (${rmaxSteps}) must be >= warmupSteps (${warmupSteps})`);
+  if (dmaxSteps < warmupSteps)
+    throw new Error(`ramp: dmaxSteps (${dmaxSteps}) must be >= warmupSteps (${warmupSteps})`);
   validateClip({ rmax: ramp.rmax, dmax: ramp.dmax }, 'ramp');
 }
 
@@ -50,7 +52,8 @@ export function validateRamp(ramp: RenormRamp): void {
  * keep the shape of the schedule relative to the run's length).
  */
 export function scaleRamp(ramp: RenormRamp, factor: number): RenormRamp {
-  if (!Number.isFinite(factor) || factor <= 0) throw new Error(`scaleRamp: factor must be a finite number > 0, got ${factor}`);
+  if (!Number.isFinite(factor) || factor <= 0)
+    throw new Error(`scaleRamp: factor must be a finite number > 0, got ${factor}`);
   return {
     ...ramp,
     warmupSteps: Math.round(ramp.warmupSteps * factor),
@@ -73,7 +76,8 @@ function linear(step: number, start: number, end: number, from: number, to: numb
  * 3. afterwards: the final rmax (dmax).
  */
 export function renormClipAt(step: number, ramp: RenormRamp = PAPER_RAMP): RenormClip {
-  if (!Number.isFinite(step) || step < 0) throw new Error(`renormClipAt: step must be a finite number >= 0, got ${step}`);
+  if (!Number.isFinite(step) || step < 0)
+    throw new Error(`renormClipAt: step must be a finite number >= 0, got ${step}`);
   validateRamp(ramp);
   return {
     rmax: linear(step, ramp.warmupSteps, ramp.rmaxSteps, 1, ramp.rmax),

@@ -100,16 +100,23 @@ function checkFiniteDifferences(rows, p, f, w, g, name) {
   };
   for (let i = 0; i < rows.length; i++) {
     for (let c = 0; c < rows[0].length; c++) {
-      const at = (delta) => loss(rows.map((row, k) => row.map((v, j) => (k === i && j === c ? v + delta : v))), frozen, w);
+      const at = (delta) =>
+        loss(
+          rows.map((row, k) => row.map((v, j) => (k === i && j === c ? v + delta : v))),
+          frozen,
+          w,
+        );
       compare(g.dx[i][c], at(h), at(-h), `dx[${i}][${c}]`);
     }
   }
   for (let c = 0; c < rows[0].length; c++) {
-    const withParam = (key, delta) => loss(rows, { ...frozen, [key]: frozen[key].map((v, j) => (j === c ? v + delta : v)) }, w);
+    const withParam = (key, delta) =>
+      loss(rows, { ...frozen, [key]: frozen[key].map((v, j) => (j === c ? v + delta : v)) }, w);
     compare(g.dgamma[c], withParam('gamma', h), withParam('gamma', -h), `dgamma[${c}]`);
     compare(g.dbeta[c], withParam('beta', h), withParam('beta', -h), `dbeta[${c}]`);
   }
-  if (worst.err > 1e-5) throw new Error(`${name}: analytic gradient disagrees with finite differences at ${worst.what} (${worst.err})`);
+  if (worst.err > 1e-5)
+    throw new Error(`${name}: analytic gradient disagrees with finite differences at ${worst.what} (${worst.err})`);
   return worst.err;
 }
 
@@ -140,7 +147,16 @@ function makeCase(name, shape, opts) {
     shape,
     x,
     upstream: flat(w),
-    params: { epsilon: p.epsilon, momentum: p.momentum, rmax: p.rmax, dmax: p.dmax, gamma: p.gamma, beta: p.beta, movingMean: p.movingMean, movingStd: p.movingStd },
+    params: {
+      epsilon: p.epsilon,
+      momentum: p.momentum,
+      rmax: p.rmax,
+      dmax: p.dmax,
+      gamma: p.gamma,
+      beta: p.beta,
+      movingMean: p.movingMean,
+      movingStd: p.movingStd,
+    },
     expected: {
       y: flat(f.y),
       r: f.r,
@@ -149,7 +165,9 @@ function makeCase(name, shape, opts) {
       batchStd: f.std,
       movingMean: p.movingMean.map((mu, c) => mu + alpha * (f.mean[c] - mu)),
       movingStd: p.movingStd.map((s, c) => s + alpha * (f.std[c] - s)),
-      inference: rows.flatMap((row) => row.map((v, c) => (p.gamma[c] * (v - p.movingMean[c])) / p.movingStd[c] + p.beta[c])),
+      inference: rows.flatMap((row) =>
+        row.map((v, c) => (p.gamma[c] * (v - p.movingMean[c])) / p.movingStd[c] + p.beta[c]),
+      ),
       dx: flat(g.dx),
       dgamma: g.dgamma,
       dbeta: g.dbeta,
@@ -160,7 +178,12 @@ function makeCase(name, shape, opts) {
 
 const cases = [
   makeCase('dense, unclipped', [6, 3], { rmax: 3, dmax: 5 }),
-  makeCase('dense, r and d clipped', [8, 4], { rmax: 1.5, dmax: 0.5, movingMean: [3, -3, 0.2, 1], movingStd: [0.2, 6, 1, 0.9] }),
+  makeCase('dense, r and d clipped', [8, 4], {
+    rmax: 1.5,
+    dmax: 0.5,
+    movingMean: [3, -3, 0.2, 1],
+    movingStd: [0.2, 6, 1, 0.9],
+  }),
   makeCase('dense, batch variance near epsilon', [5, 2], { rmax: 3, dmax: 5, x: () => 0.7 + uniform(-1e-3, 1e-3) }),
   makeCase('dense, batch of 2', [2, 3], { rmax: 3, dmax: 5 }),
   makeCase('conv NHWC', [2, 3, 3, 2], { rmax: 2, dmax: 1 }),

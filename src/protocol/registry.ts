@@ -1,0 +1,24 @@
+/** Every experiment the CLI knows by name. */
+import { baseline } from './baseline';
+import type { ExperimentConfig } from './config';
+import { microbatch, MICROBATCH_SWEEP, microbatchSweep } from './microbatch';
+import { nonIid, NON_IID_SWEEP, nonIidSweep } from './non-iid';
+
+/** The three experiments of the paper, run by `brn reproduce`. */
+export const MAIN_EXPERIMENTS: ExperimentConfig[] = [baseline, microbatch, nonIid];
+
+/** The sweeps, run by `brn reproduce --sweeps`. */
+export const SWEEP_EXPERIMENTS: ExperimentConfig[] = [
+  ...MICROBATCH_SWEEP.map(microbatchSweep),
+  ...NON_IID_SWEEP.map(nonIidSweep),
+];
+
+export const ALL_EXPERIMENTS: ExperimentConfig[] = [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS];
+
+export function experimentByName(name: string): ExperimentConfig {
+  const found = ALL_EXPERIMENTS.find((e) => e.name === name);
+  if (found === undefined) {
+    throw new Error(`Unknown experiment '${name}': expected one of ${ALL_EXPERIMENTS.map((e) => e.name).join(', ')}`);
+  }
+  return found;
+}

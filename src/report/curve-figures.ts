@@ -1,0 +1,226 @@
+/**
+ * The figures of training curves: the ramp and its clipping (figure 1), the
+ * three paper experiments (figures 2, 3a, 4a), training accuracy on
+ * non-i.i.d. minibatches (4c), and the train/inference mismatch (5).
+ */
+import { datasetTitle } from '../data/datasets';
+import { renormClipAt } from '../renorm/schedule';
+import type { Summary } from '../results/schema';
+import {
+  bandChart,
+  caption,
+  colorScale,
+  curveSeries,
+  seedsText,
+  top,
+  zoomStep,
+  WIDTH,
+  type Series,
+  type Spec,
+} from './chart';
+
+/** Figure 1: the ramp of rmax and dmax, and the observed fraction of clipped r and d in BRN. */
+export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null {
+  const config = summary.configs[experiment];
+  const curve = summary.curves[experiment]?.brn;
+  if (config === undefined || curve === undefined) return null;
+  const steps = Array.from({ length: 201 }, (_, i) => Math.round((i * config.steps) / 200));
+  const schedule = steps.flatMap((s) => {
+    const c = renormClipAt(s, config.ramp);
+    return [
+      { x: s, series: 'rmax', value: c.rmax },
+      { x: s, series: 'dmax', value: c.dmax },
+    ];
+  });
+  const clipped = curve.filter((p) => p.rClippedFraction !== null);
+  const r = config.ramp;
+  return top(
+    'The rmax/dmax ramp and how often Batch Renorm clips r and d',
+    caption(
+      summary,
+      seedsText(summary, [experiment]),
+      `Ramp: batchnorm until step ${r.warmupSteps}, then linear to dmax ${r.dmax} at ${r.dmaxSteps} and rmax ${r.rmax} at ${r.rmaxSteps} (paper section 4). Clipping from the '${experiment}' BRN runs, mean over layers.`,
+    ),
+    {
+      vconcat: [
+        {
+          width: WIDTH,
+          height: 150,
+          data: { values: schedule },
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'training step' },
+            y: { field: 'value', type: 'quantitative', title: 'clipping limit' },
+            color: {
+              field: 'series',
+              type: 'nominal',
+              scale: colorScale([
+                { id: 'rmax', label: 'rmax' },
+                { id: 'dmax', label: 'dmax' },
+              ]),
+            },
+          },
+        },
+        bandChart(
+          [
+            {
+              id: 'r-clipped',
+              label: 'r clipped',
+              points: clipped.map((p) => ({ x: p.step, stat: p.rClippedFraction! })),
+            },
+            {
+              id: 'd-clipped',
+              label: 'd clipped',
+              points: clipped.map((p) => ({ x: p.step, stat: p.dClippedFraction! })),
+            },
+          ],
+          { title: 'training step' },
+          { title: 'values clipped (%)', percent: true },
+          { width: WIDTH, height: 150 },
+        ),
+      ],
+      resolve: { scale: { color: 'independent' } },
+    },
+  );
+}
+
+const VALIDATION = (summary: Summary) =>
+  `Validation accuracy in inference mode on 5,000 held-out ${datasetTitle(summary.dataset)} training images, with the trained parameters.`;
+
+/** Validation curves of several variants of one experiment (and extra series), as a figure. */
+function validationFigure(
+  summary: Summary,
+  experiment: string,
+  title: string,
+  extra: string,
+  series: Series[],
+): Spec | null {
+  if (summary.curves[experiment] === undefined) return null;
+  return top(
+    title,
+    caption(summary, seedsText(summary, [experiment]), `${VALIDATION(summary)} ${extra}`),
+    bandChart(
+      series,
+      { title: 'training step' },
+      { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
+    ),
+  );
+}
+
+/** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls. */
+export function baselineSpec(summary: Summary): Spec | null {
+  const e = 'baseline';
+  return validationFigure(
+    summary,
+    e,
+    'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)',
+    "BN (standard): the BN model evaluated with a moving variance, as tfjs-layers' and Keras' BatchNormalization.",
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+    ],
+  );
+}
+
+/** Figure 3a: paper Figure 2, microbatches of 4, with the controls and the minibatch-32 BN curve for reference. */
+export function microbatchSpec(summary: Summary): Spec | null {
+  const e = 'microbatch';
+  const size = summary.configs[e]?.microbatchSize;
+  return validationFigure(
+    summary,
+    e,
+    `Statistics over microbatches of ${size}: BN vs BRN (cf. paper Figure 2)`,
+    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN with statistics over the whole minibatch ('baseline').`,
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
+      ...curveSeries(summary, 'baseline', 'bn', 'validationAccuracy', {
+        id: 'bn-minibatch32',
+        label: 'BN (minibatch 32)',
+        dash: true,
+      }),
+    ],
+  );
+}
+
+function shapeOf(summary: Summary, experiment: string): string {
+  const s = summary.configs[experiment]?.sampler;
+  return s?.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
+}
+
+/** Figure 4a: paper Figure 3, non-i.i.d. minibatches, with every control. */
+export function nonIidSpec(summary: Summary): Spec | null {
+  const e = 'non-iid';
+  if (summary.configs[e] === undefined) return null;
+  return validationFigure(
+    summary,
+    e,
+    `Non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN (cf. paper Figure 3)`,
+    'The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
+      ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+    ],
+  );
+}
+
+/** Figure 4c: training accuracy on non-i.i.d. minibatches (the paper: BN's reached 72.8% and then dropped). */
+export function nonIidTrainingSpec(summary: Summary): Spec | null {
+  const e = 'non-iid';
+  if (summary.curves[e] === undefined) return null;
+  return top(
+    `Training accuracy on non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN vs no normalization`,
+    caption(
+      summary,
+      seedsText(summary, [e]),
+      "Accuracy on the training minibatches since the previous point, measured in training mode (each minibatch normalized by its own statistics, as it was trained), with the trained parameters. Dashed: BN on i.i.d. minibatches ('baseline'). Paper section 4.3: BN's training accuracy reached 72.8% and then dropped.",
+    ),
+    bandChart(
+      [
+        ...curveSeries(summary, e, 'bn', 'trainAccuracy'),
+        ...curveSeries(summary, e, 'brn', 'trainAccuracy'),
+        ...curveSeries(summary, e, 'none', 'trainAccuracy'),
+        ...curveSeries(summary, 'baseline', 'bn', 'trainAccuracy', {
+          id: 'bn-minibatch32',
+          label: 'BN (minibatch 32)',
+          dash: true,
+        }),
+      ],
+      { title: 'training step' },
+      { title: 'training accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
+    ),
+  );
+}
+
+/** Figure 5: how far training-mode outputs are from inference-mode outputs on the same examples. */
+export function mismatchSpec(summary: Summary): Spec | null {
+  const experiments = ['baseline', 'microbatch', 'non-iid'].filter((e) => summary.curves[e] !== undefined);
+  if (experiments.length === 0) return null;
+  const panels = experiments.map((e) => ({
+    ...bandChart(
+      [...curveSeries(summary, e, 'bn', 'logitGap'), ...curveSeries(summary, e, 'brn', 'logitGap')],
+      { title: 'training step' },
+      { title: 'relative logit gap (log scale)', log: true, domain: [1e-9, 10] },
+      { width: 250, height: 230 },
+    ),
+    title: summary.configs[e].title,
+  }));
+  return top(
+    'Train/inference mismatch of the same model on the same examples, BN vs BRN',
+    caption(
+      summary,
+      seedsText(summary, experiments),
+      'Gap = mean |logits in training mode − logits in inference mode| / mean |logits in inference mode|, on validation minibatches drawn like the training ones (moving statistics untouched). Lines are means over seeds (no bands on a log axis); values below 1e-9 are drawn at 1e-9.',
+    ),
+    { hconcat: panels, resolve: { scale: { y: 'shared' } } },
+  );
+}

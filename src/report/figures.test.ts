@@ -1,0 +1,259 @@
+/**
+ * Figures from a hand-made summary in which every curve and every number is
+ * distinct (`summary.fixture.ts`): each figure must plot, under each legend
+ * label, exactly the summary field that label names (so a series drawn from
+ * the wrong variant or field fails); captions name profile, backend and
+ * seeds; rendering gives a real SVG and PNG.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SUMMARY_VARIANTS, type SummaryVariant } from '../protocol/variants';
+import type { Summary } from '../results/schema';
+import type { Stat } from '../results/stats';
+import { colorOf, seedCountText, wrap, type SeriesId, type Spec } from './chart';
+import { FIGURES } from './figures';
+import { renderSvg, svgToPng } from './render';
+import { CONFIGS, FIELDS, SUMMARY } from './summary.fixture';
+import { microbatchSweepSpec } from './sweep-figures';
+
+/** Every data row of a spec and its nested views, tagged with the index of the top-level panel it sits in. */
+function rows(spec: Spec, panel = 0): (Record<string, unknown> & { panel: number })[] {
+  const own = ((spec.data as { values?: Record<string, unknown>[] } | undefined)?.values ?? []).map((r) => ({
+    ...r,
+    panel,
+  }));
+  const children = ['layer', 'vconcat', 'hconcat'].flatMap((k) =>
+    ((spec[k] as Spec[] | undefined) ?? []).flatMap((child, i) => rows(child, k === 'layer' ? panel : i)),
+  );
+  return [...own, ...children];
+}
+
+/** Plotted means by series label, as "x:mean" strings (a line's rows carry `series`, `x` and `mean`). */
+function plotted(spec: Spec, panel?: number): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of rows(spec)) {
+    if (typeof r.series !== 'string' || typeof r.mean !== 'number' || (panel !== undefined && r.panel !== panel))
+      continue;
+    out.set(r.series, [...(out.get(r.series) ?? []), `${r.x}:${r.mean.toFixed(6)}`]);
+  }
+  return out;
+}
+
+type Source = [experiment: string, variant: string, field: (typeof FIELDS)[number]];
+
+/** What the series `label` must show: the curve field of (experiment, variant), in percent unless `scale` says otherwise. */
+function expectedCurve([e, v, f]: Source, scale = 100): string[] {
+  return SUMMARY.curves[e][v as SummaryVariant]!.map((p) => `${p.step}:${(scale * (p[f] as Stat).mean).toFixed(6)}`);
+}
+
+function specOf(name: string): Spec {
+  const spec = FIGURES.find((f) => f.name === name)!.spec(SUMMARY);
+  assert.ok(spec !== null, `figure ${name} has data`);
+  return spec;
+}
+
+function assertSeries(name: string, expected: Record<string, Source>, panel?: number, scale?: number): void {
+  const got = plotted(specOf(name), panel);
+  assert.deepEqual([...got.keys()].sort(), Object.keys(expected).sort(), `${name}: the series plotted`);
+  for (const [label, source] of Object.entries(expected))
+    assert.deepEqual(
+      got.get(label)!.sort(),
+      expectedCurve(source, scale).sort(),
+      `${name}: '${label}' plots ${source.join(' ')}`,
+    );
+}
+
+describe('each figure plots the series it names', () => {
+  it('baseline: BN, BN (standard), BRN, no normalization (validation curves)', () => {
+    assertSeries('baseline', {
+      BN: ['baseline', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['baseline', 'bn-standard', 'validationAccuracy'],
+      BRN: ['baseline', 'brn', 'validationAccuracy'],
+      'no normalization': ['baseline', 'none', 'validationAccuracy'],
+    });
+  });
+
+  it('microbatch: the four variants and BN on whole minibatches', () => {
+    assertSeries('microbatch', {
+      BN: ['microbatch', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['microbatch', 'bn-standard', 'validationAccuracy'],
+      BRN: ['microbatch', 'brn', 'validationAccuracy'],
+      'BRN (no ramp)': ['microbatch', 'brn-noramp', 'validationAccuracy'],
+      'BN (minibatch 32)': ['baseline', 'bn', 'validationAccuracy'],
+    });
+  });
+
+  it('non-iid: both batch-statistics evaluations from their own variants, every control', () => {
+    assertSeries('non-iid', {
+      BN: ['non-iid', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['non-iid', 'bn-standard', 'validationAccuracy'],
+      'BN, statistics of label-grouped batches (uses labels)': ['non-iid', 'bn-batchstats', 'validationAccuracy'],
+      'BN, statistics of i.i.d. batches': ['non-iid', 'bn-batchstats-iid', 'validationAccuracy'],
+      BRN: ['non-iid', 'brn', 'validationAccuracy'],
+      'BRN (no ramp)': ['non-iid', 'brn-noramp', 'validationAccuracy'],
+      'no normalization': ['non-iid', 'none', 'validationAccuracy'],
+    });
+  });
+
+  it('non-iid-training: training accuracy (training mode), not validation', () => {
+    assertSeries('non-iid-training', {
+      BN: ['non-iid', 'bn', 'trainAccuracy'],
+      BRN: ['non-iid', 'brn', 'trainAccuracy'],
+      'no normalization': ['non-iid', 'none', 'trainAccuracy'],
+      'BN (minibatch 32)': ['baseline', 'bn', 'trainAccuracy'],
+    });
+  });
+
+  it('mismatch: the logit gap of BN and BRN, one panel per experiment', () => {
+    ['baseline', 'microbatch', 'non-iid'].forEach((e, panel) =>
+      assertSeries('mismatch', { BN: [e, 'bn', 'logitGap'], BRN: [e, 'brn', 'logitGap'] }, panel, 1),
+    );
+  });
+
+  it('sweeps: test accuracy by swept size, each seed a point', () => {
+    const spec = specOf('microbatch-sweep');
+    const byX = { 2: 'microbatch-mb2', 4: 'microbatch', 8: 'microbatch-mb8', 32: 'baseline' } as Record<number, string>;
+    const got = plotted(spec);
+    assert.deepEqual([...got.keys()].sort(), ['BN', 'BRN']);
+    for (const [label, v] of [
+      ['BN', 'bn'],
+      ['BRN', 'brn'],
+    ]) {
+      assert.deepEqual(
+        got.get(label)!.sort(),
+        Object.entries(byX)
+          .map(
+            ([x, e]) =>
+              `${x}:${(100 * SUMMARY.experiments[e].variants[v as SummaryVariant]!.testAccuracy.mean).toFixed(6)}`,
+          )
+          .sort(),
+      );
+    }
+    const points = rows(spec).filter((r) => typeof r.seed === 'number');
+    const brn8 = points.filter((r) => r.series === 'BRN' && r.x === 8).map((r) => (r.value as number).toFixed(6));
+    assert.deepEqual(
+      brn8,
+      SUMMARY.experiments['microbatch-mb8'].variants.brn!.testAccuracy.values.map((v) => (100 * v).toFixed(6)),
+    );
+    const nonIid = plotted(specOf('non-iid-sweep'));
+    assert.deepEqual(
+      [...nonIid.keys()].sort(),
+      [
+        'BN',
+        'BN, statistics of i.i.d. batches',
+        'BN, statistics of label-grouped batches (uses labels)',
+        'BRN',
+        'no normalization',
+      ].sort(),
+    );
+    assert.deepEqual(
+      nonIid.get('BN, statistics of i.i.d. batches')!.sort(),
+      [1, 2, 4]
+        .map(
+          (k) =>
+            `${k}:${(100 * SUMMARY.experiments[k === 2 ? 'non-iid' : `non-iid-k${k}`].variants['bn-batchstats-iid']!.testAccuracy.mean).toFixed(6)}`,
+        )
+        .sort(),
+    );
+  });
+
+  it('verdicts: every claim with its two intervals and verdicts', () => {
+    const values = rows(specOf('verdicts')).filter((r) => typeof r.claim === 'string');
+    assert.equal(values.length, 2 * SUMMARY.claims.length);
+    for (const c of SUMMARY.claims) {
+      const ema = values.find((r) => r.claim === c.statement && r.reading === 'parameter average (headline)')!;
+      assert.ok(
+        Math.abs((ema.mean as number) - 100 * c.ema!.mean) < 1e-9 && ema.verdict === c.verdictEma,
+        JSON.stringify(ema),
+      );
+      const raw = values.find((r) => r.claim === c.statement && r.reading === 'trained parameters')!;
+      assert.ok(
+        Math.abs((raw.lo as number) - 100 * c.test!.ciLow!) < 1e-9 && raw.verdict === c.verdict,
+        JSON.stringify(raw),
+      );
+    }
+  });
+});
+
+describe('figure specs', () => {
+  it('colour series by variant id: every variant has its own, an unknown id is an error', () => {
+    const colors = SUMMARY_VARIANTS.map((v) => colorOf(v));
+    assert.equal(new Set(colors).size, colors.length, colors.join(' '));
+    assert.throws(() => colorOf('bn-renamed' as SeriesId), /No colour for series 'bn-renamed'/);
+  });
+
+  it('exist exactly for the data the summary holds', () => {
+    assert.deepEqual(
+      FIGURES.filter((f) => f.spec(SUMMARY) !== null).map((f) => f.name),
+      FIGURES.map((f) => f.name),
+    );
+    const mainOnly: Summary = {
+      ...SUMMARY,
+      experiments: { baseline: SUMMARY.experiments.baseline },
+      configs: { baseline: CONFIGS.baseline },
+      curves: { baseline: SUMMARY.curves.baseline },
+      claims: [],
+    };
+    assert.deepEqual(
+      FIGURES.filter((f) => f.spec(mainOnly) !== null).map((f) => f.name),
+      ['ramp', 'baseline', 'mismatch'],
+    );
+    assert.equal(microbatchSweepSpec(mainOnly), null);
+  });
+
+  it('a caption naming profile, backend and seeds', () => {
+    const spec = specOf('baseline') as { title: { text: string; subtitle: string[] } };
+    assert.match(spec.title.text, /Figure 1/);
+    assert.match(spec.title.subtitle[0], /MNIST · quick profile · backend: wasm · mean ± std over 3 seeds/);
+    assert.match(spec.title.subtitle.join(' '), /with the trained parameters/);
+  });
+
+  it('a sweep caption names the points whose seed count differs', () => {
+    assert.equal(
+      seedCountText(
+        [
+          { at: 2, seeds: '3' },
+          { at: 4, seeds: '5' },
+          { at: 8, seeds: '3' },
+          { at: 16, seeds: '3' },
+          { at: 32, seeds: '5' },
+        ],
+        'x = ',
+      ),
+      '3 seeds (5 at x = 4, 32)',
+    );
+    assert.equal(
+      seedCountText([
+        { at: 1, seeds: '3' },
+        { at: 2, seeds: '3' },
+      ]),
+      '3 seeds',
+    );
+    assert.equal(
+      seedCountText([
+        { at: 'baseline', seeds: '5' },
+        { at: 'microbatch', seeds: '3' },
+        { at: 'non-iid', seeds: '5' },
+      ]),
+      '5 seeds (3 at microbatch)',
+    );
+    const spec = microbatchSweepSpec(SUMMARY) as { title: { subtitle: string[] } };
+    assert.match(spec.title.subtitle[0], /mean ± std over 3 seeds$/);
+  });
+
+  it('wrap keeps caption lines short without losing words', () => {
+    const text = 'a '.repeat(120).trim();
+    const lines = wrap([text], 40);
+    assert.ok(lines.every((l) => l.length <= 40));
+    assert.equal(lines.join(' '), text);
+  });
+
+  it('render to an SVG and a PNG', async () => {
+    for (const name of ['baseline', 'verdicts', 'non-iid-sweep']) {
+      const svg = await renderSvg(specOf(name));
+      assert.match(svg, /^<svg/);
+      const png = svgToPng(svg);
+      assert.deepEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    }
+  });
+});

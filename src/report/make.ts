@@ -1,0 +1,112 @@
+/**
+ * `make figures`: reads a profile's summary and writes every figure it has
+ * data for to `<figuresDir>/<name>.svg` and `.png`, the results block (for
+ * the full profile the findings, claims and controls, then the results table)
+ * to `<figuresDir>/results-<profile>.md`, and the block into README.md between
+ * its `<!-- results:<profile>:start -->` and `…:end -->` markers. The
+ * notebooks call the same functions.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic';
+import type { Profile } from '../protocol/config';
+import type { Summary } from '../results/schema';
+import { readSummary } from '../results/store';
+import { FIGURES, type FigureDef } from './figures';
+import { renderSvg, svgToPng } from './render';
+import { resultsBlock } from './table';
+
+export interface FigureOptions {
+  profile: Profile;
+  /** The data set (default mnist); other data sets' figures go to `<figuresDir>/<dataset>/`. */
+  dataset?: string;
+  resultsDir: string;
+  figuresDir: string;
+  /** Rewrite the table block in this README (default null: none). */
+  readme?: string | null;
+}
+
+/** The figure called `name`; an unknown name is an error listing the known ones. */
+export function figureByName(name: string): FigureDef {
+  const def = FIGURES.find((f) => f.name === name);
+  if (def === undefined)
+    throw new Error(`Unknown figure '${name}': expected one of ${FIGURES.map((f) => f.name).join(', ')}`);
+  return def;
+}
+
+/** Figure `name` of `summary` as an SVG string, or null when the summary lacks its data (e.g. a sweep not run). */
+export async function renderFigureSvg(name: string, summary: Summary): Promise<string | null> {
+  const spec = figureByName(name).spec(summary);
+  return spec === null ? null : renderSvg(spec);
+}
+
+/** Renders one figure to SVG and PNG files; returns their paths, or null when the summary lacks its data. */
+export async function writeFigure(
+  def: FigureDef,
+  summary: Summary,
+  figuresDir: string,
+): Promise<{ svg: string; png: string } | null> {
+  const svg = await renderFigureSvg(def.name, summary);
+  if (svg === null) return null;
+  const paths = { svg: join(figuresDir, `${def.name}.svg`), png: join(figuresDir, `${def.name}.png`) };
+  writeFileAtomic(paths.svg, svg);
+  writeFileAtomic(paths.png, svgToPng(svg));
+  return paths;
+}
+
+/**
+ * Replaces the block between `<!-- results:<key>:start -->` and `…:end -->` of
+ * `readme` with `table`; the key is the profile for MNIST, `<dataset>:<profile>` otherwise.
+ */
+export function updateReadme(readme: string, profile: Profile, table: string, dataset = 'mnist'): boolean {
+  if (!existsSync(readme)) return false;
+  const key = dataset === 'mnist' ? profile : `${dataset}:${profile}`;
+  const start = `<!-- results:${key}:start -->`;
+  const end = `<!-- results:${key}:end -->`;
+  const text = readFileSync(readme, 'utf8');
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return false;
+  writeFileAtomic(readme, `${text.slice(0, a + start.length)}\n${table}${text.slice(b)}`);
+  return true;
+}
+
+/**
+ * Draws every figure of the profile's summary. For the full profile, a figure
+ * the full summary has no data for (the sweeps, until they run at full length)
+ * is drawn from the quick summary instead; its caption names the profile.
+ * Writes the results table of each summary used, and with `readme` their
+ * blocks in that README.
+ */
+export async function makeFigures(options: FigureOptions): Promise<string[]> {
+  const dataset = options.dataset ?? 'mnist';
+  const summary = readSummary(options.profile, options.resultsDir, dataset);
+  if (summary === null) {
+    throw new Error(
+      `No ${options.profile}${dataset === 'mnist' ? '' : ` ${dataset}`} summary under ${options.resultsDir}: run 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}${dataset === 'mnist' ? '' : ` --dataset ${dataset}`}' first`,
+    );
+  }
+  const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir, dataset) : null;
+  const figuresDir = dataset === 'mnist' ? options.figuresDir : join(options.figuresDir, dataset);
+  const written: string[] = [];
+  for (const def of FIGURES) {
+    const paths =
+      (await writeFigure(def, summary, figuresDir)) ??
+      (fallback === null ? null : await writeFigure(def, fallback, figuresDir));
+    if (paths === null)
+      console.error(
+        `figure '${def.name}': no data in the ${options.profile} summary${fallback === null ? '' : ' nor the quick one'} (skipped)`,
+      );
+    else written.push(paths.svg, paths.png);
+  }
+  for (const s of fallback === null ? [summary] : [summary, fallback]) {
+    // The full profile's block leads with the claims and their verdicts; the quick one (2 seeds) is the table alone.
+    const table = resultsBlock(s, { claims: s.profile === 'full' });
+    const tablePath = join(figuresDir, `results-${s.profile}.md`);
+    writeFileAtomic(tablePath, table);
+    written.push(tablePath);
+    const readme = options.readme ?? null;
+    if (readme !== null && updateReadme(readme, s.profile, table, dataset)) written.push(readme);
+  }
+  return written;
+}

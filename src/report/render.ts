@@ -1,0 +1,52 @@
+/**
+ * Headless rendering: Vega-Lite spec → SVG (vega's View with renderer 'none')
+ * → PNG (@resvg/resvg-js). vega and vega-lite 6 are ESM-only, so they are
+ * loaded here with a real dynamic import; nothing else in the kit (and no
+ * notebook cell) has to know.
+ */
+import type { Spec } from './chart';
+
+interface VegaLite {
+  compile(spec: object): { spec: object };
+}
+interface Vega {
+  parse(spec: object): unknown;
+  View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
+}
+
+// A dynamic import that TypeScript leaves alone when compiling to CommonJS.
+const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+let modules: Promise<{ vl: VegaLite; vega: Vega }> | null = null;
+
+function load(): Promise<{ vl: VegaLite; vega: Vega }> {
+  modules ??= Promise.all([importEsm('vega-lite'), importEsm('vega')]).then(([vl, vega]) => ({
+    vl: vl as VegaLite,
+    vega: vega as Vega,
+  }));
+  return modules;
+}
+
+/** Renders a Vega-Lite spec to an SVG string. */
+export async function renderSvg(spec: Spec): Promise<string> {
+  const { vl, vega } = await load();
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterizes an SVG to PNG at `scale` times its size, on white. */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  // Loaded lazily: a native module, needed only for PNGs.
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  return new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  })
+    .render()
+    .asPng();
+}

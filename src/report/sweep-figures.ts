@@ -1,0 +1,89 @@
+/** The sweep figures (3b, 4b): final test accuracy against a swept quantity, every seed a point. */
+import { datasetTitle } from '../data/datasets';
+import type { SummaryVariant } from '../protocol/variants';
+import type { Summary } from '../results/schema';
+import { bandChart, caption, labelOf, seedCountText, seedsOf, top, type Series, type Spec } from './chart';
+
+/**
+ * Final test accuracy against a swept quantity: mean lines with ±std bands,
+ * and every seed as a point.
+ */
+export function sweepSpec(
+  summary: Summary,
+  title: string,
+  extra: string,
+  xTitle: string,
+  rows: { x: number; experiment: string }[],
+  variants: SummaryVariant[],
+): Spec | null {
+  const present = rows.filter((r) => summary.experiments[r.experiment] !== undefined).sort((a, b) => a.x - b.x);
+  if (present.length < 3) return null;
+  const at = (r: { experiment: string }, v: SummaryVariant) => summary.experiments[r.experiment].variants[v];
+  const series: Series[] = variants.map((variant) => ({
+    id: variant,
+    label: labelOf(variant),
+    points: present
+      .filter((r) => at(r, variant) !== undefined)
+      .map((r) => ({ x: r.x, stat: at(r, variant)!.testAccuracy })),
+  }));
+  const seeds = seedCountText(
+    present.map((r) => ({ at: r.x, seeds: seedsOf(summary, r.experiment) })),
+    'x = ',
+  );
+  const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true });
+  const perSeed = variants.flatMap((variant) =>
+    present.flatMap((r) => {
+      const s = at(r, variant)?.testAccuracy;
+      return s === undefined
+        ? []
+        : s.values.map((value, i) => ({ series: labelOf(variant), x: r.x, seed: s.seeds[i], value: 100 * value }));
+    }),
+  );
+  const lineEncoding = (chart.layer as Spec[])[(chart.layer as Spec[]).length - 1].encoding as Spec;
+  const seedPoints = {
+    data: { values: perSeed },
+    mark: { type: 'point', size: 28, opacity: 0.75, filled: false, strokeWidth: 1.2 },
+    encoding: {
+      x: lineEncoding.x,
+      y: { field: 'value', type: 'quantitative' },
+      color: lineEncoding.color,
+      tooltip: [{ field: 'series' }, { field: 'seed' }, { field: 'value', format: '.2f' }],
+    },
+  };
+  const { data, layer, ...size } = chart;
+  return top(
+    title,
+    caption(summary, seeds, `${extra} Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`),
+    { ...size, layer: [{ data, layer }, seedPoints] },
+  );
+}
+
+/** Figure 3b: final test accuracy against the microbatch size (needs the sweep). */
+export function microbatchSweepSpec(summary: Summary): Spec | null {
+  const rows = Object.entries(summary.configs)
+    .filter(([name]) => name === 'baseline' || name === 'microbatch' || name.startsWith('microbatch-mb'))
+    .map(([experiment, c]) => ({ experiment, x: c.microbatchSize ?? c.batchSize }));
+  return sweepSpec(
+    summary,
+    'Final accuracy against the microbatch size',
+    `Minibatches of 32 normalized in microbatches of the size on the x axis (32: whole minibatch). ${datasetTitle(summary.dataset)} test set, 10,000 images.`,
+    'examples per microbatch (log scale)',
+    rows,
+    ['bn', 'brn'],
+  );
+}
+
+/** Figure 4b: final test accuracy against the labels per minibatch k (needs the sweep). */
+export function nonIidSweepSpec(summary: Summary): Spec | null {
+  const rows = Object.entries(summary.configs)
+    .filter(([name, c]) => (name === 'non-iid' || name.startsWith('non-iid-k')) && c.sampler.kind === 'label-grouped')
+    .map(([experiment, c]) => ({ experiment, x: c.sampler.kind === 'label-grouped' ? c.sampler.labelsPerBatch : 0 }));
+  return sweepSpec(
+    summary,
+    'Final accuracy against labels per minibatch',
+    "Minibatches of 32 = k labels x 32/k examples (k = 16: labels repeat, the paper's 16 x 2 shape). Test set, 10,000 images; the label-grouped batch statistics use the test labels.",
+    'labels per minibatch k (log scale)',
+    rows,
+    ['bn', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
+  );
+}

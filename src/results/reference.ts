@@ -1,0 +1,96 @@
+/**
+ * Did a run reproduce? The final test accuracy of every job of a run is held
+ * against a reference: the committed `data/reference/<profile>.json` (made by
+ * `brn reference` from committed logs), or, for the full profile, the
+ * committed logs themselves.
+ *
+ * A job matches when its test accuracy is identical: the same number of
+ * correctly classified test images. wasm arithmetic is IEEE float32/float64
+ * without platform freedom, and the same seed on the same backend gives
+ * bit-identical runs (a test checks it), so any difference means the code,
+ * the data, the Node version's Math functions or the backend differ; the
+ * comparison says by how many images.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeJsonAtomic } from '../io/atomic';
+import { KIT_ROOT } from '../paths';
+import type { Profile } from '../protocol/config';
+import { finalResults, type JobResult } from './logs';
+
+export interface Reference {
+  profile: Profile;
+  dataset: string;
+  /** How the reference was made. */
+  note: string;
+  jobs: JobResult[];
+}
+
+export function referencePath(profile: Profile, dataset = 'mnist'): string {
+  return join(KIT_ROOT, 'data', 'reference', `${dataset === 'mnist' ? '' : `${dataset}-`}${profile}.json`);
+}
+
+/** The reference for `profile`: the committed file, else (full profile) the committed logs. */
+export function loadReference(profile: Profile, dataset = 'mnist'): Reference {
+  const path = referencePath(profile, dataset);
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Reference;
+  const jobs = finalResults(profile, join(KIT_ROOT, 'data', 'runs'), dataset);
+  if (jobs.length === 0)
+    throw new Error(`No reference for the ${profile} profile: neither ${path} nor committed logs under data/runs`);
+  return { profile, dataset, note: 'the committed logs under data/runs', jobs };
+}
+
+/** Writes the reference of `profile` from the finished logs of `experiments` under `runsDir`. */
+export function writeReference(profile: Profile, runsDir: string, experiments: string[], dataset = 'mnist'): string {
+  const jobs = finalResults(profile, runsDir, dataset).filter((j) => experiments.includes(j.experiment));
+  if (jobs.length === 0) throw new Error(`No finished ${profile} jobs under ${runsDir}: no reference written`);
+  const path = referencePath(profile, dataset);
+  writeJsonAtomic(path, {
+    profile,
+    dataset,
+    note: `the finished logs under ${relative(KIT_ROOT, runsDir) || '.'} (brn reference${profile === 'quick' ? ' --quick' : ''} ${experiments.join(' ')})`,
+    jobs,
+  } satisfies Reference);
+  return path;
+}
+
+/** A run held against a reference. */
+export interface ReferenceCheck {
+  /** One line per experiment, then the verdict line. */
+  lines: string[];
+  matched: number;
+  total: number;
+}
+
+const key = (j: JobResult) => `${j.experiment}/${j.variant}-seed${j.seed}`;
+const images = (accuracy: number) => Math.round(accuracy * 10_000);
+
+/** Holds `run` against `reference`, job by job (every reference job counts; missing ones do not match). */
+export function compareWithReference(run: JobResult[], reference: Reference): ReferenceCheck {
+  const byKey = new Map(run.map((j) => [key(j), j]));
+  const experiments = [...new Set(reference.jobs.map((j) => j.experiment))];
+  const lines: string[] = [];
+  let matched = 0;
+  for (const e of experiments) {
+    const jobs = reference.jobs.filter((j) => j.experiment === e);
+    const notes: string[] = [];
+    let ok = 0;
+    for (const ref of jobs) {
+      const got = byKey.get(key(ref));
+      if (got === undefined) notes.push(`${ref.variant}-seed${ref.seed} missing`);
+      else if (got.backend !== ref.backend || got.trainer !== ref.trainer)
+        notes.push(
+          `${ref.variant}-seed${ref.seed} on ${got.backend}/${got.trainer}, reference on ${ref.backend}/${ref.trainer}`,
+        );
+      else if (got.testAccuracy === ref.testAccuracy) ok++;
+      else
+        notes.push(
+          `${ref.variant}-seed${ref.seed} ${(100 * got.testAccuracy).toFixed(2)}% vs ${(100 * ref.testAccuracy).toFixed(2)}% (${images(got.testAccuracy) - images(ref.testAccuracy)} test images)`,
+        );
+    }
+    matched += ok;
+    lines.push(`  ${e.padEnd(16)} ${ok} of ${jobs.length} identical${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`);
+  }
+  lines.push(`reproduction: ${matched} of ${reference.jobs.length} jobs match the committed reference`);
+  return { lines, matched, total: reference.jobs.length };
+}

@@ -1,0 +1,139 @@
+/**
+ * Summaries of finished jobs: per experiment, each variant's accuracies over
+ * seeds, the pairs of variants paired by seed, curves and timing; across
+ * experiments, the comparisons; and the claims with their verdicts.
+ *
+ * Variants are those of `protocol/variants.ts`: the trained ones, and the BN
+ * model's further evaluations (`bn-standard`, and with `batchStatsVariant`
+ * `bn-batchstats` and `bn-batchstats-iid`). `std` is the sample standard
+ * deviation over seeds (0 for one seed); `values` are per seed, in `seeds`
+ * order. Only finished jobs count, with the config recorded in their headers.
+ * A value a log does not hold (logs made before it was measured) is null.
+ */
+import { join } from 'node:path';
+import { COMPARISONS } from '../protocol/claims';
+import type { Profile } from '../protocol/config';
+import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
+import { profileRunsDir } from './layout';
+import { experimentDirs, finishedRuns, type FinishedRun } from './logs';
+import type { CrossComparison, ExperimentInfo, ExperimentResults, Summary, VariantSummary } from './schema';
+import { curve, PAIRS, SOURCES } from './sources';
+import { pairedDifference, seedStat, seedStatOrNull, stat } from './stats';
+import { judgeClaims } from './verdicts';
+
+/** The variants of one experiment directory's finished runs, their pairs, curves and timing. */
+function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>) {
+  const results: ExperimentResults = { variants: {}, pairs: {}, pairsEma: {} };
+  const curves: Summary['curves'][string] = {};
+  const timing: Summary['timing'][string] = {};
+  for (const variant of SUMMARY_VARIANTS) {
+    const source = SOURCES[variant];
+    const runs = runsByVariant.get(source.job);
+    if (runs === undefined || !source.applies(runs[0].header.config)) continue;
+    const seeds = runs.map((r) => r.seed);
+    const test = runs.map((r) => source.test(r.final));
+    // Logs made before a further evaluation was measured do not have it.
+    if (!test.every((v): v is number => typeof v === 'number')) continue;
+    const last = (r: FinishedRun) => r.evals[r.evals.length - 1];
+    const summary: VariantSummary = {
+      step: runs[0].final.step,
+      validationAccuracy: seedStat(
+        runs.map((r) => source.validation(last(r)) ?? NaN),
+        seeds,
+      ),
+      validationAccuracyEma: seedStatOrNull(
+        runs.map((r) => source.validationEma(last(r))),
+        seeds,
+      ),
+      testAccuracy: seedStat(test, seeds),
+      testAccuracyEma: seedStatOrNull(
+        runs.map((r) => source.testEma(r.final)),
+        seeds,
+      ),
+      seeds,
+    };
+    const examples = source.examples?.(runs[0].final);
+    if (examples !== undefined) summary.testExamples = examples;
+    results.variants[variant] = summary;
+    curves[variant] = curve(runs, source);
+    if (source.trained) {
+      timing[variant] = {
+        msPerStep: stat(runs.map((r) => r.final.timing.msPerStep)),
+        trainSeconds: stat(runs.map((r) => r.final.timing.trainSeconds)),
+      };
+    }
+  }
+  for (const [b, a] of PAIRS) {
+    const [vb, va] = [results.variants[b], results.variants[a]];
+    if (vb === undefined || va === undefined) continue;
+    results.pairs[`${b}-${a}`] = pairedDifference(va.testAccuracy, vb.testAccuracy);
+    if (va.testAccuracyEma !== null && vb.testAccuracyEma !== null) {
+      results.pairsEma[`${b}-${a}`] = pairedDifference(va.testAccuracyEma, vb.testAccuracyEma);
+    }
+  }
+  const config = [...runsByVariant.values()][0][0].header.config;
+  const info: ExperimentInfo = {
+    title: config.title,
+    paper: config.paper,
+    steps: config.steps,
+    batchSize: config.batchSize,
+    microbatchSize: config.microbatchSize,
+    sampler: config.sampler,
+    ramp: config.ramp,
+    emaDecay: config.emaDecay ?? null,
+    variants: Object.keys(curves),
+  };
+  return { results, curves, timing, info };
+}
+
+/** The comparisons across experiments (`protocol/claims.ts`) that `experiments` holds both sides of. */
+function comparisonsOf(experiments: Record<string, ExperimentResults>): Record<string, CrossComparison> {
+  const out: Record<string, CrossComparison> = {};
+  for (const c of COMPARISONS) {
+    const vb = experiments[c.b.experiment]?.variants[c.b.variant as SummaryVariant];
+    const va = experiments[c.a.experiment]?.variants[c.a.variant as SummaryVariant];
+    if (vb === undefined || va === undefined) continue;
+    const ema =
+      va.testAccuracyEma !== null && vb.testAccuracyEma !== null
+        ? pairedDifference(va.testAccuracyEma, vb.testAccuracyEma)
+        : null;
+    out[c.name] = { b: c.b, a: c.a, test: pairedDifference(va.testAccuracy, vb.testAccuracy), ema };
+  }
+  return out;
+}
+
+/**
+ * Builds the summary of `profile` from every finished job under
+ * `<runsDir>/[<dataset>/]<profile>/`, with each experiment's config taken
+ * from its jobs' headers (the config they really ran with). Experiments
+ * appear in `order` first, then alphabetically.
+ */
+export function summarize(profile: Profile, runsDir: string, order: string[] = [], dataset = 'mnist'): Summary {
+  const summary: Summary = {
+    profile,
+    dataset,
+    backend: '',
+    experiments: {},
+    comparisons: {},
+    claims: [],
+    curves: {},
+    configs: {},
+    timing: {},
+  };
+  const backends = new Set<string>();
+  const root = profileRunsDir(runsDir, profile, { name: dataset });
+  for (const name of experimentDirs(root, order)) {
+    const runsByVariant = finishedRuns(join(root, name));
+    if (runsByVariant.size === 0) continue;
+    for (const runs of runsByVariant.values()) runs.forEach((r) => backends.add(r.header.backend));
+    const { results, curves, timing, info } = summarizeExperiment(runsByVariant);
+    summary.experiments[name] = results;
+    summary.curves[name] = curves;
+    summary.timing[name] = timing;
+    summary.configs[name] = info;
+  }
+  summary.comparisons = comparisonsOf(summary.experiments);
+  summary.claims = judgeClaims(summary);
+  summary.backend = [...backends].sort().join(', ') || 'none';
+  return summary;
+}

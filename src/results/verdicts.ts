@@ -1,0 +1,29 @@
+/** The claims of `protocol/claims.ts` read from a summary's intervals by the rule written there. */
+import { CLAIMS, verdictOf, type Claim } from '../protocol/claims';
+import type { SummaryVariant } from '../protocol/variants';
+import type { ClaimResult, Summary } from './schema';
+import type { PairStat } from './stats';
+
+/** The paired difference of b − a from a summary: within an experiment from its pairs, across experiments from its comparisons. */
+function pairOf(summary: Summary, claim: Claim, ema: boolean): PairStat | null {
+  if (claim.a.experiment === claim.b.experiment) {
+    const results = summary.experiments[claim.b.experiment];
+    return (ema ? results?.pairsEma : results?.pairs)?.[`${claim.b.variant}-${claim.a.variant}`] ?? null;
+  }
+  const same = (x: { experiment: string; variant: string }, y: { experiment: string; variant: SummaryVariant }) =>
+    x.experiment === y.experiment && x.variant === y.variant;
+  const c = Object.values(summary.comparisons).find((x) => same(x.a, claim.a) && same(x.b, claim.b));
+  return c === undefined ? null : ema ? c.ema : c.test;
+}
+
+/** Each claim whose two sides `summary` holds, with its intervals and verdicts. */
+export function judgeClaims(summary: Summary, claims: Claim[] = CLAIMS): ClaimResult[] {
+  return claims.flatMap((claim) => {
+    const test = pairOf(summary, claim, false);
+    if (test === null) return [];
+    const ema = pairOf(summary, claim, true);
+    const { id, statement, paper, kind, b, a } = claim;
+    const verdictEma = ema === null ? 'no interval' : verdictOf(kind, ema);
+    return [{ id, statement, paper, kind, b, a, test, ema, verdict: verdictOf(kind, test), verdictEma }];
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * The experiment runner: expands experiments into (experiment, variant, seed)
+ * jobs, runs them over the cores (finished jobs are skipped, interrupted ones
+ * resume), and writes the profile's summary.
+ */
+import { BACKENDS, isBackendName } from '../backend';
+import { dataIdentity, knownDataIdentity, type DataIdentity } from '../data/identity';
+import { ARCHITECTURES, type Architecture } from '../models';
+import { kitPaths } from '../paths';
+import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from '../protocol/config';
+import { ALL_EXPERIMENTS } from '../protocol/registry';
+import type { Summary } from '../results/schema';
+import { saveSummary } from '../results/store';
+import { summarize } from '../results/summary';
+import { defaultJobs, runPool, type PoolResult } from './pool';
+import { ProgressReporter } from './progress';
+import { jobId, type JobSpec } from './spec';
+
+export interface RunOptions {
+  profile: Profile;
+  /** Run seeds 1…N instead of each experiment's own (default: the profile's). */
+  seeds?: number;
+  /** Worker processes (default: one per core). */
+  jobs?: number;
+  /** Force a backend: tensorflow, wasm or cpu. */
+  backend?: string;
+  /** Use this directory of IDX files instead of MNIST. */
+  dataDir?: string | null;
+  /** Use this known data set (`mnist`, `fashion-mnist`), from where it is installed and checked by md5. */
+  dataset?: string;
+  /** Train this architecture instead of the config's; a non-default one runs as '<experiment>-<architecture>'. */
+  architecture?: Architecture;
+  runsDir?: string;
+  resultsDir?: string;
+  /** Where progress goes (default: stderr); null for none. */
+  log?: NodeJS.WriteStream | null;
+}
+
+export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): JobSpec[] {
+  if (!(PROFILES as readonly string[]).includes(options.profile))
+    throw new Error(`Unknown profile '${options.profile}': expected one of ${PROFILES.join(', ')}`);
+  if (options.seeds !== undefined && (!Number.isInteger(options.seeds) || options.seeds < 1))
+    throw new Error(`--seeds must be a positive integer, got ${options.seeds}`);
+  if (options.backend !== undefined && !isBackendName(options.backend))
+    throw new Error(`Unknown backend '${options.backend}': expected one of ${BACKENDS.join(', ')}`);
+  if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
+    throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
+  }
+  const { runsDir } = kitPaths(options);
+  const specs: JobSpec[] = [];
+  const identities = new Map<string | null, DataIdentity>();
+  let dataDir = options.dataDir;
+  if (options.dataset !== undefined) {
+    if (options.dataDir !== undefined && options.dataDir !== null)
+      throw new Error(
+        `--dataset and --data-dir name the data twice ('${options.dataset}', '${options.dataDir}'): give one`,
+      );
+    const known = knownDataIdentity(options.dataset);
+    dataDir = known.dir;
+    identities.set(known.dir, known.identity);
+  }
+  for (const written of experiments) {
+    const profiled = forProfile(written, options.profile);
+    const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
+    const config: ExperimentConfig = {
+      ...profiled,
+      ...(renamed
+        ? {
+            architecture: options.architecture!,
+            name: `${profiled.name}-${options.architecture}`,
+            title: `${profiled.title}, ${options.architecture} model`,
+          }
+        : {}),
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
+    };
+    validateConfig(config);
+    // Checked here, before any worker starts: missing data is an error even when every job is finished.
+    if (!identities.has(config.dataDir)) identities.set(config.dataDir, dataIdentity(config.dataDir));
+    const data = identities.get(config.dataDir)!;
+    for (const seed of config.seeds)
+      for (const variant of config.variants)
+        specs.push({ profile: options.profile, config, variant, seed, runsDir, data });
+  }
+  return specs;
+}
+
+export interface RunOutcome {
+  pool: PoolResult;
+  summary: Summary;
+  /** Null when no job finished or the summary was left alone (see `summaryProblem`). */
+  summaryPath: string | null;
+  /** Why the summary was not written, if it was not. */
+  summaryProblem: string | null;
+  backends: string[];
+  seconds: number;
+}
+
+/** Runs every job of `experiments` in `options.profile`, then rewrites that profile's summary over all known experiments. */
+export async function runExperiments(experiments: ExperimentConfig[], options: RunOptions): Promise<RunOutcome> {
+  const specs = jobSpecs(experiments, options);
+  const started = Date.now();
+  const log = options.log === undefined ? process.stderr : options.log;
+  const reporter =
+    log === null
+      ? null
+      : new ProgressReporter(
+          specs.reduce((a, s) => a + s.config.steps, 0),
+          log,
+          Boolean(log.isTTY) && process.env.CI === undefined,
+        );
+  const stepsOf = new Map(specs.map((s) => [jobId(s), s.config.steps]));
+  const backends = new Set<string>();
+  reporter?.message(
+    `running ${specs.length} jobs (${options.profile} profile) on ${Math.min(options.jobs ?? defaultJobs(), specs.length)} worker(s)`,
+  );
+  const pool = await runPool(specs, {
+    jobs: options.jobs,
+    backend: options.backend,
+    onBackend: (b) => {
+      if (!backends.has(b)) reporter?.message(`worker backend: ${b}`);
+      backends.add(b);
+    },
+    onProgress: (p) => reporter?.progress(p),
+    onDone: (job, skipped) => reporter?.done(job, skipped, stepsOf.get(job) ?? 0),
+  });
+  reporter?.finish();
+  const { runsDir, resultsDir } = kitPaths(options);
+  // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
+  const dataset = specs[0]?.data.name ?? 'mnist';
+  const summary = summarize(
+    options.profile,
+    runsDir,
+    ALL_EXPERIMENTS.map((e) => e.name),
+    dataset,
+  );
+  let written: { path: string | null; problem: string | null } = { path: null, problem: null };
+  if (pool.finished.length + pool.skipped.length > 0) {
+    try {
+      written = { path: saveSummary(summary, runsDir, resultsDir), problem: null };
+    } catch (err) {
+      written.problem = (err as Error).message;
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    pool,
+    summary,
+    summaryPath: written.path,
+    summaryProblem: written.problem,
+    backends: [...backends],
+    seconds,
+  };
+}

@@ -1,0 +1,47 @@
+/** Which trainer a job trains through, and making it. */
+import type { ExperimentData } from '../data/dataset';
+import { fusedKernelsAvailable } from '../kernels';
+import { normalizationOf } from '../protocol/variants';
+import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-mlp';
+import { LayersTrainer } from './layers-trainer';
+import type { JobSpec } from './spec';
+import type { Trainer } from './trainer';
+
+/** How a job trains: the fused kernels, or tfjs-layers. Recorded in the log; part of the job's identity. */
+export type TrainerKind = 'fused' | 'layers';
+
+/**
+ * The trainer kind for a job: the MLP through the fused kernels where the
+ * backend has them (wasm, cpu), everything else (tfjs-node, the conv model)
+ * through tfjs-layers. `BRN_TRAINER=layers` (or `fused`) forces one.
+ */
+export function trainerKind(spec: Pick<JobSpec, 'config' | 'variant'>): TrainerKind {
+  const forced = process.env.BRN_TRAINER ?? '';
+  if (!['', 'fused', 'layers'].includes(forced))
+    throw new Error(`BRN_TRAINER must be 'fused' or 'layers', got '${forced}'`);
+  const canFuse =
+    fusedKernelsAvailable() &&
+    spec.config.architecture === 'mlp' &&
+    (FUSED_NORMALIZATIONS as readonly string[]).includes(normalizationOf(spec.variant));
+  if (forced === 'fused' && !canFuse) {
+    throw new Error(
+      `BRN_TRAINER=fused, but the fused trainer needs the mlp with ${FUSED_NORMALIZATIONS.join(', ')} on wasm or cpu`,
+    );
+  }
+  return forced === 'layers' || !canFuse ? 'layers' : 'fused';
+}
+
+export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, data: ExperimentData): Trainer {
+  const { config } = spec;
+  const model = {
+    architecture: config.architecture,
+    hidden: config.hidden,
+    normalization: normalizationOf(spec.variant),
+    microbatchSize: config.microbatchSize,
+    normLayer: config.normLayer,
+    imageSize: data.imageSize,
+    classes: data.classes,
+  };
+  const Kind = trainerKind(spec) === 'fused' ? FusedMlpTrainer : LayersTrainer;
+  return new Kind(model, spec.seed, config.optimizer, config.emaDecay);
+}

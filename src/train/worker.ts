@@ -1,0 +1,53 @@
+/**
+ * A child process that runs jobs sent by the pool (one at a time, data loaded
+ * once) and reports progress. Started by `pool.ts` with `fork`.
+ */
+import { initBackend } from '../backend';
+import { DataCache } from '../data/dataset';
+import { runJob } from './job';
+import type { JobProgress } from './progress';
+import { jobId, type JobSpec } from './spec';
+
+export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'done'; job: string; path: string; skipped: boolean }
+  | { type: 'busy'; job: string; pid: number }
+  | { type: 'error'; job: string; message: string };
+
+function send(message: FromWorker): void {
+  process.send!(message);
+}
+
+async function main(): Promise<void> {
+  // A worker whose parent has gone (killed, Ctrl-C) stops too; its job resumes on the next run.
+  process.on('disconnect', () => process.exit(1));
+  const backend = await initBackend();
+  send({ type: 'ready', backend });
+  const data = new DataCache();
+  process.on('message', (message: ToWorker) => {
+    if (message.type === 'exit') process.exit(0);
+    const { spec } = message;
+    const job = jobId(spec);
+    Promise.resolve()
+      .then(() =>
+        runJob(spec, data.get({ ...spec.config, md5: spec.data.md5 }), {
+          onProgress: (progress) => send({ type: 'progress', progress }),
+        }),
+      )
+      .then((r) =>
+        send(
+          r.busy !== undefined
+            ? { type: 'busy', job, pid: r.busy.pid }
+            : { type: 'done', job, path: r.path, skipped: r.skipped },
+        ),
+      )
+      .catch((err: unknown) => send({ type: 'error', job, message: err instanceof Error ? err.message : String(err) }));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', job: '(start-up)', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
