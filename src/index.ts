@@ -18,6 +18,8 @@ export {
   type BatchRenormalizationLayerArgs,
   type RenormDiagnostics,
 } from './renorm/layer';
+export { GroupNormalization, groupNormalization, type GroupNormalizationLayerArgs } from './groupnorm/layer';
+export { groupNormalize, groupMoments, resolveGroups } from './groupnorm/ops';
 export type { InitializerLike } from './initializers';
 export { validateClip, type RenormClip } from './renorm/clip';
 export {

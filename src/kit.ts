@@ -58,6 +58,7 @@ export { runJob, trainerFor } from './train/job';
 export { STANDARD_EVAL, type Trainer, type TrainerState, type EvalWeights } from './train/trainer';
 export { LayersTrainer } from './train/layers-trainer';
 export { FusedMlpTrainer } from './train/fused-mlp';
+export { FusedConvTrainer } from './train/fused-conv';
 export {
   readJobRecords,
   type JobRecord,

@@ -15,6 +15,14 @@ import {
   type RenormReluAttrs,
 } from './renorm-relu';
 import { renormReluBackwardSimd, renormReluForwardSimd } from './renorm-relu-simd';
+import { maxPool2, maxPool2Backward } from './conv';
+import {
+  groupNormReluBackward,
+  groupNormReluBackwardSimd,
+  groupNormReluForward,
+  groupNormReluForwardSimd,
+  type GroupNormAttrs,
+} from './group-norm-relu';
 import {
   gatherRows,
   movingAverageUpdate,
@@ -50,6 +58,18 @@ const KERNELS: Record<string, KernelBody> = {
     (i) => i.dy.shape[1],
   ),
   BrnRenormReluInference: renormReluInference as unknown as KernelBody,
+  BrnGroupNormReluForward: withSimd(
+    groupNormReluForwardSimd as unknown as KernelBody,
+    groupNormReluForward as unknown as KernelBody,
+    (i) => i.x.shape[1],
+  ),
+  BrnGroupNormReluBackward: withSimd(
+    groupNormReluBackwardSimd as unknown as KernelBody,
+    groupNormReluBackward as unknown as KernelBody,
+    (i) => i.dy.shape[1],
+  ),
+  BrnMaxPool2: maxPool2 as unknown as KernelBody,
+  BrnMaxPool2Backward: maxPool2Backward as unknown as KernelBody,
   BrnBiasReluForward: biasReluForward as unknown as KernelBody,
   BrnBiasReluBackward: biasReluBackward as unknown as KernelBody,
   BrnGatherRows: gatherRows as unknown as KernelBody,
@@ -124,9 +144,41 @@ export function renormReluInferenceOp(x: tf.Tensor, p: RenormParams): tf.Tensor 
   })[0];
 }
 
-/** relu(x + b): [y, yᵀ]. */
-export function biasReluForwardOp(x: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
-  return run('BrnBiasReluForward', { x, bias });
+/** relu(x + b): [y, yᵀ] (yᵀ empty with `transposed` false). */
+export function biasReluForwardOp(x: tf.Tensor, bias: tf.Tensor, attrs: { transposed?: boolean } = {}): tf.Tensor[] {
+  return run('BrnBiasReluForward', { x, bias }, attrs);
+}
+
+/** Group norm + ReLU over [examples × rows, channels]: [y, x̂, yᵀ (empty unless `transposed`), stats [N, G, 2]]. */
+export function groupNormReluForwardOp(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  attrs: GroupNormAttrs,
+): tf.Tensor[] {
+  return run('BrnGroupNormReluForward', { x, gamma, beta }, attrs);
+}
+
+/** [∂ℓ/∂x, ∂ℓ/∂γ, ∂ℓ/∂β] of group norm + ReLU from the forward's y, x̂ and stats. */
+export function groupNormReluBackwardOp(
+  dy: tf.Tensor,
+  y: tf.Tensor,
+  xhat: tf.Tensor,
+  stats: tf.Tensor,
+  gamma: tf.Tensor,
+  attrs: { groups: number; rows: number },
+): tf.Tensor[] {
+  return run('BrnGroupNormReluBackward', { dy, y, xhat, stats, gamma }, attrs);
+}
+
+/** 2×2 max-pooling of x [N, H, W, C]: [y, where the maxima were, yᵀ [H/2·W/2·C, N] (empty unless `transposed`)]. */
+export function maxPool2Op(x: tf.Tensor, transposed: boolean): tf.Tensor[] {
+  return run('BrnMaxPool2', { x }, { transposed });
+}
+
+/** ∂ℓ/∂x of `maxPool2Op` from ∂ℓ/∂y and its `where`. */
+export function maxPool2BackwardOp(dy: tf.Tensor, where: tf.Tensor): tf.Tensor {
+  return run('BrnMaxPool2Backward', { dy, where })[0];
 }
 
 /** [∂ℓ/∂x, ∂ℓ/∂b] of relu(x + b) from its output y. */

@@ -174,7 +174,11 @@ describe('build and backends', () => {
     () => {
       // Without NODE_TEST_CONTEXT, so the child reports in TAP as a run of its own.
       const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-      const files = [__filename, join(__dirname, '..', 'train', 'fused-mlp.test.js')];
+      const files = [
+        __filename,
+        join(__dirname, 'conv-kernels.test.js'),
+        join(__dirname, '..', 'train', 'fused-mlp.test.js'),
+      ];
       const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], {
         encoding: 'utf8',
         timeout: 300_000,

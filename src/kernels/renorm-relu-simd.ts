@@ -19,7 +19,8 @@ export function renormReluForwardSimd(mem: HostMemory, inputs: ForwardInputs, at
   if (B % m !== 0) throw new Error(`Microbatch size ${m} does not divide the batch size ${B}`);
   const G = B / m;
   const scratch = simd.scratch(5 * C);
-  const { infos } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C], [C]]);
+  const transposed = attrs.transposed ?? true;
+  const { infos } = mem.alloc([[B, C], [B, C], [C, transposed ? B : 0], [G, STATS_ROWS, C], [C], [C], [C]]);
   const heap = simd.heap();
   const at = (t: Info) => mem.offset(t) >> 2;
   const [y, xhat, yT, stats, newMean, newStd, newVariance] = infos.map((t) => mem.offset(t));
@@ -63,19 +64,9 @@ export function renormReluForwardSimd(mem: HostMemory, inputs: ForwardInputs, at
       stdTarget[c] += std;
       varianceTarget[c] += vc;
     }
-    simd.loops.norm_relu(
-      xg,
-      m,
-      C,
-      mean,
-      inv,
-      scale,
-      shift,
-      y + g * m * rowBytes,
-      xhat + g * m * rowBytes,
-      yT + 4 * g * m,
-      B,
-    );
+    const [yg, xhatg] = [y + g * m * rowBytes, xhat + g * m * rowBytes];
+    if (transposed) simd.loops.norm_relu(xg, m, C, mean, inv, scale, shift, yg, xhatg, yT + 4 * g * m, B);
+    else simd.loops.norm_relu_nt(xg, m, C, mean, inv, scale, shift, yg, xhatg);
   }
   const view = (float: number) => heap.subarray(float, float + C);
   moveStatistics(

@@ -22,6 +22,8 @@ export interface RenormReluAttrs {
   groupSize: number;
   /** Momentum of the moving statistics. */
   momentum: number;
+  /** Also output yᵀ [C, B] (for the next dense layer's weight gradient); else an empty [C, 0]. Defaults to true. */
+  transposed?: boolean;
 }
 
 export type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'bool' | 'complex64' | 'string' };
@@ -69,7 +71,8 @@ export function renormReluForward(mem: HostMemory, inputs: ForwardInputs, attrs:
   const m = attrs.groupSize;
   if (B % m !== 0) throw new Error(`Microbatch size ${m} does not divide the batch size ${B}`);
   const G = B / m;
-  const { infos, views } = mem.alloc([[B, C], [B, C], [C, B], [G, STATS_ROWS, C], [C], [C], [C]]);
+  const transposed = attrs.transposed ?? true;
+  const { infos, views } = mem.alloc([[B, C], [B, C], [C, transposed ? B : 0], [G, STATS_ROWS, C], [C], [C], [C]]);
   const [y, xhat, yT, stats, newMean, newStd, newVariance] = views;
   const x = mem.read(inputs.x);
   const gamma = mem.read(inputs.gamma);
@@ -125,7 +128,7 @@ export function renormReluForward(mem: HostMemory, inputs: ForwardInputs, attrs:
         const v = xh * scale[c] + shift[c];
         const out = v > 0 ? v : 0;
         y[o + c] = out;
-        yT[c * B + i] = out;
+        if (transposed) yT[c * B + i] = out;
       }
     }
   }
@@ -230,12 +233,17 @@ export function renormReluInference(
   return infos;
 }
 
-/** The `none` variant's block, y = relu(x + b); outputs [y, yᵀ]. */
-export function biasReluForward(mem: HostMemory, inputs: { x: Info; bias: Info }): Info[] {
+/** The `none` variant's block, y = relu(x + b); outputs [y, yᵀ] (yᵀ empty, [C, 0], with `transposed` false). */
+export function biasReluForward(
+  mem: HostMemory,
+  inputs: { x: Info; bias: Info },
+  attrs: { transposed?: boolean } = {},
+): Info[] {
   const [B, C] = inputs.x.shape;
+  const transposed = attrs.transposed ?? true;
   const { infos, views } = mem.alloc([
     [B, C],
-    [C, B],
+    [C, transposed ? B : 0],
   ]);
   const [y, yT] = views;
   const x = mem.read(inputs.x);
@@ -245,7 +253,7 @@ export function biasReluForward(mem: HostMemory, inputs: { x: Info; bias: Info }
       const v = x[o + c] + bias[c];
       const out = v > 0 ? v : 0;
       y[o + c] = out;
-      yT[c * B + i] = out;
+      if (transposed) yT[c * B + i] = out;
     }
   }
   return infos;

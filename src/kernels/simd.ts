@@ -43,7 +43,29 @@ export interface SimdLoops {
     outT: number,
     ldT: number,
   ): void;
+  norm_relu_nt(
+    x: number,
+    rows: number,
+    cols: number,
+    mean: number,
+    inv: number,
+    scale: number,
+    shift: number,
+    out: number,
+    xhat: number,
+  ): void;
   masked_col_sums(dy: number, y: number, xhat: number, rows: number, cols: number, sumG: number, sumGX: number): void;
+  masked_dx_affine(
+    dy: number,
+    y: number,
+    xhat: number,
+    rows: number,
+    cols: number,
+    k: number,
+    p: number,
+    q: number,
+    dx: number,
+  ): void;
   masked_dx(
     dy: number,
     y: number,

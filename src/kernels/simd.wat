@@ -230,4 +230,55 @@
             (br $cloop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rloop))))
+
+  ;; norm_relu without the transposed copy: xhat[r][c] = (x - mean)*inv; out[r][c] = max(xhat*scale + shift, 0).
+  (func (export "norm_relu_nt")
+    (param $x i32) (param $rows i32) (param $cols i32) (param $mean i32) (param $inv i32) (param $scale i32) (param $shift i32)
+    (param $out i32) (param $xhat i32)
+    (local $o i32) (local $end i32) (local $c i32) (local $stride i32) (local $xh v128)
+    (local.set $stride (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $rows) (local.get $stride)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $xh
+          (f32x4.mul
+            (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $mean) (local.get $c))))
+            (v128.load (i32.add (local.get $inv) (local.get $c)))))
+        (v128.store (i32.add (local.get $xhat) (local.get $o)) (local.get $xh))
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (f32x4.max
+            (f32x4.add (f32x4.mul (local.get $xh) (v128.load (i32.add (local.get $scale) (local.get $c)))) (v128.load (i32.add (local.get $shift) (local.get $c))))
+            (v128.const f32x4 0 0 0 0)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        ;; the column wraps at the end of each row
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (if (i32.eq (local.get $c) (local.get $stride)) (then (local.set $c (i32.const 0))))
+        (br $each))))
+
+  ;; dx[r][c] = g*k[c] - p[c] - xhat[r][c]*q[c], g = dy where y > 0, else 0 (group normalization's backward).
+  (func (export "masked_dx_affine")
+    (param $dy i32) (param $y i32) (param $xhat i32) (param $rows i32) (param $cols i32)
+    (param $k i32) (param $p i32) (param $q i32) (param $dx i32)
+    (local $o i32) (local $end i32) (local $c i32) (local $stride i32) (local $g v128)
+    (local.set $stride (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $rows) (local.get $stride)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $g
+          (v128.and
+            (v128.load (i32.add (local.get $dy) (local.get $o)))
+            (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $o))) (v128.const f32x4 0 0 0 0))))
+        (v128.store (i32.add (local.get $dx) (local.get $o))
+          (f32x4.sub
+            (f32x4.sub
+              (f32x4.mul (local.get $g) (v128.load (i32.add (local.get $k) (local.get $c))))
+              (v128.load (i32.add (local.get $p) (local.get $c))))
+            (f32x4.mul (v128.load (i32.add (local.get $xhat) (local.get $o))) (v128.load (i32.add (local.get $q) (local.get $c))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        ;; the column wraps at the end of each row
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (if (i32.eq (local.get $c) (local.get $stride)) (then (local.set $c (i32.const 0))))
+        (br $each))))
 )

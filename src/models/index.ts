@@ -7,7 +7,8 @@
  *   inference; unlike tfjs's layer it can normalize over microbatches, and it
  *   makes the BN and BRN runs differ in r and d alone;
  * - `bn-tfjs`: tfjs's own `tf.layers.batchNormalization` (no microbatches);
- * - `brn`: Batch Renormalization, clipping set each step from the ramp.
+ * - `brn`: Batch Renormalization, clipping set each step from the ramp;
+ * - `gn`: Group Normalization (`groups` groups); `ln`: GN with one group.
  *
  * `bn` and `brn` layers also keep standard batchnorm's moving variance
  * (`VarianceTrackingRenormalization`), so a BN model can be evaluated both ways.
@@ -16,12 +17,13 @@
  * are the kit's `DenseLayer`/`Conv2DLayer`, whose gradients take every
  * backend's fast path (see their files).
  */
+import { GroupNormalization } from '../groupnorm/layer';
 import { tf } from '../tf';
 import { VarianceTrackingRenormalization } from './tracked-renorm';
 import { conv2dLayer } from './conv';
 import { denseLayer } from './dense';
 
-export const NORMALIZATIONS = ['none', 'bn', 'bn-tfjs', 'brn'] as const;
+export const NORMALIZATIONS = ['none', 'bn', 'bn-tfjs', 'brn', 'gn', 'ln'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
 export const ARCHITECTURES = ['mlp', 'conv'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -40,6 +42,8 @@ export interface ModelConfig {
   /** Hidden widths of the mlp (three layers of 100 in the BN paper). */
   hidden: number[];
   normalization: Normalization;
+  /** `gn`: the groups of channels in every normalized layer (`ln` is one group). Defaults to 4. */
+  groups?: number;
   /** Normalize over groups of this many examples (null: the whole minibatch). */
   microbatchSize: number | null;
   normLayer: NormLayerConfig;
@@ -64,6 +68,13 @@ function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | n
       return tf.layers.batchNormalization(common);
     case 'brn':
       return new VarianceTrackingRenormalization({ ...common, microbatchSize: cfg.microbatchSize });
+    case 'gn':
+    case 'ln':
+      return new GroupNormalization({
+        groups: cfg.normalization === 'ln' ? 1 : (cfg.groups ?? 4),
+        epsilon: cfg.normLayer.epsilon,
+        name,
+      });
     default:
       throw new Error(
         `Unknown normalization '${cfg.normalization as string}': expected one of ${NORMALIZATIONS.join(', ')}`,

@@ -116,7 +116,7 @@ describe('models train on the active backend', () => {
       () => buildModel({ ...base, normalization: 'bn-tfjs' }, 1),
       /'bn-tfjs' .* cannot normalize over microbatches \(microbatchSize 4\)/,
     );
-    assert.throws(() => buildModel({ ...base, normalization: 'gn' as never }, 1), /Unknown normalization 'gn'/);
+    assert.throws(() => buildModel({ ...base, normalization: 'xn' as never }, 1), /Unknown normalization 'xn'/);
     assert.throws(() => buildModel({ ...base, architecture: 'resnet' as never }, 1), /Unknown architecture 'resnet'/);
   });
 });

@@ -6,5 +6,6 @@ export const baseline: ExperimentConfig = {
   name: 'baseline',
   title: 'Minibatch 32, i.i.d.',
   paper: { figure: 'Figure 1', bn: '78.3% at 130k steps', brn: '78.5% at 130k steps' },
-  variants: ['bn', 'brn', 'none'], // none: what normalization is worth on these batches at all
+  // none: what normalization is worth on these batches at all; gn, ln: the per-example normalizers beside BN and BRN
+  variants: ['bn', 'brn', 'none', 'gn', 'ln'],
 };

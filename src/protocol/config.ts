@@ -44,6 +44,14 @@ export interface ExperimentConfig {
   /** The trained variants (see `variants.ts`); every BN job is also evaluated as `bn-standard`. */
   variants: Variant[];
   /**
+   * Variants shown in this experiment whose jobs are another experiment's, by
+   * that experiment's name: their model does not depend on what this
+   * experiment changes (GN, LN and no normalization ignore the microbatch
+   * size), so one job serves both and is trained once. Not part of a job's
+   * identity. Absent: none.
+   */
+  sharedVariants?: Partial<Record<Variant, string>>;
+  /**
    * Also evaluate the BN model with minibatch statistics: on validation/test
    * minibatches drawn like the training ones (`bn-batchstats`), and on i.i.d.
    * ones (`bn-batchstats-iid`).
@@ -189,6 +197,12 @@ export function validateConfig(config: ExperimentConfig): void {
       throw new Error(`${where}: unknown variant '${v}': expected one of ${TRAINED_VARIANTS.join(', ')}`);
   if (new Set(config.variants).size !== config.variants.length)
     throw new Error(`${where}: a variant is listed twice in ${config.variants.join(', ')}`);
+  for (const [v, from] of Object.entries(config.sharedVariants ?? {})) {
+    if (!(TRAINED_VARIANTS as readonly string[]).includes(v))
+      throw new Error(`${where}: unknown shared variant '${v}'`);
+    if (config.variants.includes(v as Variant))
+      throw new Error(`${where}: '${v}' is both trained here and shared from '${from}'`);
+  }
   if (config.batchStatsVariant && !config.variants.includes('bn'))
     throw new Error(`${where}: batchStatsVariant needs the 'bn' variant`);
   const { momentum, epsilon } = config.normLayer;

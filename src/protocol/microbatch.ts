@@ -11,6 +11,7 @@ export const microbatch: ExperimentConfig = {
   paper: { figure: 'Figure 2', bn: '74.2% at 210k steps', brn: '76.5% at 130k steps' },
   microbatchSize: 4, // the paper's microbatch size
   variants: ['bn', 'brn', 'brn-noramp'], // brn-noramp: does starting as BN and relaxing gradually help (section 4)?
+  sharedVariants: { gn: 'baseline', ln: 'baseline', none: 'baseline' }, // their model ignores the microbatch size
 };
 
 /**
@@ -28,6 +29,7 @@ export function microbatchSweep(size: number): ExperimentConfig {
     paper: null,
     microbatchSize: size,
     variants: ['bn', 'brn'], // the sweep asks how the BN/BRN gap depends on the size; controls stay in 'microbatch'
+    sharedVariants: {},
     seeds: [1, 2, 3], // per-seed points on the sweep figure
   };
 }

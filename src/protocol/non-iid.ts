@@ -24,7 +24,8 @@ export const nonIid: ExperimentConfig = {
   batchStatsVariant: true, // BN evaluated with minibatch statistics, as the paper did (section 4.3)
   // none: how much of the gap to i.i.d. training is the sampler's, with no normalization to blame;
   // brn-noramp: the ramp's own value.
-  variants: ['bn', 'brn', 'none', 'brn-noramp'],
+  // gn, ln: per-example statistics cannot see the batch's make-up (beyond both papers: does GN beat BRN here?)
+  variants: ['bn', 'brn', 'none', 'brn-noramp', 'gn', 'ln'],
 };
 
 /** The extra k of the optional sweep; k = 2 is `non-iid` itself. */

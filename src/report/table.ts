@@ -31,7 +31,7 @@ function variantCell(v: SummaryVariant, s: VariantSummary, batch: number): strin
     return `BN, statistics of label-grouped test batches (uses the test labels${n === undefined ? '' : `: ${(n / batch).toLocaleString('en-US')} batches of ${batch}, ${n.toLocaleString('en-US')} draws`})`;
   if (v === 'bn-batchstats-iid')
     return `BN, statistics of i.i.d. test batches (label-blind: every test image once${n === undefined ? '' : `, ${n.toLocaleString('en-US')} images`}, in batches of ${batch})`;
-  return VARIANT_INFO[v].label;
+  return s.trainedIn === undefined ? VARIANT_INFO[v].label : `${VARIANT_INFO[v].label} (the ${s.trainedIn} jobs)`;
 }
 
 function paperCell(summary: Summary, experiment: string, v: SummaryVariant): string {

@@ -86,17 +86,18 @@ export interface BatchStatsEvaluation {
   examples: number;
 }
 
+const NOT_IDENTITY = new Set(['seeds', 'variants', 'sharedVariants', 'dataDir']);
+
 /**
  * The config fields that differ between two runs of one job. `seeds` and
  * `variants` list the experiment's other jobs, not this one's, so they are not
  * part of a job's identity (running `--seeds 1` first and all seeds later
- * reuses the first); `dataDir` says where the data lay, and the data's own
+ * reuses the first), nor is `sharedVariants` (which other experiments' jobs
+ * this one shows); `dataDir` says where the data lay, and the data's own
  * identity (its checksums) is compared instead.
  */
 export function configDifferences(a: ExperimentConfig, b: ExperimentConfig): string[] {
-  const keys = new Set(
-    [...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'seeds' && k !== 'variants' && k !== 'dataDir'),
-  );
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => !NOT_IDENTITY.has(k)));
   const field = (c: ExperimentConfig, k: string) => JSON.stringify((c as unknown as Record<string, unknown>)[k]);
   return [...keys].filter((k) => field(a, k) !== field(b, k));
 }

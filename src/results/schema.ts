@@ -29,6 +29,8 @@ export interface VariantSummary {
   seeds: number[];
   /** For the batch-statistics evaluations: how many test examples were scored (draws, for label-grouped batches). */
   testExamples?: number;
+  /** A shared variant (`ExperimentConfig.sharedVariants`): the experiment whose jobs these are. */
+  trainedIn?: string;
 }
 
 /** One experiment's results: its variants, and pairs of them by 'b-a' (b − a on test accuracy; `pairsEma` with the parameter average). */

@@ -41,6 +41,8 @@ export const SOURCES: Record<SummaryVariant, Source> = {
   bn: trainedSource('bn'),
   brn: trainedSource('brn'),
   'brn-noramp': trainedSource('brn-noramp'),
+  gn: trainedSource('gn'),
+  ln: trainedSource('ln'),
   none: trainedSource('none'),
   'bn-standard': {
     job: 'bn',
@@ -81,6 +83,12 @@ export const PAIRS: [SummaryVariant, SummaryVariant][] = [
   ['brn', 'brn-noramp'],
   ['brn', 'bn-batchstats-iid'],
   ['bn-standard', 'bn'],
+  ['brn', 'gn'],
+  ['brn', 'ln'],
+  ['bn', 'gn'],
+  ['bn', 'ln'],
+  ['gn', 'bn'],
+  ['gn', 'brn'],
 ];
 
 /** The curve of `source`'s variant: every evaluation step, as mean ± std over `runs`. */

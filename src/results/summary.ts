@@ -12,7 +12,8 @@
  */
 import { join } from 'node:path';
 import { COMPARISONS } from '../protocol/claims';
-import type { Profile } from '../protocol/config';
+import type { ExperimentConfig, Profile } from '../protocol/config';
+import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
 import { profileRunsDir } from './layout';
 import { experimentDirs, finishedRuns, type FinishedRun } from './logs';
@@ -21,8 +22,12 @@ import { curve, PAIRS, SOURCES } from './sources';
 import { pairedDifference, seedStat, seedStatOrNull, stat } from './stats';
 import { judgeClaims } from './verdicts';
 
-/** The variants of one experiment directory's finished runs, their pairs, curves and timing. */
-function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>) {
+/**
+ * The variants of one experiment's finished runs (its own, then those it
+ * shares from other experiments, `shared`: variant → experiment), their
+ * pairs, curves and timing.
+ */
+function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>, shared: Map<Variant, string>) {
   const results: ExperimentResults = { variants: {}, pairs: {}, pairsEma: {} };
   const curves: Summary['curves'][string] = {};
   const timing: Summary['timing'][string] = {};
@@ -54,9 +59,11 @@ function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>) {
     };
     const examples = source.examples?.(runs[0].final);
     if (examples !== undefined) summary.testExamples = examples;
+    const trainedIn = shared.get(source.job);
+    if (trainedIn !== undefined) summary.trainedIn = trainedIn;
     results.variants[variant] = summary;
     curves[variant] = curve(runs, source);
-    if (source.trained) {
+    if (source.trained && trainedIn === undefined) {
       timing[variant] = {
         msPerStep: stat(runs.map((r) => r.final.timing.msPerStep)),
         trainSeconds: stat(runs.map((r) => r.final.timing.trainSeconds)),
@@ -71,7 +78,7 @@ function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>) {
       results.pairsEma[`${b}-${a}`] = pairedDifference(va.testAccuracyEma, vb.testAccuracyEma);
     }
   }
-  const config = [...runsByVariant.values()][0][0].header.config;
+  const config = [...runsByVariant].find(([v]) => !shared.has(v))![1][0].header.config;
   const info: ExperimentInfo = {
     title: config.title,
     paper: config.paper,
@@ -105,10 +112,17 @@ function comparisonsOf(experiments: Record<string, ExperimentResults>): Record<s
 /**
  * Builds the summary of `profile` from every finished job under
  * `<runsDir>/[<dataset>/]<profile>/`, with each experiment's config taken
- * from its jobs' headers (the config they really ran with). Experiments
- * appear in `order` first, then alphabetically.
+ * from its jobs' headers (the config they really ran with), and its shared
+ * variants (`sharedVariants`) from the protocol's definition in `known`.
+ * Experiments appear in `order` first, then alphabetically.
  */
-export function summarize(profile: Profile, runsDir: string, order: string[] = [], dataset = 'mnist'): Summary {
+export function summarize(
+  profile: Profile,
+  runsDir: string,
+  order: string[] = [],
+  dataset = 'mnist',
+  known: ExperimentConfig[] = ALL_EXPERIMENTS,
+): Summary {
   const summary: Summary = {
     profile,
     dataset,
@@ -122,11 +136,26 @@ export function summarize(profile: Profile, runsDir: string, order: string[] = [
   };
   const backends = new Set<string>();
   const root = profileRunsDir(runsDir, profile, { name: dataset });
-  for (const name of experimentDirs(root, order)) {
-    const runsByVariant = finishedRuns(join(root, name));
-    if (runsByVariant.size === 0) continue;
-    for (const runs of runsByVariant.values()) runs.forEach((r) => backends.add(r.header.backend));
-    const { results, curves, timing, info } = summarizeExperiment(runsByVariant);
+  const dirs = experimentDirs(root, order);
+  const read = new Map<string, Map<Variant, FinishedRun[]>>();
+  const runsOf = (name: string) => {
+    if (!read.has(name)) read.set(name, dirs.includes(name) ? finishedRuns(join(root, name)) : new Map());
+    return read.get(name)!;
+  };
+  for (const name of dirs) {
+    const own = runsOf(name);
+    if (own.size === 0) continue;
+    for (const runs of own.values()) runs.forEach((r) => backends.add(r.header.backend));
+    const shared = new Map<Variant, string>();
+    const runsByVariant = new Map(own);
+    const sharing = known.find((e) => e.name === name)?.sharedVariants ?? {};
+    for (const [v, from] of Object.entries(sharing) as [Variant, string][]) {
+      const runs = runsOf(from).get(v);
+      if (runs === undefined || own.has(v)) continue;
+      runsByVariant.set(v, runs);
+      shared.set(v, from);
+    }
+    const { results, curves, timing, info } = summarizeExperiment(runsByVariant, shared);
     summary.experiments[name] = results;
     summary.curves[name] = curves;
     summary.timing[name] = timing;

@@ -1,5 +1,5 @@
 /** The claims of `protocol/claims.ts` read from a summary's intervals by the rule written there. */
-import { CLAIMS, verdictOf, type Claim } from '../protocol/claims';
+import { ALL_CLAIMS, verdictOf, type Claim } from '../protocol/claims';
 import type { SummaryVariant } from '../protocol/variants';
 import type { ClaimResult, Summary } from './schema';
 import type { PairStat } from './stats';
@@ -17,7 +17,7 @@ function pairOf(summary: Summary, claim: Claim, ema: boolean): PairStat | null {
 }
 
 /** Each claim whose two sides `summary` holds, with its intervals and verdicts. */
-export function judgeClaims(summary: Summary, claims: Claim[] = CLAIMS): ClaimResult[] {
+export function judgeClaims(summary: Summary, claims: Claim[] = ALL_CLAIMS): ClaimResult[] {
   return claims.flatMap((claim) => {
     const test = pairOf(summary, claim, false);
     if (test === null) return [];

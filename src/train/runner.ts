@@ -7,8 +7,15 @@ import { BACKENDS, isBackendName } from '../backend';
 import { dataIdentity, knownDataIdentity, type DataIdentity } from '../data/identity';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { kitPaths } from '../paths';
-import { forProfile, PROFILES, validateConfig, type ExperimentConfig, type Profile } from '../protocol/config';
-import { ALL_EXPERIMENTS } from '../protocol/registry';
+import {
+  forProfile,
+  PROFILES,
+  validateConfig,
+  type ExperimentConfig,
+  type Profile,
+  type Variant,
+} from '../protocol/config';
+import { ALL_EXPERIMENTS, experimentByName } from '../protocol/registry';
 import type { Summary } from '../results/schema';
 import { saveSummary } from '../results/store';
 import { summarize } from '../results/summary';
@@ -59,28 +66,52 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
     dataDir = known.dir;
     identities.set(known.dir, known.identity);
   }
-  for (const written of experiments) {
+  const configFor = (written: ExperimentConfig): ExperimentConfig => {
     const profiled = forProfile(written, options.profile);
     const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
+    const suffix = renamed ? `-${options.architecture}` : '';
     const config: ExperimentConfig = {
       ...profiled,
       ...(renamed
         ? {
             architecture: options.architecture!,
-            name: `${profiled.name}-${options.architecture}`,
+            name: `${profiled.name}${suffix}`,
             title: `${profiled.title}, ${options.architecture} model`,
+            sharedVariants: Object.fromEntries(
+              Object.entries(profiled.sharedVariants ?? {}).map(([v, from]) => [v, `${from}${suffix}`]),
+            ),
           }
         : {}),
       ...(dataDir !== undefined ? { dataDir } : {}),
       ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
     };
     validateConfig(config);
+    return config;
+  };
+  const ids = new Set<string>();
+  const add = (config: ExperimentConfig, variant: Variant, seed: number) => {
     // Checked here, before any worker starts: missing data is an error even when every job is finished.
     if (!identities.has(config.dataDir)) identities.set(config.dataDir, dataIdentity(config.dataDir));
-    const data = identities.get(config.dataDir)!;
-    for (const seed of config.seeds)
-      for (const variant of config.variants)
-        specs.push({ profile: options.profile, config, variant, seed, runsDir, data });
+    const spec: JobSpec = {
+      profile: options.profile,
+      config,
+      variant,
+      seed,
+      runsDir,
+      data: identities.get(config.dataDir)!,
+    };
+    if (ids.has(jobId(spec))) return;
+    ids.add(jobId(spec));
+    specs.push(spec);
+  };
+  for (const written of experiments) {
+    const config = configFor(written);
+    for (const seed of config.seeds) for (const variant of config.variants) add(config, variant, seed);
+    // A shared variant's jobs are its own experiment's, on this experiment's seeds.
+    for (const [variant, from] of Object.entries(written.sharedVariants ?? {}) as [Variant, string][]) {
+      const source = configFor(experimentByName(from));
+      for (const seed of config.seeds) add({ ...source, seeds: config.seeds }, variant, seed);
+    }
   }
   return specs;
 }

@@ -1,31 +1,31 @@
 /** Which trainer a job trains through, and making it. */
 import type { ExperimentData } from '../data/dataset';
 import { fusedKernelsAvailable } from '../kernels';
-import { normalizationOf } from '../protocol/variants';
+import { groupsOf, normalizationOf } from '../protocol/variants';
+import { FusedConvTrainer } from './fused-conv';
 import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-mlp';
 import { LayersTrainer } from './layers-trainer';
 import type { JobSpec } from './spec';
 import type { Trainer } from './trainer';
+import { tf } from '../tf';
 
 /** How a job trains: the fused kernels, or tfjs-layers. Recorded in the log; part of the job's identity. */
 export type TrainerKind = 'fused' | 'layers';
 
 /**
- * The trainer kind for a job: the MLP through the fused kernels where the
- * backend has them (wasm, cpu), everything else (tfjs-node, the conv model)
- * through tfjs-layers. `BRN_TRAINER=layers` (or `fused`) forces one.
+ * The trainer kind for a job: the MLP and the conv model through the fused
+ * kernels where the backend has them (wasm, cpu), else (tfjs-node) through
+ * tfjs-layers. `BRN_TRAINER=layers` (or `fused`) forces one.
  */
 export function trainerKind(spec: Pick<JobSpec, 'config' | 'variant'>): TrainerKind {
   const forced = process.env.BRN_TRAINER ?? '';
   if (!['', 'fused', 'layers'].includes(forced))
     throw new Error(`BRN_TRAINER must be 'fused' or 'layers', got '${forced}'`);
   const canFuse =
-    fusedKernelsAvailable() &&
-    spec.config.architecture === 'mlp' &&
-    (FUSED_NORMALIZATIONS as readonly string[]).includes(normalizationOf(spec.variant));
+    fusedKernelsAvailable() && (FUSED_NORMALIZATIONS as readonly string[]).includes(normalizationOf(spec.variant));
   if (forced === 'fused' && !canFuse) {
     throw new Error(
-      `BRN_TRAINER=fused, but the fused trainer needs the mlp with ${FUSED_NORMALIZATIONS.join(', ')} on wasm or cpu`,
+      `BRN_TRAINER=fused, but the fused trainers need ${FUSED_NORMALIZATIONS.join(', ')} on wasm or cpu (backend: ${tf.getBackend()})`,
     );
   }
   return forced === 'layers' || !canFuse ? 'layers' : 'fused';
@@ -37,11 +37,13 @@ export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, d
     architecture: config.architecture,
     hidden: config.hidden,
     normalization: normalizationOf(spec.variant),
+    groups: groupsOf(spec.variant) ?? undefined,
     microbatchSize: config.microbatchSize,
     normLayer: config.normLayer,
     imageSize: data.imageSize,
     classes: data.classes,
   };
-  const Kind = trainerKind(spec) === 'fused' ? FusedMlpTrainer : LayersTrainer;
+  const Fused = config.architecture === 'conv' ? FusedConvTrainer : FusedMlpTrainer;
+  const Kind = trainerKind(spec) === 'fused' ? Fused : LayersTrainer;
   return new Kind(model, spec.seed, config.optimizer, config.emaDecay);
 }

@@ -1,0 +1,163 @@
+/**
+ * What the fused trainers share (`fused-mlp.ts`, `fused-conv.ts`): their
+ * values and the average of them (`fused-values.ts`), the clipping in force,
+ * the training tally kept on the host, one RMSProp + averaging update after
+ * the backward pass, evaluation in both modes through the model's logits,
+ * r/d diagnostics, and checkpoint state. A model supplies its blocks, its
+ * training step's gradients, and its logits.
+ */
+import type { DeviceSplit } from '../data/dataset';
+import type { EvalBatch } from '../data/samplers';
+import { gatherRowsOp, movingAverageUpdateOp, rmsPropUpdateOp, STATS_ROWS } from '../kernels';
+import type { ModelConfig } from '../models';
+import type { OptimizerConfig } from '../protocol/config';
+import type { RenormClip } from '../renorm/clip';
+import { summarizeCorrection, type RenormDiagnostics } from '../renorm/diagnostics';
+import type { BatchStatsEvaluation } from '../results/records';
+import { tf } from '../tf';
+import { batchStatsEvaluation, inferenceAccuracy, type GatherFn, type LogitsFn } from './evaluate';
+import { blockSettings, type Block, type BlockSettings } from './fused-blocks';
+import { FusedValues, type Values } from './fused-values';
+import { STANDARD_EVAL, type EvalWeights, type Trainer, type TrainerState } from './trainer';
+
+const BN_CLIP: RenormClip = { rmax: 1, dmax: 0 };
+/** The layer's default clipping, which `buildModel`'s BRN layers start with. */
+const BRN_DEFAULT_CLIP: RenormClip = { rmax: 3, dmax: 5 };
+
+/** What a model's training step hands back: gradients by parameter name, renorm's new moving statistics, the tally. */
+export interface StepResult {
+  grads: Map<string, tf.Tensor>;
+  /** New moving mean, std and variance of each renorm block, in block order. */
+  moving: tf.Tensor[];
+  /** Each renorm block's stats (for diagnostics). */
+  stats: tf.Tensor[];
+  /** [mean loss, correct] on the minibatch. */
+  tally: tf.Tensor;
+}
+
+/** How an evaluation runs the model: the values (trained or averaged) and the mode. */
+export interface EvalMode {
+  values: Values;
+  training: boolean;
+  statistics: 'stddev' | 'variance';
+}
+
+export abstract class FusedTrainer implements Trainer {
+  protected readonly values = new FusedValues();
+  protected readonly settings: BlockSettings;
+  protected lastClip: RenormClip;
+  private lastStats: tf.Tensor[] = [];
+  private tally = { loss: 0, correct: 0, examples: 0, steps: 0 };
+  /** The normalization blocks, in order (for diagnostics). */
+  protected abstract readonly blocks: Block[];
+
+  constructor(
+    protected readonly model: ModelConfig,
+    private readonly optimizer: OptimizerConfig,
+    private readonly emaDecay: number,
+  ) {
+    const { kind, groups } = blockSettings(model.normalization, model.groups);
+    this.settings = { kind, groups, microbatchSize: model.microbatchSize, normLayer: model.normLayer };
+    this.lastClip = model.normalization === 'brn' ? BRN_DEFAULT_CLIP : BN_CLIP;
+  }
+
+  setClip(clip: RenormClip | null): void {
+    if (clip !== null) this.lastClip = clip;
+  }
+
+  /** The forward and backward pass of one minibatch, with the current values and clipping. */
+  protected abstract gradients(x: tf.Tensor, xT: tf.Tensor, labels: tf.Tensor): StepResult;
+
+  /** The model's logits for x [n, pixels] under `mode`. */
+  protected abstract logits(x: tf.Tensor, mode: EvalMode): tf.Tensor;
+
+  step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
+    this.setClip(clip);
+    const out = tf.tidy(() => {
+      const [x, xT, labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
+      const { grads, moving, stats, tally } = this.gradients(x, xT, labels);
+      // New weights; the optimizer slots, which only this trainer holds, are updated in place.
+      const updated = rmsPropUpdateOp(
+        this.values.paramNames().map((n) => ({ w: this.values.param(n), g: grads.get(n)!, ...this.values.slot(n) })),
+        {
+          learningRate,
+          decay: this.optimizer.decay,
+          momentum: this.optimizer.momentum,
+          epsilon: this.optimizer.epsilon,
+        },
+      );
+      // The average of every value after this step.
+      const next = [...updated, ...moving];
+      const shadows = FusedValues.flatten(this.values.average);
+      const average = movingAverageUpdateOp(
+        shadows.map((shadow, i) => ({ shadow, value: next[i] })),
+        { decay: this.emaDecay },
+      );
+      return { next, average, stats, tally };
+    });
+    const oldStats = this.lastStats;
+    this.values.replace(out.next, out.average);
+    this.lastStats = out.stats;
+    const [loss, correct] = out.tally.dataSync();
+    out.tally.dispose();
+    tf.dispose(oldStats);
+    this.tally = {
+      loss: this.tally.loss + loss,
+      correct: this.tally.correct + correct,
+      examples: this.tally.examples + positions.length,
+      steps: this.tally.steps + 1,
+    };
+  }
+
+  readTally(): { loss: number; accuracy: number } {
+    const t = this.tally;
+    this.tally = { loss: 0, correct: 0, examples: 0, steps: 0 };
+    return { loss: t.steps === 0 ? NaN : t.loss / t.steps, accuracy: t.examples === 0 ? NaN : t.correct / t.examples };
+  }
+
+  private logitsWith(weights: EvalWeights): LogitsFn {
+    const values = weights.average ? this.values.average : this.values.current;
+    return (x, training) => this.logits(x, { values, training, statistics: weights.statistics });
+  }
+
+  /** Minibatches through the gather kernel (`tf.gather` copies rows much more slowly on wasm). */
+  private readonly gather: GatherFn = (split, positions) => {
+    const [x, , labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
+    return { x, labels: tf.cast(labels, 'int32') };
+  };
+
+  inferenceAccuracy(split: DeviceSplit, weights: EvalWeights = STANDARD_EVAL): number {
+    return inferenceAccuracy(this.logitsWith(weights), split);
+  }
+
+  batchStats(split: DeviceSplit, batches: EvalBatch[], weights: EvalWeights = STANDARD_EVAL): BatchStatsEvaluation {
+    return batchStatsEvaluation(this.logitsWith(weights), split, batches, this.gather);
+  }
+
+  diagnostics(): (RenormDiagnostics & { layer: string })[] {
+    const renorm = this.blocks.filter((b) => b.kind === 'renorm');
+    return this.lastStats.map((stats, i) => {
+      const v = stats.dataSync();
+      const [G, , C] = stats.shape;
+      const row = (k: number) =>
+        Float32Array.from({ length: G * C }, (_, j) => v[Math.floor(j / C) * STATS_ROWS * C + k * C + (j % C)]);
+      return {
+        layer: renorm[i].name,
+        ...summarizeCorrection({ r: row(2), d: row(3), rUnclipped: row(4), dUnclipped: row(5) }, this.lastClip),
+      };
+    });
+  }
+
+  async state(): Promise<TrainerState> {
+    return this.values.state();
+  }
+
+  async restore(state: TrainerState): Promise<void> {
+    this.values.restore(state);
+  }
+
+  dispose(): void {
+    this.values.dispose();
+    tf.dispose(this.lastStats);
+  }
+}
