@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test format format-check bench clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
@@ -26,11 +26,14 @@ help:
 	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
 	@echo "make fashion-mnist the full profile on Fashion-MNIST (installs Debian's dataset-fashion-mnist as root)"
 	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, README tables"
+	@echo "make cnn          the conv protocol on Fashion-MNIST (BN, BRN, GN, LN, none; 76 jobs, ~4 h) into data/, figures, README"
 	@echo "make rebuild      summaries, figures/, README tables and notebooks from the committed logs in data/runs"
 	@echo "make figures      figures/ and README tables from data/results"
 	@echo "make notebooks    execute the notebooks in place (outputs from the committed results)"
 	@echo ""
+	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
 	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
+	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each"
 	@echo "make setup        npm dependencies, build, Jupyter and the tslab kernel only"
 
 ## install: npm dependencies (tfjs-node is optional and skipped where it cannot install)
@@ -82,6 +85,17 @@ fashion-mnist: build
 	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist and README.md's tables"
 	$(BRN) reproduce --dataset fashion-mnist --readme
 
+## cnn: the conv protocol (cnn-* experiments) on Fashion-MNIST: resumable, about four hours on two cores
+cnn: build
+	@scripts/ensure-fashion-mnist.sh
+	@echo "make cnn: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist and README.md's tables"
+	$(BRN) reproduce --cnn --dataset fashion-mnist --readme
+
+## cnn-convergence: the validation-only check that fixed the conv protocol's step count (about an hour)
+cnn-convergence: build
+	@scripts/ensure-fashion-mnist.sh
+	node dist/train/convergence.js cnn-baseline bn,gn 24000 1000 data/results/fashion-mnist/cnn-convergence.json --dataset fashion-mnist
+
 figures: build
 	@echo "make figures: writes figures/ and README.md's tables from data/results"
 	$(BRN) figures --readme
@@ -119,7 +133,26 @@ notebook-test: setup
 test: unit-test notebook-test
 
 bench: build
-	node dist/bench.js
+	node dist/bench/loop.js
+
+## test-cluster: a real single-node Slurm (Debian's, as root) runs the quick baseline as a job array
+## through brn submit; every job is held against the committed quick reference; Slurm is stopped after
+CLUSTER_DIR := build/cluster
+test-cluster: build
+	rm -rf $(CLUSTER_DIR)
+	@scripts/slurm-local.sh start
+	@set -e; trap 'scripts/slurm-local.sh stop' EXIT; export $$(scripts/slurm-local.sh env); \
+	$(BRN) submit quick baseline --slurm --time 0:30:00 --runs-dir $(CLUSTER_DIR)/runs; \
+	for i in $$(seq 1 600); do \
+	  [ -z "$$(squeue --noheader --name=brn-quick 2>/dev/null)" ] && break; sleep 2; done; \
+	$(BRN) status quick baseline --runs-dir $(CLUSTER_DIR)/runs | tail -1; \
+	$(BRN) check --quick baseline --runs-dir $(CLUSTER_DIR)/runs | tee $(CLUSTER_DIR)/check.txt | sed '$$d'; \
+	tail -1 $(CLUSTER_DIR)/check.txt | sed 's/^reproduction:/cluster:/'
+
+## bench-peer: the experiment loop beside PyTorch (Debian's python3-torch, installed as root), one thread each
+bench-peer: build
+	@scripts/ensure-torch.sh
+	node dist/bench/peer.js
 
 clean:
 	rm -rf dist build

@@ -20,6 +20,26 @@ export function isBackendName(name: string): name is BackendName {
   return (BACKENDS as readonly string[]).includes(name);
 }
 
+/** Null when backend `name`'s package is installed; else what is missing and how to install it. */
+export function backendInstalled(name: string): string | null {
+  if (!isBackendName(name)) return `Unknown backend '${name}': expected one of ${BACKENDS.join(', ')}`;
+  const packages: Record<BackendName, string | null> = {
+    tensorflow: '@tensorflow/tfjs-node',
+    wasm: '@tensorflow/tfjs-backend-wasm',
+    cpu: null,
+  };
+  const pkg = packages[name];
+  if (pkg === null) return null;
+  try {
+    require.resolve(pkg);
+    return null;
+  } catch {
+    const how =
+      name === 'tensorflow' ? ' (its install downloads libtensorflow; where it cannot, use --backend wasm)' : '';
+    return `backend '${name}' needs the package ${pkg}, which is not installed: npm install ${pkg}${how}`;
+  }
+}
+
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
     if (name === 'tensorflow') require('@tensorflow/tfjs-node');

@@ -59,13 +59,8 @@ export { STANDARD_EVAL, type Trainer, type TrainerState, type EvalWeights } from
 export { LayersTrainer } from './train/layers-trainer';
 export { FusedMlpTrainer } from './train/fused-mlp';
 export { FusedConvTrainer } from './train/fused-conv';
-export {
-  readJobRecords,
-  type JobRecord,
-  type HeaderRecord,
-  type EvalRecord,
-  type FinalRecord,
-} from './results/records';
+export type { JobRecord, HeaderRecord, EvalRecord, FinalRecord } from './results/records';
+export { readJobRecords, readFinishedLog, LogProblem } from './results/seal';
 export { jobPaths, jobId, type JobSpec } from './train/spec';
 export { runExperiments, jobSpecs, type RunOptions } from './train/runner';
 export { summarize } from './results/summary';

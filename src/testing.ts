@@ -60,10 +60,10 @@ export function interruptAt(step: number): { beforeStep: (s: number) => void } {
   };
 }
 
-/** A job's records without their timing fields, to compare two runs. */
+/** A job's records without their timing fields (and the digest, which covers them), to compare two runs. */
 export function withoutTiming(records: object[]): unknown[] {
   return records.map((r) => {
-    const { timing: _timing, ...rest } = r as { timing?: unknown };
+    const { timing: _timing, digest: _digest, ...rest } = r as { timing?: unknown; digest?: unknown };
     return rest;
   });
 }

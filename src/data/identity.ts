@@ -5,7 +5,7 @@
  * checksums, so two data sets can never share a job's path or a summary.
  */
 import { datasetByChecksums, datasetByName, type Checksums } from './datasets';
-import { findIdxFile, md5, readIdxBytes } from './idx';
+import { findIdxFile, md5, parseIdx, readIdxBytes } from './idx';
 import { IDX_FILES, mnistDataDir } from './mnist';
 
 export type DataChecksums = Checksums;
@@ -18,8 +18,18 @@ export interface DataIdentity {
 
 /** The identity of the IDX files in `dataDir` (null: MNIST). A missing file is an error naming it. */
 export function dataIdentity(dataDir: string | null): DataIdentity {
+  return inspectData(dataDir).identity;
+}
+
+/**
+ * The identity of the IDX files in `dataDir` and the number of training
+ * images, from one read of each file, which is also parsed: a missing,
+ * truncated or non-IDX file is an error naming it.
+ */
+export function inspectData(dataDir: string | null): { identity: DataIdentity; trainCount: number } {
   const dir = dataDir ?? mnistDataDir();
   const sums = {} as DataChecksums;
+  let trainCount = 0;
   for (const [key, file] of Object.entries(IDX_FILES) as [keyof typeof IDX_FILES, string][]) {
     let path: string;
     try {
@@ -29,10 +39,18 @@ export function dataIdentity(dataDir: string | null): DataIdentity {
         `${(err as Error).message}; a data directory needs ${Object.values(IDX_FILES).join(', ')} (each may be .gz)`,
       );
     }
-    sums[key] = md5(readIdxBytes(path));
+    const bytes = readIdxBytes(path);
+    // Parsed as well as summed: a truncated or non-IDX file is named here, before any job starts.
+    try {
+      const { dims } = parseIdx(bytes, path);
+      if (key === 'trainImages') trainCount = dims[0];
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; restore the file, or reinstall the data set`);
+    }
+    sums[key] = md5(bytes);
   }
   const name = datasetByChecksums(sums)?.name ?? `idx-${md5(Buffer.from(Object.values(sums).join(''))).slice(0, 8)}`;
-  return { name, md5: sums };
+  return { identity: { name, md5: sums }, trainCount };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Every experiment the CLI knows by name. */
 import { baseline } from './baseline';
+import { CNN_EXPERIMENTS } from './cnn';
 import type { ExperimentConfig } from './config';
 import { microbatch, MICROBATCH_SWEEP, microbatchSweep } from './microbatch';
 import { nonIid, NON_IID_SWEEP, nonIidSweep } from './non-iid';
@@ -13,7 +14,10 @@ export const SWEEP_EXPERIMENTS: ExperimentConfig[] = [
   ...NON_IID_SWEEP.map(nonIidSweep),
 ];
 
-export const ALL_EXPERIMENTS: ExperimentConfig[] = [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS];
+/** The conv protocol (`cnn.ts`), run by `brn reproduce --cnn` (on Fashion-MNIST: `make cnn`). */
+export { CNN_EXPERIMENTS } from './cnn';
+
+export const ALL_EXPERIMENTS: ExperimentConfig[] = [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS, ...CNN_EXPERIMENTS];
 
 export function experimentByName(name: string): ExperimentConfig {
   const found = ALL_EXPERIMENTS.find((e) => e.name === name);

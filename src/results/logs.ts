@@ -1,14 +1,16 @@
 /**
- * Reading a profile's finished job logs back: each experiment directory's
- * finished runs by variant, and the final test accuracy of every job (what
- * the reference check compares).
+ * Reading a profile's finished job logs back, each verified (`seal.ts`): each
+ * experiment directory's finished runs by variant, and the final test
+ * accuracy of every job (what the reference check compares). A log that fails
+ * its check is left out and reported, never read as a result.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Profile } from '../protocol/config';
 import { TRAINED_VARIANTS, type Variant } from '../protocol/variants';
 import { parseJobFileName, profileRunsDir } from './layout';
-import { readJobRecords, type EvalRecord, type FinalRecord, type HeaderRecord } from './records';
+import type { EvalRecord, FinalRecord, HeaderRecord } from './records';
+import { LogProblem, readFinishedLog, remedy } from './seal';
 
 export interface FinishedRun {
   seed: number;
@@ -17,25 +19,35 @@ export interface FinishedRun {
   final: FinalRecord;
 }
 
-/** The finished jobs of one experiment directory, by trained variant, in seed order. */
-export function finishedRuns(dir: string): Map<Variant, FinishedRun[]> {
+/** Faulty logs, each named with what is wrong and what to do: thrown where results would otherwise be read from them. */
+export class LogProblems extends Error {
+  constructor(readonly problems: LogProblem[]) {
+    super(
+      `${problems.length} job log(s) failed their check and were not read:\n` +
+        problems.map((p) => `  ${p.message}; ${remedy(p)}`).join('\n'),
+    );
+  }
+}
+
+/** The finished jobs of one experiment directory, by trained variant, in seed order; faulty logs go to `problems`. */
+export function finishedRuns(dir: string, problems: LogProblem[] = []): Map<Variant, FinishedRun[]> {
   const byVariant = new Map<Variant, FinishedRun[]>();
   const files = readdirSync(dir)
     .map((f) => ({ f, job: parseJobFileName(f) }))
     .filter((x) => x.job !== null && (TRAINED_VARIANTS as readonly string[]).includes(x.job.variant))
     .sort((a, b) => a.job!.seed - b.job!.seed);
   for (const { f, job } of files) {
-    const path = join(dir, f);
-    const records = readJobRecords(path);
-    const header = records.find((r): r is HeaderRecord => r.kind === 'header');
-    const final = records.find((r): r is FinalRecord => r.kind === 'final');
-    if (header === undefined || final === undefined) {
-      throw new Error(`${path}: a finished job file without header or final record`);
+    let log;
+    try {
+      log = readFinishedLog(join(dir, f));
+    } catch (err) {
+      if (!(err instanceof LogProblem)) throw err;
+      problems.push(err);
+      continue;
     }
     const variant = job!.variant as Variant;
     if (!byVariant.has(variant)) byVariant.set(variant, []);
-    const evals = records.filter((r): r is EvalRecord => r.kind === 'eval');
-    byVariant.get(variant)!.push({ seed: job!.seed, header, final, evals });
+    byVariant.get(variant)!.push({ seed: job!.seed, header: log.header, final: log.final, evals: log.evals });
   }
   return byVariant;
 }
@@ -57,12 +69,20 @@ export interface JobResult {
   testAccuracy: number;
 }
 
-/** The final test accuracy of every finished job of `profile` under `runsDir`, in experiment, variant, seed order. */
-export function finalResults(profile: Profile, runsDir: string, dataset = 'mnist'): JobResult[] {
+/**
+ * The final test accuracy of every finished job of `profile` under `runsDir`,
+ * in experiment, variant, seed order, and the logs that failed their check.
+ */
+export function readFinalResults(
+  profile: Profile,
+  runsDir: string,
+  dataset = 'mnist',
+): { results: JobResult[]; problems: LogProblem[] } {
   const root = profileRunsDir(runsDir, profile, { name: dataset });
   const results: JobResult[] = [];
+  const problems: LogProblem[] = [];
   for (const name of [...experimentDirs(root)].sort()) {
-    const byVariant = [...finishedRuns(join(root, name))].sort(([a], [b]) => a.localeCompare(b));
+    const byVariant = [...finishedRuns(join(root, name), problems)].sort(([a], [b]) => a.localeCompare(b));
     for (const [variant, runs] of byVariant) {
       for (const r of runs) {
         const { backend, trainer } = r.header;
@@ -70,5 +90,12 @@ export function finalResults(profile: Profile, runsDir: string, dataset = 'mnist
       }
     }
   }
+  return { results, problems };
+}
+
+/** `readFinalResults`' results; a faulty log is an error (`LogProblems`) listing every one. */
+export function finalResults(profile: Profile, runsDir: string, dataset = 'mnist'): JobResult[] {
+  const { results, problems } = readFinalResults(profile, runsDir, dataset);
+  if (problems.length > 0) throw new LogProblems(problems);
   return results;
 }

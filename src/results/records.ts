@@ -120,14 +120,6 @@ export function jobDifferences(logged: HeaderRecord, expected: HeaderRecord): st
   return differs;
 }
 
-/** The records of a finished log. */
-export function readJobRecords(path: string): JobRecord[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JobRecord);
-}
-
 /** The header and evaluations of a partial log; a line cut short by an interruption is dropped. */
 export function readPartialLog(path: string): { header: HeaderRecord; evals: EvalRecord[] } | null {
   const records: JobRecord[] = [];

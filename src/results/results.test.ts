@@ -13,6 +13,7 @@ import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 import type { EvalRecord, FinalRecord, HeaderRecord } from './records';
 import { compareWithReference } from './reference';
+import { sealedFinalLine } from './seal';
 import { summaryFromJson, summaryToJson } from './schema';
 import { pairedDifference, stat } from './stats';
 import { summarize } from './summary';
@@ -106,9 +107,10 @@ describe('summaries and references', () => {
         testBatchStatsIidEma: null,
         timing: { msPerStep: 2, trainSeconds: 6, totalSeconds: 7, resumedFromStep: 0 },
       };
+      const lines = [header, evalRecord].map((r) => JSON.stringify(r));
       writeFileSync(
         join(dir, `${variant}-seed${seed}.jsonl`),
-        [header, evalRecord, final].map((r) => JSON.stringify(r)).join('\n') + '\n',
+        [...lines, sealedFinalLine(lines, final)].join('\n') + '\n',
       );
     };
     // Seed order 3, 1, 2 on disk: the summary lists seeds ascending.

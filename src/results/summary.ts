@@ -16,7 +16,8 @@ import type { ExperimentConfig, Profile } from '../protocol/config';
 import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
 import { profileRunsDir } from './layout';
-import { experimentDirs, finishedRuns, type FinishedRun } from './logs';
+import { experimentDirs, finishedRuns, LogProblems, type FinishedRun } from './logs';
+import type { LogProblem } from './seal';
 import type { CrossComparison, ExperimentInfo, ExperimentResults, Summary, VariantSummary } from './schema';
 import { curve, PAIRS, SOURCES } from './sources';
 import { pairedDifference, seedStat, seedStatOrNull, stat } from './stats';
@@ -123,6 +124,20 @@ export function summarize(
   dataset = 'mnist',
   known: ExperimentConfig[] = ALL_EXPERIMENTS,
 ): Summary {
+  const { summary, problems } = summarizeLogs(profile, runsDir, order, dataset, known);
+  if (problems.length > 0) throw new LogProblems(problems);
+  return summary;
+}
+
+/** `summarize`, returning the logs that failed their check (left out of the summary) instead of throwing. */
+export function summarizeLogs(
+  profile: Profile,
+  runsDir: string,
+  order: string[] = [],
+  dataset = 'mnist',
+  known: ExperimentConfig[] = ALL_EXPERIMENTS,
+): { summary: Summary; problems: LogProblem[] } {
+  const problems: LogProblem[] = [];
   const summary: Summary = {
     profile,
     dataset,
@@ -139,7 +154,7 @@ export function summarize(
   const dirs = experimentDirs(root, order);
   const read = new Map<string, Map<Variant, FinishedRun[]>>();
   const runsOf = (name: string) => {
-    if (!read.has(name)) read.set(name, dirs.includes(name) ? finishedRuns(join(root, name)) : new Map());
+    if (!read.has(name)) read.set(name, dirs.includes(name) ? finishedRuns(join(root, name), problems) : new Map());
     return read.get(name)!;
   };
   for (const name of dirs) {
@@ -149,9 +164,13 @@ export function summarize(
     const shared = new Map<Variant, string>();
     const runsByVariant = new Map(own);
     const sharing = known.find((e) => e.name === name)?.sharedVariants ?? {};
+    // Shared runs on this experiment's seeds only: the paired design needs every variant on the same ones.
+    const seeds = new Set([...own.values()].flatMap((runs) => runs.map((r) => r.seed)));
     for (const [v, from] of Object.entries(sharing) as [Variant, string][]) {
-      const runs = runsOf(from).get(v);
-      if (runs === undefined || own.has(v)) continue;
+      const runs = runsOf(from)
+        .get(v)
+        ?.filter((r) => seeds.has(r.seed));
+      if (runs === undefined || runs.length === 0 || own.has(v)) continue;
       runsByVariant.set(v, runs);
       shared.set(v, from);
     }
@@ -164,5 +183,5 @@ export function summarize(
   summary.comparisons = comparisonsOf(summary.experiments);
   summary.claims = judgeClaims(summary);
   summary.backend = [...backends].sort().join(', ') || 'none';
-  return summary;
+  return { summary, problems };
 }

@@ -1,12 +1,15 @@
 /**
  * Checkpoints and the resume policy. A checkpoint holds the step, the
  * trainer's state (weights, optimizer slots and the weights' moving average,
- * float32 as base64) and the
- * training time so far; it is written atomically on evaluation steps. A job
- * resumes from it only when its partial log was made with the same config,
- * backend, trainer and data; otherwise it starts again from step 0.
+ * float32 as base64), the training time so far, and the SHA-256 of all that;
+ * it is written atomically on evaluation steps, the one before it kept as
+ * `….ckpt.prev.json`. A job resumes from the newest checkpoint that reads
+ * back whole (its digest matches and the trainer takes it), and only when its
+ * partial log was made by the same job; a corrupt checkpoint is skipped with
+ * a message naming it, so none can block a job: the fallback is step 0.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeJsonAtomic } from '../io/atomic';
 import { jobDifferences, readPartialLog, type EvalRecord, type HeaderRecord } from '../results/records';
 import type { NamedArray, Trainer, TrainerState } from './trainer';
@@ -28,8 +31,16 @@ const encode = (a: NamedArray) => ({
 function decode(a: { name: string; shape: number[]; data: string }): NamedArray {
   const buf = Buffer.from(a.data, 'base64');
   // Copied into its own buffer: Buffer.from may share a pool and need not be 4-byte aligned.
-  return { name: a.name, shape: a.shape, values: new Float32Array(new Uint8Array(buf).buffer) };
+  const values = new Float32Array(new Uint8Array(buf).buffer);
+  const size = a.shape.reduce((x, y) => x * y, 1);
+  if (values.length !== size) throw new Error(`array '${a.name}' holds ${values.length} values for shape [${a.shape}]`);
+  return { name: a.name, shape: a.shape, values };
 }
+
+const digestOf = (ckpt: Checkpoint) => createHash('sha256').update(JSON.stringify(ckpt)).digest('hex');
+
+/** Where the checkpoint before the newest is kept. */
+export const previousCheckpoint = (path: string) => path.replace(/\.json$/, '.prev.json');
 
 export async function saveCheckpoint(
   path: string,
@@ -45,10 +56,33 @@ export async function saveCheckpoint(
     optimizer: state.optimizer.map(encode),
     average: state.average.map(encode),
   };
-  writeJsonAtomic(path, ckpt);
+  if (existsSync(path)) renameSync(path, previousCheckpoint(path));
+  writeJsonAtomic(path, { ...ckpt, digest: `sha256:${digestOf(ckpt)}` });
 }
 
-/** Where a job starts: step 0, or the checkpoint's step with the evaluations logged up to it. */
+/** The checkpoint at `path`, verified; an error says what is wrong with it. */
+function readCheckpoint(path: string): { ckpt: Checkpoint; state: TrainerState } {
+  let parsed: Checkpoint & { digest?: string };
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`not a whole JSON file (${(err as Error).message})`);
+  }
+  const { digest, ...ckpt } = parsed;
+  if (digest !== undefined && digest !== `sha256:${digestOf(ckpt)}`)
+    throw new Error('its contents do not match their digest');
+  if (!Number.isInteger(ckpt.step) || !Array.isArray(ckpt.weights) || !Array.isArray(ckpt.optimizer)) {
+    throw new Error('it lacks the step or the arrays');
+  }
+  const state = {
+    weights: ckpt.weights.map(decode),
+    optimizer: ckpt.optimizer.map(decode),
+    average: ckpt.average.map(decode),
+  };
+  return { ckpt, state };
+}
+
+/** Where a job starts: step 0, or a checkpoint's step with the evaluations logged up to it. */
 export interface ResumePoint {
   step: number;
   trainSeconds: number;
@@ -57,30 +91,31 @@ export interface ResumePoint {
 }
 
 /**
- * Restores `trainer` from the checkpoint at `paths.checkpoint` when the partial
- * log beside it has `header`'s config and backend; otherwise removes any stale
- * checkpoint and returns a fresh start.
+ * Restores `trainer` from the newest whole checkpoint beside the partial log,
+ * when that log was made by the same job; otherwise removes stale checkpoints
+ * and returns a fresh start. Every checkpoint passed over is named in `notice`.
  */
 export async function resumeOrStart(
   paths: { partial: string; checkpoint: string },
   header: HeaderRecord,
   trainer: Trainer,
+  notice: (message: string) => void = () => {},
 ): Promise<ResumePoint> {
-  const partial = existsSync(paths.checkpoint) && existsSync(paths.partial) ? readPartialLog(paths.partial) : null;
+  const candidates = [paths.checkpoint, previousCheckpoint(paths.checkpoint)].filter(existsSync);
+  const partial = candidates.length > 0 && existsSync(paths.partial) ? readPartialLog(paths.partial) : null;
   if (partial !== null && jobDifferences(partial.header, header).length === 0) {
-    const ckpt = JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as Checkpoint;
-    const state: TrainerState = {
-      weights: ckpt.weights.map(decode),
-      optimizer: ckpt.optimizer.map(decode),
-      average: ckpt.average.map(decode),
-    };
-    await trainer.restore(state);
-    return {
-      step: ckpt.step,
-      trainSeconds: ckpt.trainSeconds,
-      records: [partial.header, ...partial.evals.filter((r) => r.step <= ckpt.step)],
-    };
+    for (const path of candidates) {
+      try {
+        const { ckpt, state } = readCheckpoint(path);
+        await trainer.restore(state);
+        const records = [partial.header, ...partial.evals.filter((r) => r.step <= ckpt.step)];
+        return { step: ckpt.step, trainSeconds: ckpt.trainSeconds, records };
+      } catch (err) {
+        const next = path === candidates[candidates.length - 1] ? 'starting from step 0' : 'trying the previous one';
+        notice(`checkpoint ${path} cannot be used: ${(err as Error).message}; ${next}`);
+      }
+    }
   }
-  rmSync(paths.checkpoint, { force: true });
+  for (const path of [paths.checkpoint, previousCheckpoint(paths.checkpoint)]) rmSync(path, { force: true });
   return { step: 0, trainSeconds: 0, records: [header] };
 }

@@ -10,7 +10,7 @@ import type { EvalBatch } from '../data/samplers';
 import type { BatchStatsEvaluation } from '../results/records';
 import { tf } from '../tf';
 
-/** Examples per forward pass (`model.predict` would split into batches of 32, which is slow). */
+/** Examples per forward pass by default (`model.predict` would split into batches of 32, which is slow). */
 const CHUNK = 2_500;
 
 /**
@@ -23,11 +23,11 @@ export type LogitsFn = (x: tf.Tensor, training: boolean) => tf.Tensor;
 /** The examples of `split` at `positions`, with int32 labels. */
 export type GatherFn = (split: DeviceSplit, positions: Int32Array) => { x: tf.Tensor; labels: tf.Tensor };
 
-/** Accuracy in inference mode (moving statistics) over all of `split`. */
-export function inferenceAccuracy(logits: LogitsFn, split: DeviceSplit): number {
+/** Accuracy in inference mode (moving statistics) over all of `split`, `chunk` examples per forward pass. */
+export function inferenceAccuracy(logits: LogitsFn, split: DeviceSplit, chunk = CHUNK): number {
   let correct = 0;
-  for (let start = 0; start < split.count; start += CHUNK) {
-    const size = Math.min(CHUNK, split.count - start);
+  for (let start = 0; start < split.count; start += chunk) {
+    const size = Math.min(chunk, split.count - start);
     correct += tf.tidy(() => {
       const x = tf.slice(split.x, [start, 0], [size, -1]);
       const labels = tf.slice(split.labels, [start], [size]);

@@ -126,8 +126,11 @@ export abstract class FusedTrainer implements Trainer {
     return { x, labels: tf.cast(labels, 'int32') };
   };
 
+  /** Examples per forward pass in inference (the conv model's activations are large: smaller chunks stay in cache). */
+  protected evalChunk = 2_500;
+
   inferenceAccuracy(split: DeviceSplit, weights: EvalWeights = STANDARD_EVAL): number {
-    return inferenceAccuracy(this.logitsWith(weights), split);
+    return inferenceAccuracy(this.logitsWith(weights), split, this.evalChunk);
   }
 
   batchStats(split: DeviceSplit, batches: EvalBatch[], weights: EvalWeights = STANDARD_EVAL): BatchStatsEvaluation {

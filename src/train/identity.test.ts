@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import type { ExperimentConfig } from '../protocol/config';
-import { readJobRecords, type EvalRecord, type HeaderRecord } from '../results/records';
+import type { EvalRecord, HeaderRecord } from '../results/records';
+import { readJobRecords, sealedFinalLine } from '../results/seal';
 import { testDir, writeTinyIdx } from '../testing';
 import { tryLock } from './lock';
 import { runPool } from './pool';
@@ -57,10 +58,12 @@ describe('job identity, locks and no double work', () => {
     const dir = tmpRuns();
     const { path } = await runTinyJob(tinySpec(dir, 'bn'));
     const lines = readFileSync(path, 'utf8').split('\n');
-    writeFileSync(
-      path,
-      [JSON.stringify({ ...JSON.parse(lines[0]), backend: 'tensorflow' }), ...lines.slice(1)].join('\n'),
-    );
+    // A log as another backend would have made it: its header says so, and it is sealed as a whole log is.
+    const records = lines.filter((l) => l !== '');
+    const header = JSON.stringify({ ...JSON.parse(records[0]), backend: 'tensorflow' });
+    const body = [header, ...records.slice(1, -1)];
+    const final = records[records.length - 1].replace(/,"digest":"sha256:[0-9a-f]+"\}$/, '}');
+    writeFileSync(path, [...body, sealedFinalLine(body, final)].join('\n') + '\n');
     await assert.rejects(
       runTinyJob(tinySpec(dir, 'bn')),
       /made with another backend tensorflow \(this run: (wasm|cpu)\)/,

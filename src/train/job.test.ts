@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { initBackend } from '../backend';
 import type { EvalRecord, FinalRecord } from '../results/records';
-import { readJobRecords } from '../results/records';
+import { readJobRecords } from '../results/seal';
 import { summarize } from '../results/summary';
 import { variantEntries } from '../results/schema';
 import { interruptAt, InterruptedForTest, withoutTiming } from '../testing';

@@ -5,15 +5,16 @@
  * interrupted job resumes from its checkpoint (`checkpoint.ts`) and reproduces
  * exactly the numbers an uninterrupted run would have given.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { activeBackend } from '../backend';
 import type { ExperimentData } from '../data/dataset';
 import { variantClipAt } from '../protocol/variants';
 import { learningRateAt } from '../renorm/schedule';
-import { jobDifferences, readJobRecords, type EvalRecord, type HeaderRecord } from '../results/records';
+import { jobDifferences, type EvalRecord, type HeaderRecord } from '../results/records';
+import { LogProblem, readFinishedLog, remedy } from '../results/seal';
 import { resumeOrStart, saveCheckpoint } from './checkpoint';
 import { JobLog } from './job-log';
-import { tryLock, type LockOwner } from './lock';
+import { tryLock, type HeldLock, type LockOwner } from './lock';
 import { JobMeasures, makeSampler } from './measure';
 import type { JobProgress } from './progress';
 import { jobId, jobPaths, type JobSpec } from './spec';
@@ -26,6 +27,8 @@ export interface JobHooks {
   onProgress?: (p: JobProgress) => void;
   /** Called before each training step (with the number of steps done). */
   beforeStep?: (step: number) => void;
+  /** Something the user should know that does not stop the job (a faulty log set aside, a bad checkpoint skipped). */
+  onNotice?: (message: string) => void;
 }
 
 export interface JobOutcome {
@@ -54,10 +57,28 @@ export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
   };
 }
 
-/** The finished log at `path`, reused when it was made by the same job; else an error naming what differs. */
-function reuseFinished(path: string, expected: HeaderRecord): JobOutcome {
-  const header = readJobRecords(path).find((r): r is HeaderRecord => r.kind === 'header');
-  if (header === undefined) throw new Error(`${path}: a finished job file without a header`);
+/**
+ * The finished log at `path` when it is whole and was made by the same job:
+ * reused. Null when there is none, or (`setAside`, under the job's lock) when
+ * it failed its check: a cut, unfinished or changed log is moved to
+ * `<path>.rejected` and the job trains again. A log made by another job, or
+ * one made before logs were sealed, is an error saying what to do.
+ */
+function finishedJob(path: string, expected: HeaderRecord, setAside: boolean, hooks: JobHooks): JobOutcome | null {
+  if (!existsSync(path)) return null;
+  let header: HeaderRecord;
+  try {
+    header = readFinishedLog(path).header;
+  } catch (err) {
+    if (!(err instanceof LogProblem)) throw err;
+    if (err.fault === 'unsealed' || err.fault === 'unreadable') throw new Error(`${err.message}: ${remedy(err)}`);
+    if (!setAside) return null;
+    let aside = `${path}.rejected`;
+    if (existsSync(aside)) aside = `${path}.rejected-${Date.now()}`;
+    renameSync(path, aside);
+    hooks.onNotice?.(`${err.message}; moved to ${aside}, and the job trains again`);
+    return null;
+  }
   const differs = jobDifferences(header, expected);
   if (differs.length > 0) {
     throw new Error(
@@ -75,15 +96,17 @@ function reuseFinished(path: string, expected: HeaderRecord): JobOutcome {
 export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHooks = {}): Promise<JobOutcome> {
   const paths = jobPaths(spec);
   const header = headerOf(spec, data);
-  if (existsSync(paths.final)) return reuseFinished(paths.final, header);
+  const finished = finishedJob(paths.final, header, false, hooks);
+  if (finished !== null) return finished;
   const lock = tryLock(paths.lock);
   if ('heldBy' in lock) return { path: paths.final, skipped: false, busy: lock.heldBy };
   let trainer: Trainer | null = null;
   try {
-    // Another process may have finished it between the check and the lock.
-    if (existsSync(paths.final)) return reuseFinished(paths.final, header);
+    // Another process may have finished it between the check and the lock; a faulty log is set aside here.
+    const now = finishedJob(paths.final, header, true, hooks);
+    if (now !== null) return now;
     trainer = trainerFor(spec, data);
-    await train(spec, data, trainer, header, hooks);
+    await train(spec, data, trainer, header, hooks, lock);
     return { path: paths.final, skipped: false };
   } finally {
     trainer?.dispose();
@@ -92,11 +115,18 @@ export async function runJob(spec: JobSpec, data: ExperimentData, hooks: JobHook
 }
 
 /** The loop: resume or start, then step, evaluate and checkpoint until the last step, then the final record. */
-async function train(spec: JobSpec, data: ExperimentData, trainer: Trainer, header: HeaderRecord, hooks: JobHooks) {
+async function train(
+  spec: JobSpec,
+  data: ExperimentData,
+  trainer: Trainer,
+  header: HeaderRecord,
+  hooks: JobHooks,
+  lock: HeldLock,
+) {
   const { config, variant, seed } = spec;
   const paths = jobPaths(spec);
   const clock = new Clock();
-  const start = await resumeOrStart(paths, header, trainer);
+  const start = await resumeOrStart(paths, header, trainer, (m) => hooks.onNotice?.(m));
   const log = new JobLog(paths, start.records);
   const measures = new JobMeasures(spec, data, trainer);
   const sampler = makeSampler(config, data.train, seed);
@@ -109,6 +139,7 @@ async function train(spec: JobSpec, data: ExperimentData, trainer: Trainer, head
     const context = { step, rmax: clip?.rmax ?? null, dmax: clip?.dmax ?? null };
     const learningRate = learningRateAt(Math.max(0, step - 1), config.optimizer);
     lastEval = log.append(measures.evaluation({ ...context, learningRate, timing: clock.interval() }));
+    lock.refresh();
     const { msPerStep } = lastEval.timing;
     hooks.onProgress?.({
       job: header.job,

@@ -1,15 +1,17 @@
 /**
  * The experiment runner: expands experiments into (experiment, variant, seed)
- * jobs, runs them over the cores (finished jobs are skipped, interrupted ones
- * resume), and writes the profile's summary.
+ * jobs, checks everything it can before any worker starts (data, directories,
+ * backend), runs the jobs over the cores (finished jobs are skipped,
+ * interrupted ones resume), and writes the profile's summary.
  */
-import { BACKENDS, isBackendName } from '../backend';
-import { dataIdentity, knownDataIdentity, type DataIdentity } from '../data/identity';
+import { BACKENDS, backendInstalled, isBackendName } from '../backend';
+import { inspectData, knownDataIdentity, type DataIdentity } from '../data/identity';
 import { ARCHITECTURES, type Architecture } from '../models';
-import { kitPaths } from '../paths';
+import { checkWritableDir, kitPaths } from '../paths';
 import {
   forProfile,
   PROFILES,
+  TRAINED_VARIANTS,
   validateConfig,
   type ExperimentConfig,
   type Profile,
@@ -18,7 +20,8 @@ import {
 import { ALL_EXPERIMENTS, experimentByName } from '../protocol/registry';
 import type { Summary } from '../results/schema';
 import { saveSummary } from '../results/store';
-import { summarize } from '../results/summary';
+import { LogProblems } from '../results/logs';
+import { summarizeLogs } from '../results/summary';
 import { defaultJobs, runPool, type PoolResult } from './pool';
 import { ProgressReporter } from './progress';
 import { jobId, type JobSpec } from './spec';
@@ -37,6 +40,10 @@ export interface RunOptions {
   dataset?: string;
   /** Train this architecture instead of the config's; a non-default one runs as '<experiment>-<architecture>'. */
   architecture?: Architecture;
+  /** Only these variants (default: each experiment's). */
+  variants?: string[];
+  /** Train this many steps instead of the config's; runs as '<experiment>-steps<N>', a job of its own. */
+  steps?: number;
   runsDir?: string;
   resultsDir?: string;
   /** Where progress goes (default: stderr); null for none. */
@@ -53,6 +60,13 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   if (options.architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(options.architecture)) {
     throw new Error(`Unknown architecture '${options.architecture}': expected one of ${ARCHITECTURES.join(', ')}`);
   }
+  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1))
+    throw new Error(`--steps must be a positive integer, got ${options.steps}`);
+  for (const v of options.variants ?? []) {
+    if (!(TRAINED_VARIANTS as readonly string[]).includes(v))
+      throw new Error(`Unknown variant '${v}': expected one of ${TRAINED_VARIANTS.join(', ')}`);
+  }
+  const wanted = (v: Variant) => options.variants === undefined || options.variants.includes(v);
   const { runsDir } = kitPaths(options);
   const specs: JobSpec[] = [];
   const identities = new Map<string | null, DataIdentity>();
@@ -69,19 +83,21 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   const configFor = (written: ExperimentConfig): ExperimentConfig => {
     const profiled = forProfile(written, options.profile);
     const renamed = options.architecture !== undefined && options.architecture !== profiled.architecture;
-    const suffix = renamed ? `-${options.architecture}` : '';
+    const suffix = `${renamed ? `-${options.architecture}` : ''}${options.steps !== undefined ? `-steps${options.steps}` : ''}`;
     const config: ExperimentConfig = {
       ...profiled,
-      ...(renamed
+      ...(suffix !== ''
         ? {
-            architecture: options.architecture!,
             name: `${profiled.name}${suffix}`,
-            title: `${profiled.title}, ${options.architecture} model`,
             sharedVariants: Object.fromEntries(
               Object.entries(profiled.sharedVariants ?? {}).map(([v, from]) => [v, `${from}${suffix}`]),
             ),
           }
         : {}),
+      ...(renamed
+        ? { architecture: options.architecture!, title: `${profiled.title}, ${options.architecture} model` }
+        : {}),
+      ...(options.steps !== undefined ? { steps: options.steps } : {}),
       ...(dataDir !== undefined ? { dataDir } : {}),
       ...(options.seeds !== undefined ? { seeds: Array.from({ length: options.seeds }, (_, i) => i + 1) } : {}),
     };
@@ -91,7 +107,16 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   const ids = new Set<string>();
   const add = (config: ExperimentConfig, variant: Variant, seed: number) => {
     // Checked here, before any worker starts: missing data is an error even when every job is finished.
-    if (!identities.has(config.dataDir)) identities.set(config.dataDir, dataIdentity(config.dataDir));
+    if (!identities.has(config.dataDir)) {
+      const { identity, trainCount } = inspectData(config.dataDir);
+      if (config.validationSize >= trainCount) {
+        const where = config.dataDir ?? 'MNIST';
+        throw new Error(
+          `${where} has ${trainCount} training images: too few to hold out ${config.validationSize} for validation and train on the rest`,
+        );
+      }
+      identities.set(config.dataDir, identity);
+    }
     const spec: JobSpec = {
       profile: options.profile,
       config,
@@ -106,11 +131,19 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   };
   for (const written of experiments) {
     const config = configFor(written);
-    for (const seed of config.seeds) for (const variant of config.variants) add(config, variant, seed);
+    const before = specs.length;
+    for (const seed of config.seeds) for (const variant of config.variants.filter(wanted)) add(config, variant, seed);
     // A shared variant's jobs are its own experiment's, on this experiment's seeds.
     for (const [variant, from] of Object.entries(written.sharedVariants ?? {}) as [Variant, string][]) {
+      if (!wanted(variant)) continue;
       const source = configFor(experimentByName(from));
       for (const seed of config.seeds) add({ ...source, seeds: config.seeds }, variant, seed);
+    }
+    if (specs.length === before && options.variants !== undefined && !config.variants.some(wanted)) {
+      const all = [...config.variants, ...Object.keys(written.sharedVariants ?? {})];
+      throw new Error(
+        `${config.name} has none of the variants ${options.variants.join(', ')} (its variants: ${all.join(', ')})`,
+      );
     }
   }
   return specs;
@@ -127,9 +160,25 @@ export interface RunOutcome {
   seconds: number;
 }
 
+/**
+ * What can be checked before any worker starts, each failure a message naming
+ * the path or value and the fix: the data (read, parsed and checksummed by
+ * `jobSpecs`), the runs and results directories, a forced backend.
+ */
+export function preflight(options: RunOptions): void {
+  const { runsDir, resultsDir } = kitPaths(options);
+  checkWritableDir(runsDir, '--runs-dir');
+  checkWritableDir(resultsDir, '--results-dir');
+  if (options.backend !== undefined) {
+    const missing = backendInstalled(options.backend);
+    if (missing !== null) throw new Error(missing);
+  }
+}
+
 /** Runs every job of `experiments` in `options.profile`, then rewrites that profile's summary over all known experiments. */
 export async function runExperiments(experiments: ExperimentConfig[], options: RunOptions): Promise<RunOutcome> {
   const specs = jobSpecs(experiments, options);
+  preflight(options);
   const started = Date.now();
   const log = options.log === undefined ? process.stderr : options.log;
   const reporter =
@@ -153,20 +202,23 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
       backends.add(b);
     },
     onProgress: (p) => reporter?.progress(p),
+    onNotice: (message) => reporter?.message(message),
     onDone: (job, skipped) => reporter?.done(job, skipped, stepsOf.get(job) ?? 0),
   });
   reporter?.finish();
   const { runsDir, resultsDir } = kitPaths(options);
   // Summaries cover every experiment with finished jobs, so runs of single experiments add up.
   const dataset = specs[0]?.data.name ?? 'mnist';
-  const summary = summarize(
+  const { summary, problems } = summarizeLogs(
     options.profile,
     runsDir,
     ALL_EXPERIMENTS.map((e) => e.name),
     dataset,
   );
   let written: { path: string | null; problem: string | null } = { path: null, problem: null };
-  if (pool.finished.length + pool.skipped.length > 0) {
+  if (problems.length > 0) {
+    written.problem = new LogProblems(problems).message;
+  } else if (pool.finished.length + pool.skipped.length > 0) {
     try {
       written = { path: saveSummary(summary, runsDir, resultsDir), problem: null };
     } catch (err) {

@@ -5,6 +5,7 @@
 import { initBackend } from '../backend';
 import { DataCache } from '../data/dataset';
 import { runJob } from './job';
+import type { LockOwner } from './lock';
 import type { JobProgress } from './progress';
 import { jobId, type JobSpec } from './spec';
 
@@ -12,9 +13,11 @@ export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'progress'; progress: JobProgress }
+  | { type: 'notice'; job: string; message: string }
   | { type: 'done'; job: string; path: string; skipped: boolean }
-  | { type: 'busy'; job: string; pid: number }
-  | { type: 'error'; job: string; message: string };
+  | { type: 'busy'; job: string; owner: LockOwner }
+  | { type: 'error'; job: string; message: string }
+  | { type: 'startup-error'; message: string };
 
 function send(message: FromWorker): void {
   process.send!(message);
@@ -34,12 +37,13 @@ async function main(): Promise<void> {
       .then(() =>
         runJob(spec, data.get({ ...spec.config, md5: spec.data.md5 }), {
           onProgress: (progress) => send({ type: 'progress', progress }),
+          onNotice: (notice) => send({ type: 'notice', job, message: `${job}: ${notice}` }),
         }),
       )
       .then((r) =>
         send(
           r.busy !== undefined
-            ? { type: 'busy', job, pid: r.busy.pid }
+            ? { type: 'busy', job, owner: r.busy }
             : { type: 'done', job, path: r.path, skipped: r.skipped },
         ),
       )
@@ -48,6 +52,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.send?.({ type: 'error', job: '(start-up)', message: err instanceof Error ? err.message : String(err) });
+  process.send?.({
+    type: 'startup-error',
+    message: err instanceof Error ? err.message : String(err),
+  } satisfies FromWorker);
   process.exit(1);
 });

@@ -13,14 +13,14 @@
  * Contenders are timed in alternating blocks after a warm-up and the median
  * block is reported, so drift in machine load hits all alike.
  */
-import { initBackend } from './backend';
-import { DataCache, gatherBatch } from './data/dataset';
-import { iidSampler, sampledBatches } from './data/samplers';
-import { BASE } from './protocol/config';
-import { trainerFor } from './train/trainers';
-import { trainStep } from './train/step';
-import type { Trainer } from './train/trainer';
-import { tf } from './tf';
+import { initBackend } from '../backend';
+import { DataCache, gatherBatch } from '../data/dataset';
+import { iidSampler, sampledBatches } from '../data/samplers';
+import { BASE } from '../protocol/config';
+import { trainerFor } from '../train/trainers';
+import { trainStep } from '../train/step';
+import type { Trainer } from '../train/trainer';
+import { tf } from '../tf';
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

@@ -1,0 +1,60 @@
+/** What the commands share: run options from the flags (every value checked) and the experiments a command names. */
+import { BACKENDS, isBackendName } from '../backend';
+import { DATASET_NAMES } from '../data/datasets';
+import { ARCHITECTURES, type Architecture } from '../models';
+import { kitPaths, type KitPaths } from '../paths';
+import { TRAINED_VARIANTS, type ExperimentConfig } from '../protocol/config';
+import { CNN_EXPERIMENTS, experimentByName, MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS } from '../protocol/registry';
+import type { RunOptions } from '../train/runner';
+import { intFlag, listFlag, strFlag, UsageError, type Flags, type Parsed } from './args';
+
+/** Run options from the flags, every value checked: a bad one is a usage error naming it. */
+export function runOptions(flags: Flags, command: string): RunOptions & KitPaths {
+  const bad = (what: string, value: string, expected: readonly string[]) =>
+    new UsageError(`unknown ${what} '${value}': expected one of ${expected.join(', ')}`, command);
+  const backend = strFlag(flags, 'backend');
+  if (backend !== undefined && !isBackendName(backend)) throw bad('backend', backend, BACKENDS);
+  const architecture = strFlag(flags, 'architecture');
+  if (architecture !== undefined && !(ARCHITECTURES as readonly string[]).includes(architecture)) {
+    throw bad('architecture', architecture, ARCHITECTURES);
+  }
+  const dataset = strFlag(flags, 'dataset');
+  if (dataset !== undefined && !DATASET_NAMES.includes(dataset)) throw bad('dataset', dataset, DATASET_NAMES);
+  for (const v of listFlag(flags, 'variant') ?? []) {
+    if (!(TRAINED_VARIANTS as readonly string[]).includes(v)) throw bad('variant', v, TRAINED_VARIANTS);
+  }
+  if (strFlag(flags, 'dataset') !== undefined && strFlag(flags, 'data-dir') !== undefined) {
+    throw new UsageError('--dataset and --data-dir both name the data: give one', command);
+  }
+  return {
+    architecture: strFlag(flags, 'architecture') as Architecture | undefined,
+    profile: flags.quick === true ? 'quick' : 'full',
+    seeds: intFlag(flags, 'seeds', command),
+    jobs: intFlag(flags, 'jobs', command),
+    steps: intFlag(flags, 'steps', command),
+    variants: listFlag(flags, 'variant'),
+    backend: strFlag(flags, 'backend'),
+    dataDir: strFlag(flags, 'data-dir'),
+    dataset: strFlag(flags, 'dataset'),
+    ...kitPaths({
+      runsDir: strFlag(flags, 'runs-dir'),
+      resultsDir: strFlag(flags, 'results-dir'),
+      figuresDir: strFlag(flags, 'figures-dir'),
+    }),
+  };
+}
+
+/** The experiments a command names, or its group (--sweeps, --cnn, else the paper's three). */
+export function experimentsOf(parsed: Parsed, named: string[]): ExperimentConfig[] {
+  if (named.length > 0) {
+    return named.map((n) => {
+      try {
+        return experimentByName(n);
+      } catch (err) {
+        throw new UsageError((err as Error).message, parsed.command);
+      }
+    });
+  }
+  if (parsed.flags.cnn === true) return CNN_EXPERIMENTS;
+  return parsed.flags.sweeps === true ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS] : MAIN_EXPERIMENTS;
+}

