@@ -137,17 +137,8 @@ bench: build
 
 ## test-cluster: a real single-node Slurm (Debian's, as root) runs the quick baseline as a job array
 ## through brn submit; every job is held against the committed quick reference; Slurm is stopped after
-CLUSTER_DIR := build/cluster
 test-cluster: build
-	rm -rf $(CLUSTER_DIR)
-	@scripts/slurm-local.sh start
-	@set -e; trap 'scripts/slurm-local.sh stop' EXIT; export $$(scripts/slurm-local.sh env); \
-	$(BRN) submit quick baseline --slurm --time 0:30:00 --runs-dir $(CLUSTER_DIR)/runs; \
-	for i in $$(seq 1 600); do \
-	  [ -z "$$(squeue --noheader --name=brn-quick 2>/dev/null)" ] && break; sleep 2; done; \
-	$(BRN) status quick baseline --runs-dir $(CLUSTER_DIR)/runs | tail -1; \
-	$(BRN) check --quick baseline --runs-dir $(CLUSTER_DIR)/runs | tee $(CLUSTER_DIR)/check.txt | sed '$$d'; \
-	tail -1 $(CLUSTER_DIR)/check.txt | sed 's/^reproduction:/cluster:/'
+	@scripts/test-cluster.sh
 
 ## bench-peer: the experiment loop beside PyTorch (Debian's python3-torch, installed as root), one thread each
 bench-peer: build

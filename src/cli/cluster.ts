@@ -94,7 +94,10 @@ function passedOn(parsed: Parsed): string[] {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The sbatch script of an array over `ids` (the jobs file holds them, one per line, task i on line i + 1). */
+/**
+ * The sbatch script of an array over `ids` (the jobs file holds one job a
+ * line, its id and the directory of its log, task i on line i + 1).
+ */
 export function sbatchScript(opts: {
   ids: string[];
   jobsFile: string;
@@ -120,9 +123,10 @@ export function sbatchScript(opts: {
     '#SBATCH --requeue',
     `#SBATCH --output=${join(dirname(opts.jobsFile), '%A_%a.out')}`,
     'set -euo pipefail',
-    `JOB=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${quote(opts.jobsFile)})`,
+    `LINE=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${quote(opts.jobsFile)})`,
+    'JOB="${LINE%% *}"',
+    'LOG="${LINE#* }"',
     `RUNS=${quote(opts.runsDir)}`,
-    `LOG="$RUNS/$(dirname "$JOB" | sed 's#^[^/]*/##')"`,
     'mkdir -p "$LOG"',
     `exec > "$LOG/$(basename "$JOB").slurm-\${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID}.out" 2>&1`,
     `cd ${quote(KIT_ROOT)}`,
@@ -158,7 +162,7 @@ function submit(parsed: Parsed): number {
   });
   const scriptFile = join(dir, `submit-${stamp}.sbatch`);
   mkdirSync(dir, { recursive: true });
-  writeFileAtomic(jobsFile, todo.map((s) => jobId(s)).join('\n') + '\n');
+  writeFileAtomic(jobsFile, todo.map((s) => `${jobId(s)} ${dirname(jobPaths(s).final)}`).join('\n') + '\n');
   writeFileAtomic(scriptFile, script);
   console.log(
     `wrote ${scriptFile} (${todo.length} array tasks; ${specs.length - todo.length} jobs finished or running)`,

@@ -139,8 +139,8 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
       const source = configFor(experimentByName(from));
       for (const seed of config.seeds) add({ ...source, seeds: config.seeds }, variant, seed);
     }
-    if (specs.length === before && options.variants !== undefined && !config.variants.some(wanted)) {
-      const all = [...config.variants, ...Object.keys(written.sharedVariants ?? {})];
+    const all = [...config.variants, ...Object.keys(written.sharedVariants ?? {})] as Variant[];
+    if (specs.length === before && options.variants !== undefined && !all.some(wanted)) {
       throw new Error(
         `${config.name} has none of the variants ${options.variants.join(', ')} (its variants: ${all.join(', ')})`,
       );
