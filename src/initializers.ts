@@ -1,5 +1,5 @@
 /** Initializer arguments as tfjs-layers accepts them, and their serialized form. */
-import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import type { Initializer } from './tf-types';
 import { tf } from './tf';
 
 /** An initializer: an instance, 'zeros' or 'ones', or its serialized form `{className, config}`. */

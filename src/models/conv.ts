@@ -12,9 +12,7 @@
  *
  * so this layer trains on every backend.
  */
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import type { Initializer, LayerArgs, LayerVariable } from '../tf-types';
 import { resolveInitializer, serializeInitializer, type InitializerLike } from '../initializers';
 import { tf } from '../tf';
 

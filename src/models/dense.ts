@@ -8,9 +8,7 @@
  * the textbook ones, ∂ℓ/∂x = ∂ℓ/∂y·Wᵀ and ∂ℓ/∂W = xᵀ·∂ℓ/∂y, only laid out so
  * every backend takes its fast path.
  */
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import type { Initializer, LayerArgs, LayerVariable } from '../tf-types';
 import { resolveInitializer, serializeInitializer, type InitializerLike } from '../initializers';
 import { tf } from '../tf';
 

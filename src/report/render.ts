@@ -19,11 +19,23 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (spec
 
 let modules: Promise<{ vl: VegaLite; vega: Vega }> | null = null;
 
+/** What a user who installed only the layer must add to draw figures (optional peers of the package). */
+export const FIGURE_PACKAGES = 'npm install vega@6 vega-lite@6 @resvg/resvg-js@2';
+
+const missing = (err: unknown) => {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+};
+
 function load(): Promise<{ vl: VegaLite; vega: Vega }> {
-  modules ??= Promise.all([importEsm('vega-lite'), importEsm('vega')]).then(([vl, vega]) => ({
-    vl: vl as VegaLite,
-    vega: vega as Vega,
-  }));
+  modules ??= Promise.all([importEsm('vega-lite'), importEsm('vega')]).then(
+    ([vl, vega]) => ({ vl: vl as VegaLite, vega: vega as Vega }),
+    (err: unknown) => {
+      modules = null;
+      if (missing(err)) throw new Error(`drawing figures needs vega and vega-lite, which are not installed: ${FIGURE_PACKAGES}`);
+      throw err;
+    },
+  );
   return modules;
 }
 
@@ -41,7 +53,14 @@ export async function renderSvg(spec: Spec): Promise<string> {
 /** Rasterizes an SVG to PNG at `scale` times its size, on white. */
 export function svgToPng(svg: string, scale = 2): Buffer {
   // Loaded lazily: a native module, needed only for PNGs.
-  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  let resvg: typeof import('@resvg/resvg-js');
+  try {
+    resvg = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  } catch (err) {
+    if (missing(err)) throw new Error(`drawing PNG figures needs @resvg/resvg-js, which is not installed: ${FIGURE_PACKAGES}`);
+    throw err;
+  }
+  const { Resvg } = resvg;
   return new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
