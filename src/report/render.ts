@@ -32,7 +32,8 @@ function load(): Promise<{ vl: VegaLite; vega: Vega }> {
     ([vl, vega]) => ({ vl: vl as VegaLite, vega: vega as Vega }),
     (err: unknown) => {
       modules = null;
-      if (missing(err)) throw new Error(`drawing figures needs vega and vega-lite, which are not installed: ${FIGURE_PACKAGES}`);
+      if (missing(err))
+        throw new Error(`drawing figures needs vega and vega-lite, which are not installed: ${FIGURE_PACKAGES}`);
       throw err;
     },
   );
@@ -57,7 +58,8 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   try {
     resvg = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   } catch (err) {
-    if (missing(err)) throw new Error(`drawing PNG figures needs @resvg/resvg-js, which is not installed: ${FIGURE_PACKAGES}`);
+    if (missing(err))
+      throw new Error(`drawing PNG figures needs @resvg/resvg-js, which is not installed: ${FIGURE_PACKAGES}`);
     throw err;
   }
   const { Resvg } = resvg;
