@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
+.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures report rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
@@ -21,14 +21,15 @@ help:
 	@echo "make test         set up, run the unit tests and execute every notebook into build/ (what CI runs)"
 	@echo ""
 	@echo "These rewrite committed results, and say so:"
-	@echo "make reproduce    the full profile (60,000 steps, 5 seeds; resumable) into data/, then figures/ and README tables"
+	@echo "make reproduce    the full profile (60,000 steps, 5 seeds; resumable) into data/, then figures/, REPORT and README's claims"
 	@echo "make sweeps       add the microbatch-size and labels-per-batch sweeps (full profile, 3 seeds) into data/"
 	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
 	@echo "make fashion-mnist the full profile on Fashion-MNIST (installs Debian's dataset-fashion-mnist as root)"
-	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, README tables"
+	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT, README's claims"
 	@echo "make cnn          the conv protocol on Fashion-MNIST (BN, BRN, GN, LN, none; 76 jobs, ~4 h) into data/, figures, README"
-	@echo "make rebuild      summaries, figures/, README tables and notebooks from the committed logs in data/runs"
-	@echo "make figures      figures/ and README tables from data/results"
+	@echo "make rebuild      summaries, figures/, REPORT, README's claims and notebooks from the committed logs in data/runs"
+	@echo "make figures      figures/ from data/results"
+	@echo "make report       REPORT.md, README's claims table, build/REPORT.html (figures inlined) and build/REPORT.pdf"
 	@echo "make notebooks    execute the notebooks in place (outputs from the committed results)"
 	@echo ""
 	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
@@ -69,11 +70,11 @@ quick: build
 	$(BRN) check --quick --runs-dir $(QUICK_DIR)/runs
 
 reproduce: build
-	@echo "make reproduce: writes data/runs/full, data/results/full, figures/ and README.md's tables"
+	@echo "make reproduce: writes data/runs/full, data/results/full, figures/, REPORT.md and README.md's claims"
 	$(BRN) reproduce --readme
 
 sweeps: build
-	@echo "make sweeps: writes data/runs/full, data/results/full, figures/ and README.md's tables"
+	@echo "make sweeps: writes data/runs/full, data/results/full, figures/, REPORT.md and README.md's claims"
 	$(BRN) reproduce --sweeps --readme
 
 quick-sweeps: build
@@ -82,13 +83,13 @@ quick-sweeps: build
 
 fashion-mnist: build
 	@scripts/ensure-fashion-mnist.sh
-	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist and README.md's tables"
+	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
 	$(BRN) reproduce --dataset fashion-mnist --readme
 
 ## cnn: the conv protocol (cnn-* experiments) on Fashion-MNIST: resumable, about four hours on two cores
 cnn: build
 	@scripts/ensure-fashion-mnist.sh
-	@echo "make cnn: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist and README.md's tables"
+	@echo "make cnn: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
 	$(BRN) reproduce --cnn --dataset fashion-mnist --readme
 
 ## cnn-convergence: the validation-only check that fixed the conv protocol's step count (about an hour)
@@ -97,17 +98,28 @@ cnn-convergence: build
 	node dist/train/convergence.js cnn-baseline bn,gn 24000 1000 data/results/fashion-mnist/cnn-convergence.json --dataset fashion-mnist
 
 figures: build
-	@echo "make figures: writes figures/ and README.md's tables from data/results"
-	$(BRN) figures --readme
-	@if [ -f data/results/fashion-mnist/full/summary.json ]; then $(BRN) figures --readme --dataset fashion-mnist; fi
+	@echo "make figures: writes figures/ (and figures/fashion-mnist/) from data/results"
+	$(BRN) figures
+	@if [ -f data/results/fashion-mnist/full/summary.json ]; then $(BRN) figures --dataset fashion-mnist; fi
+
+## report: REPORT.md and README.md's claims block from data/results and figures/, build/REPORT.html with
+## the figures inlined, and build/REPORT.pdf where Debian's chromium is installed
+report: build
+	@echo "make report: writes REPORT.md and README.md's claims block (and build/REPORT.html, build/REPORT.pdf)"
+	$(BRN) report --readme
+	@if command -v chromium >/dev/null; then \
+	  chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+	    --print-to-pdf=build/REPORT.pdf file://$(CURDIR)/build/REPORT.html >/dev/null 2>&1 && echo "wrote build/REPORT.pdf"; \
+	else echo "no PDF: chromium is not installed (apt-get install chromium)"; fi
 
 ## rebuild: every committed summary, figure, table and notebook from the committed logs
 rebuild: build
-	@echo "make rebuild: writes data/results, figures/, README.md's tables and notebooks/ from data/runs"
+	@echo "make rebuild: writes data/results, figures/, REPORT.md, README.md's claims and notebooks/ from data/runs"
 	$(BRN) summarize
 	$(BRN) summarize --quick
 	@if [ -d data/runs/fashion-mnist/full ]; then $(BRN) summarize --dataset fashion-mnist; fi
 	$(MAKE) figures
+	$(MAKE) report
 	$(MAKE) notebooks
 
 ## notebooks: execute in place, keeping the outputs (commit them with the figures of the same results)

@@ -1,19 +1,59 @@
 /**
  * batch-renorm-kit/notebook: what the notebooks import (`../dist/notebook`),
- * so their cells stay plain: the results to show and figures as inline SVG,
- * beside the kit and the library (re-exported), tables and the gap demonstration.
+ * so their cells stay plain: the results to show, figures and tables shown so
+ * that a notebook opened untrusted, or exported to static HTML, still shows
+ * them (PNG images, sanitizable HTML tables: untrusted Jupyter hides SVG and
+ * Markdown outputs), beside the kit and the library (re-exported) and the
+ * gap demonstration. Importing it starts choosing the fast backend; a
+ * notebook's first cell awaits `initBackend()`.
  */
 export * from './kit';
 import { join } from 'node:path';
+import { initBackend } from './backend';
 import { KIT_ROOT } from './paths';
 import { BASE, type Profile } from './protocol/config';
 import { MAIN_EXPERIMENTS } from './protocol/registry';
+import { markdownToHtml } from './report/html';
 import { renderFigureSvg } from './report/make';
+import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
 import { readSummary, summaryCovers } from './results/store';
 import { runExperiments } from './train/runner';
 
+// Chosen now, so a cell that uses tf before awaiting initBackend() does not land on the slow cpu backend
+// unawares; the first cell's `await brn.initBackend()` waits for it and says which it is.
+initBackend().catch(() => undefined);
+
+/** One output of a notebook cell, several formats of it: Jupyter shows the richest it may. */
+function display(data: Record<string, string>): void {
+  // tslab's writer for the running cell (its public `display` sends one format per output).
+  const jupyter = require('tslab/dist/jupyter') as {
+    lastWriteDisplayData?: (msg: object, update: boolean) => void;
+  };
+  if (jupyter.lastWriteDisplayData === undefined) {
+    console.log(data['text/plain']);
+    return;
+  }
+  jupyter.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+}
+
+/** Shows Markdown (tables, lists, findings) as HTML, which Jupyter shows even in an untrusted notebook. */
+export function showMarkdown(md: string): void {
+  display({ 'text/html': markdownToHtml(md), 'text/plain': md });
+}
+
+/** Shows figure `name` of `summary` as a PNG (which untrusted notebooks and static HTML show); an error when the summary lacks its data. */
+export async function showFigure(name: string, summary: Summary): Promise<void> {
+  showPng(await figureSvg(name, summary), `figure ${name} (${summary.dataset}, ${summary.profile} profile)`);
+}
+
+/** Shows an SVG figure as a PNG, with `alt` as its text form. */
+export function showPng(svg: string, alt: string): void {
+  display({ 'image/png': svgToPng(svg).toString('base64'), 'text/plain': alt });
+}
+
 export { markdownTable, resultsTable, claimsTable, claimsOf, controlsTable, findings } from './report/table';
+export { markdownToHtml } from './report/html';
 export { trainInferenceGapDemo, type GapRow } from './train/gap-demo';
 export { claimRows, datasetSummaries, agreement, verdictRows, type ClaimRow } from './results/dataset-comparison';
 export { batchnormLimit, type BatchnormLimit } from './renorm/batchnorm-limit';
@@ -78,7 +118,7 @@ export async function notebookResults(options: { resultsDir?: string; jobs?: num
   };
 }
 
-/** Figure `name` of `summary` as an SVG string (for `tslab.display.svg`); an error when the summary lacks its data. */
+/** Figure `name` of `summary` as an SVG string; an error when the summary lacks its data. */
 export async function figureSvg(name: string, summary: Summary): Promise<string> {
   const svg = await renderFigureSvg(name, summary);
   if (svg === null) throw new Error(`Figure '${name}' has no data in the ${summary.profile} summary`);

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 
 const CLI = join(__dirname, '..', 'cli.js');
@@ -63,6 +64,25 @@ describe('brn submit --dry-run and brn status', () => {
       },
     );
     assert.equal(task.stdout.trim(), `full/baseline/bn-seed1|${join(runs, 'full', 'baseline')}`);
+  });
+
+  it("the README's example script is what brn submit --dry-run writes (paths and time stamp aside)", () => {
+    const runs = join(testDir('submit'), 'runs');
+    const r = brn('submit', 'full', 'baseline', '--slurm', '--dry-run', '--runs-dir', runs);
+    assert.equal(r.status, 0, r.stderr);
+    const generated = r.stdout
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .split(runs)
+      .join('/shared/brn/runs')
+      .split(KIT_ROOT)
+      .join('/shared/batch-renorm-kit')
+      .replace(/\d{8}T\d{6}/g, 'YYYYMMDDTHHMMSS');
+    const readme = readFileSync(join(KIT_ROOT, 'README.md'), 'utf8');
+    const shown = /<!-- sbatch-example:start -->\n```bash\n([\s\S]*?)```\n<!-- sbatch-example:end -->/.exec(readme);
+    assert.ok(shown !== null, 'the README shows an example script');
+    assert.equal(shown[1], generated);
   });
 
   it('status lists each job with its state and counts them; a bad profile is a usage error', () => {

@@ -1,6 +1,6 @@
 /** What each brn command does (the grammar is `args.ts`, the words `help.ts`). Returns the exit code. */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { datasetByName } from '../data/datasets';
 import { dataIdentity } from '../data/identity';
 import { IN_CHECKOUT, KIT_ROOT, type KitPaths } from '../paths';
@@ -38,6 +38,34 @@ async function drawFigures(profile: Profile, paths: KitPaths, readme: boolean, d
     readme: readme ? join(KIT_ROOT, 'README.md') : null,
   });
   for (const f of made) console.log(`wrote ${f}`);
+  if (readme && profile === 'full') await report(paths, true);
+}
+
+async function report(paths: KitPaths, readme: boolean): Promise<number> {
+  const { writeReport } = await import('../report/write-report.js');
+  const outDir = dirname(paths.figuresDir);
+  const written = writeReport({
+    resultsDir: paths.resultsDir,
+    figuresDir: paths.figuresDir,
+    outDir,
+    readme: readme ? join(KIT_ROOT, 'README.md') : null,
+  });
+  for (const f of written) console.log(`wrote ${f}`);
+  return 0;
+}
+
+async function reestimateCommand(parsed: Parsed): Promise<number> {
+  if (parsed.positional.length !== 1)
+    throw new UsageError(
+      `brn reestimate takes one experiment, got ${parsed.positional.length === 0 ? 'none' : `'${parsed.positional.join(' ')}'`}`,
+      'reestimate',
+    );
+  const [experiment] = experimentsOf(parsed, parsed.positional);
+  const options = runOptions(parsed.flags, 'reestimate');
+  const { reestimate } = await import('../train/reestimate.js');
+  const { path } = await reestimate(experiment, options, (line) => console.log(line));
+  console.log(`wrote ${path}`);
+  return 0;
 }
 
 function list(): number {
@@ -178,6 +206,10 @@ export async function runCommand(parsed: Parsed): Promise<number> {
       await drawFigures(options.profile, options, flags.readme === true, datasetOf(flags));
       return 0;
     }
+    case 'report':
+      return report(runOptions(flags, command), flags.readme === true);
+    case 'reestimate':
+      return reestimateCommand(parsed);
     case 'check':
       return check(parsed);
     case 'reference': {

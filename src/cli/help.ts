@@ -4,7 +4,7 @@ import type { OptionName } from './args';
 
 const OPTION_HELP: Record<OptionName, string> = {
   quick: '--quick            the quick profile (steps, ramp and averaging window / 20; 2 seeds)',
-  readme: '--readme           also rewrite the results blocks of README.md and REPORT.md',
+  readme: "--readme           also rewrite README.md's claims block and REPORT.md (full profile)",
   sweeps: '--sweeps           also the microbatch-size and labels-per-batch sweeps',
   cnn: '--cnn              the conv protocol (cnn-*) instead of the MLP experiments',
   help: '--help             this text',
@@ -71,6 +71,22 @@ export const COMMANDS: Record<string, CommandHelp> = {
     usage: 'brn figures [--quick] [--readme] [--dataset D] [--results-dir D] [--figures-dir D]',
     summary: 'draw the figures (and with --readme the README and REPORT blocks) from a summary',
     options: ['quick', 'results-dir', 'figures-dir', 'readme', 'dataset'],
+  },
+  report: {
+    usage: 'brn report [--readme] [--results-dir D] [--figures-dir D]',
+    summary:
+      'write REPORT.md, and build/REPORT.html with its figures inlined, beside the figures directory, from the full summaries',
+    detail:
+      "With the default directories: the checkout's REPORT.md and build/REPORT.html; --readme also rewrites the claims block of README.md.",
+    options: ['results-dir', 'figures-dir', 'readme'],
+  },
+  reestimate: {
+    usage: 'brn reestimate <experiment> [--variant V] [--quick] [--dataset D] [options]',
+    summary:
+      "train an experiment's jobs again in a scratch directory and read each final network with re-estimated population statistics",
+    detail:
+      'Each job is checked against its committed log; its trained and averaged networks are read with their moving statistics, with population statistics over the training set, and the averaged weights with the trained statistics. Writes <results-dir>/[<data set>/]<profile>/reestimate-<experiment>.json.',
+    options: ['quick', 'seeds', 'backend', 'data-dir', 'dataset', 'variant', 'steps', 'runs-dir', 'results-dir'],
   },
   check: {
     usage: 'brn check [<experiment>...] [--quick] [--dataset D] [--runs-dir D]',

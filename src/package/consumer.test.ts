@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KIT_ROOT } from '../paths';
@@ -140,5 +140,28 @@ describe('the packed kit in a separate project', () => {
       const r = spawnSync(process.execPath, [tsc, ...args], { cwd: project, encoding: 'utf8', timeout: 300_000 });
       assert.equal(r.status, 0, `tsc --moduleResolution ${resolution}:\n${r.stdout}${r.stderr}`);
     }
+    // The README's example, as printed (with its x and y declared), checks against the installed package.
+    const example = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(KIT_ROOT, 'README.md'), 'utf8'))![1];
+    const imports = example.split('\n').filter((l) => l.startsWith('import '));
+    writeFileSync(
+      join(project, 'readme-example.ts'),
+      [
+        ...imports,
+        'declare const x: tf.Tensor, y: tf.Tensor;',
+        ...example.split('\n').filter((l) => !l.startsWith('import ')),
+        'export {};',
+      ].join('\n'),
+    );
+    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'esnext', '--moduleResolution', 'bundler'];
+    const r = spawnSync(
+      process.execPath,
+      [tsc, ...flags, '--target', 'es2022', '--types', 'node', 'readme-example.ts'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
+    assert.equal(r.status, 0, `the README's example does not check:\n${r.stdout}${r.stderr}`);
   });
 });

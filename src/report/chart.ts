@@ -102,9 +102,9 @@ export function top(title: string, caption: string[], body: Spec): Spec {
 }
 
 /** The caption line: data set, profile, backend and seeds (a phrase from `seedCountText`). */
-export function caption(summary: Summary, seeds: string, extra?: string): string[] {
+export function caption(summary: Summary, seeds: string, extra?: string, spread = 'mean ± std over '): string[] {
   const lines = [
-    `${datasetTitle(summary.dataset)} · ${summary.profile} profile · backend: ${summary.backend} · mean ± std over ${seeds}`,
+    `${datasetTitle(summary.dataset)} · ${summary.profile} profile · backend: ${summary.backend} · ${spread}${seeds}`,
   ];
   if (extra) lines.push(extra);
   return lines;

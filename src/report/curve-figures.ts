@@ -107,38 +107,45 @@ function validationFigure(
   );
 }
 
-/** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls. */
-export function baselineSpec(summary: Summary): Spec | null {
-  const e = 'baseline';
+/** "BN vs BRN", or the normalizers an experiment's curves hold when GN or LN are among them. */
+function versus(summary: Summary, experiment: string): string {
+  const curves = summary.curves[experiment] ?? {};
+  const others = (['gn', 'ln'] as const).filter((v) => curves[v] !== undefined).map((v) => v.toUpperCase());
+  return others.length === 0 ? 'BN vs BRN' : ['BN', 'BRN', ...others].join(', ');
+}
+
+/** The model a prefixed experiment trains, for titles: 'CNN, ' for the conv protocol's. */
+const modelOf = (prefix: string) => (prefix === 'cnn-' ? 'CNN, ' : '');
+
+/** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls (`prefix` 'cnn-': the conv protocol's). */
+export function baselineSpec(summary: Summary, prefix = ''): Spec | null {
+  const e = `${prefix}baseline`;
   return validationFigure(
     summary,
     e,
-    'Minibatch 32, i.i.d.: BN vs BRN (cf. paper Figure 1)',
+    `${modelOf(prefix)}Minibatch 32, i.i.d.: ${versus(summary, e)} (cf. paper Figure 1)`,
     "BN (standard): the BN model evaluated with a moving variance, as tfjs-layers' and Keras' BatchNormalization.",
-    [
-      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
-    ],
+    (['bn', 'bn-standard', 'brn', 'gn', 'ln', 'none'] as const).flatMap((v) =>
+      curveSeries(summary, e, v, 'validationAccuracy'),
+    ),
   );
 }
 
 /** Figure 3a: paper Figure 2, microbatches of 4, with the controls and the minibatch-32 BN curve for reference. */
-export function microbatchSpec(summary: Summary): Spec | null {
-  const e = 'microbatch';
+export function microbatchSpec(summary: Summary, prefix = ''): Spec | null {
+  const e = `${prefix}microbatch`;
   const size = summary.configs[e]?.microbatchSize;
+  const shared = (['gn', 'ln'] as const).some((v) => summary.curves[e]?.[v] !== undefined);
   return validationFigure(
     summary,
     e,
-    `Statistics over microbatches of ${size}: BN vs BRN (cf. paper Figure 2)`,
-    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN with statistics over the whole minibatch ('baseline').`,
+    `${modelOf(prefix)}Statistics over microbatches of ${size}: ${versus(summary, e)} (cf. paper Figure 2)`,
+    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN with statistics over the whole minibatch ('${prefix}baseline').${shared ? ` GN and LN ignore the microbatch: theirs are the '${prefix}baseline' runs.` : ''}`,
     [
-      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
-      ...curveSeries(summary, 'baseline', 'bn', 'validationAccuracy', {
+      ...(['bn', 'bn-standard', 'brn', 'brn-noramp', 'gn', 'ln'] as const).flatMap((v) =>
+        curveSeries(summary, e, v, 'validationAccuracy'),
+      ),
+      ...curveSeries(summary, `${prefix}baseline`, 'bn', 'validationAccuracy', {
         id: 'bn-minibatch32',
         label: 'BN (minibatch 32)',
         dash: true,
@@ -153,13 +160,13 @@ function shapeOf(summary: Summary, experiment: string): string {
 }
 
 /** Figure 4a: paper Figure 3, non-i.i.d. minibatches, with every control. */
-export function nonIidSpec(summary: Summary): Spec | null {
-  const e = 'non-iid';
+export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
+  const e = `${prefix}non-iid`;
   if (summary.configs[e] === undefined) return null;
   return validationFigure(
     summary,
     e,
-    `Non-i.i.d. minibatches (${shapeOf(summary, e)}): BN vs BRN (cf. paper Figure 3)`,
+    `${modelOf(prefix)}Non-i.i.d. minibatches (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
     'The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
     [
       ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
@@ -168,6 +175,8 @@ export function nonIidSpec(summary: Summary): Spec | null {
       ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
       ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
       ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'gn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'ln', 'validationAccuracy'),
       ...curveSeries(summary, e, 'none', 'validationAccuracy'),
     ],
   );

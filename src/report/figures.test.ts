@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SUMMARY_VARIANTS, type SummaryVariant } from '../protocol/variants';
 import type { Summary } from '../results/schema';
-import type { Stat } from '../results/stats';
+import type { SeedStat, Stat } from '../results/stats';
 import { colorOf, seedCountText, wrap, type SeriesId, type Spec } from './chart';
 import { FIGURES } from './figures';
 import { renderSvg, svgToPng } from './render';
@@ -155,6 +155,86 @@ describe('each figure plots the series it names', () => {
         )
         .sort(),
     );
+  });
+
+  it('conv curves: every normalizer, GN and LN in the microbatch figure from the whole-minibatch jobs they share', () => {
+    assertSeries('cnn-baseline', {
+      BN: ['cnn-baseline', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['cnn-baseline', 'bn-standard', 'validationAccuracy'],
+      BRN: ['cnn-baseline', 'brn', 'validationAccuracy'],
+      GN: ['cnn-baseline', 'gn', 'validationAccuracy'],
+      LN: ['cnn-baseline', 'ln', 'validationAccuracy'],
+      'no normalization': ['cnn-baseline', 'none', 'validationAccuracy'],
+    });
+    assertSeries('cnn-microbatch', {
+      BN: ['cnn-microbatch', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['cnn-microbatch', 'bn-standard', 'validationAccuracy'],
+      BRN: ['cnn-microbatch', 'brn', 'validationAccuracy'],
+      GN: ['cnn-baseline', 'gn', 'validationAccuracy'],
+      LN: ['cnn-baseline', 'ln', 'validationAccuracy'],
+      'BN (minibatch 32)': ['cnn-baseline', 'bn', 'validationAccuracy'],
+    });
+    assertSeries('cnn-non-iid', {
+      BN: ['cnn-non-iid', 'bn', 'validationAccuracy'],
+      'BN (standard)': ['cnn-non-iid', 'bn-standard', 'validationAccuracy'],
+      'BN, statistics of i.i.d. batches': ['cnn-non-iid', 'bn-batchstats-iid', 'validationAccuracy'],
+      BRN: ['cnn-non-iid', 'brn', 'validationAccuracy'],
+      GN: ['cnn-non-iid', 'gn', 'validationAccuracy'],
+      LN: ['cnn-non-iid', 'ln', 'validationAccuracy'],
+      'no normalization': ['cnn-non-iid', 'none', 'validationAccuracy'],
+    });
+  });
+
+  it('cnn-batch-size: each normalizer at 32, 8, 4 and 2, every seed a point; GN and LN the same jobs at every size', () => {
+    const spec = specOf('cnn-batch-size');
+    const byX: Record<number, string> = {
+      2: 'cnn-microbatch-mb2',
+      4: 'cnn-microbatch',
+      8: 'cnn-microbatch-mb8',
+      32: 'cnn-baseline',
+    };
+    const got = plotted(spec);
+    assert.deepEqual([...got.keys()].sort(), ['BN', 'BRN', 'GN', 'LN']);
+    for (const [label, v] of [
+      ['BN', 'bn'],
+      ['BRN', 'brn'],
+      ['GN', 'gn'],
+      ['LN', 'ln'],
+    ] as const) {
+      const expected = Object.entries(byX).map(([x, e]) => {
+        const own = v === 'gn' || v === 'ln' ? 'cnn-baseline' : e;
+        return `${x}:${(100 * SUMMARY.experiments[own].variants[v]!.testAccuracy.mean).toFixed(6)}`;
+      });
+      assert.deepEqual(got.get(label)!.sort(), expected.sort(), label);
+    }
+    const seeds = rows(spec).filter((r) => typeof r.seed === 'number' && r.series === 'GN' && r.x === 2);
+    assert.deepEqual(
+      seeds.map((r) => (r.value as number).toFixed(6)),
+      SUMMARY.experiments['cnn-baseline'].variants.gn!.testAccuracy.values.map((v) => (100 * v).toFixed(6)),
+    );
+  });
+
+  it("averaging: each seed's trained and averaged validation accuracy, for BRN and BRN without the ramp on 2 labels x 16", () => {
+    const spec = specOf('averaging');
+    const got = rows(spec).filter((r) => typeof r.reading === 'string');
+    for (const [label, v] of [
+      ['BRN', 'brn'],
+      ['BRN (no ramp)', 'brn-noramp'],
+    ] as const) {
+      for (const [reading, field] of [
+        ['trained', 'validationAccuracy'],
+        ['average', 'validationAccuracyEma'],
+      ] as const) {
+        const expected = SUMMARY.curves['non-iid'][v]!.flatMap((p) => {
+          const s = p[field] as SeedStat;
+          return s.values.map((x, i) => `${p.step}:seed ${s.seeds[i]}:${(100 * x).toFixed(6)}`);
+        });
+        const plottedRows = got
+          .filter((r) => r.variant === label && r.reading === reading)
+          .map((r) => `${r.step}:${r.seed}:${(r.value as number).toFixed(6)}`);
+        assert.deepEqual(plottedRows.sort(), expected.sort(), `${label} ${reading}`);
+      }
+    }
   });
 
   it('verdicts: every claim with its two intervals and verdicts', () => {

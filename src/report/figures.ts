@@ -1,12 +1,16 @@
 /**
- * Every figure the kit draws, by name, in the numbering the README uses
- * (figure 1 the ramp, 2 baseline, 3a/3b microbatch and its sweep, 4a/4b/4c
- * non-i.i.d., its sweep and its training accuracy, 5 the mismatch, 6 the verdicts).
+ * Every figure the kit draws, by name, in the numbering the README and the
+ * report use (figure 1 the ramp, 2 baseline, 3a/3b microbatch and its sweep,
+ * 4a/4b/4c non-i.i.d., its sweep and its training accuracy, 5 the mismatch,
+ * 6 the verdicts, 7 the conv protocol's batch-size figure and 7a-c its
+ * curves, 8 the parameter average seed by seed). A figure whose data a
+ * summary lacks is not drawn for it.
  */
 import type { Summary } from '../results/schema';
 import type { Spec } from './chart';
 import { baselineSpec, microbatchSpec, mismatchSpec, nonIidSpec, nonIidTrainingSpec, rampSpec } from './curve-figures';
-import { microbatchSweepSpec, nonIidSweepSpec } from './sweep-figures';
+import { averagingSpec } from './averaging-figure';
+import { cnnBatchSizeSpec, microbatchSweepSpec, nonIidSweepSpec } from './sweep-figures';
 import { verdictsSpec } from './verdict-figure';
 
 export type { Spec } from './chart';
@@ -27,12 +31,12 @@ export const FIGURES: FigureDef[] = [
   {
     name: 'baseline',
     description: 'BN, BN (standard), BRN and no normalization on i.i.d. minibatches of 32 (paper Figure 1)',
-    spec: baselineSpec,
+    spec: (s) => baselineSpec(s),
   },
   {
     name: 'microbatch',
     description: 'BN, BN (standard), BRN and BRN without the ramp, normalizing over microbatches of 4 (paper Figure 2)',
-    spec: microbatchSpec,
+    spec: (s) => microbatchSpec(s),
   },
   {
     name: 'microbatch-sweep',
@@ -42,7 +46,7 @@ export const FIGURES: FigureDef[] = [
   {
     name: 'non-iid',
     description: 'every variant and control on label-grouped minibatches (paper Figure 3)',
-    spec: nonIidSpec,
+    spec: (s) => nonIidSpec(s),
   },
   {
     name: 'non-iid-training',
@@ -55,6 +59,33 @@ export const FIGURES: FigureDef[] = [
     spec: nonIidSweepSpec,
   },
   { name: 'mismatch', description: 'train/inference output gap, BN vs BRN', spec: mismatchSpec },
+  {
+    name: 'cnn-batch-size',
+    description:
+      'conv model: final accuracy against the normalization batch size for BN, BRN, GN and LN (GN paper Figure 1)',
+    spec: cnnBatchSizeSpec,
+  },
+  {
+    name: 'cnn-baseline',
+    description: 'conv model: every normalizer on i.i.d. minibatches of 32',
+    spec: (s) => baselineSpec(s, 'cnn-'),
+  },
+  {
+    name: 'cnn-microbatch',
+    description: 'conv model: BN and BRN over microbatches of 4, beside GN and LN',
+    spec: (s) => microbatchSpec(s, 'cnn-'),
+  },
+  {
+    name: 'cnn-non-iid',
+    description: 'conv model: every normalizer on minibatches of 2 labels x 16',
+    spec: (s) => nonIidSpec(s, 'cnn-'),
+  },
+  {
+    name: 'averaging',
+    description:
+      'the parameter average against the trained parameters, seed by seed, on 2 labels x 16 (BRN, BRN without the ramp)',
+    spec: (s) => averagingSpec(s),
+  },
   {
     name: 'verdicts',
     description: "each claim's paired difference with its 95% interval and verdict",

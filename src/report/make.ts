@@ -56,11 +56,10 @@ export async function writeFigure(
 
 /**
  * Replaces the block between `<!-- results:<key>:start -->` and `…:end -->` of
- * `readme` with `table`; the key is the profile for MNIST, `<dataset>:<profile>` otherwise.
+ * `readme` with `table`; false (nothing written) when the file or the block is missing.
  */
-export function updateReadme(readme: string, profile: Profile, table: string, dataset = 'mnist'): boolean {
+export function updateReadme(readme: string, key: string, table: string): boolean {
   if (!existsSync(readme)) return false;
-  const key = dataset === 'mnist' ? profile : `${dataset}:${profile}`;
   const start = `<!-- results:${key}:start -->`;
   const end = `<!-- results:${key}:end -->`;
   const text = readFileSync(readme, 'utf8');
@@ -106,7 +105,8 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     writeFileAtomic(tablePath, table);
     written.push(tablePath);
     const readme = options.readme ?? null;
-    if (readme !== null && updateReadme(readme, s.profile, table, dataset)) written.push(readme);
+    const key = dataset === 'mnist' ? s.profile : `${dataset}:${s.profile}`;
+    if (readme !== null && updateReadme(readme, key, table)) written.push(readme);
   }
   return written;
 }

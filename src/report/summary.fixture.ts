@@ -27,23 +27,26 @@ export const FIELDS = [
   'rClippedFraction',
   'dClippedFraction',
 ] as const;
+/** Fields whose curve points keep each seed's value, as summaries do (the averaging figure draws them). */
+const PER_SEED = new Set<string>(['validationAccuracy', 'validationAccuracyEma']);
 export const curve = (e: string, v: string): CurvePoint[] =>
   [0, 500, 1000].map((step) => ({
     step,
     rmax: 1,
     dmax: 0,
-    ...(Object.fromEntries(FIELDS.map((f) => [f, s(distinct(e, v, f, step))])) as Record<
-      (typeof FIELDS)[number],
-      Stat
-    >),
+    ...(Object.fromEntries(
+      FIELDS.map((f) => [f, PER_SEED.has(f) ? seeded(distinct(e, v, f, step)) : s(distinct(e, v, f, step))]),
+    ) as Record<(typeof FIELDS)[number], Stat>),
   }));
-const seeded = (mean: number): SeedStat => ({
-  mean,
-  std: 0.004,
-  n: 3,
-  values: [mean - 0.004, mean, mean + 0.004],
-  seeds: [1, 2, 3],
-});
+function seeded(mean: number): SeedStat {
+  return {
+    mean,
+    std: 0.004,
+    n: 3,
+    values: [mean - 0.004, mean, mean + 0.004],
+    seeds: [1, 2, 3],
+  };
+}
 const variant = (e: string, v: string): VariantSummary => ({
   step: 1000,
   validationAccuracy: seeded(distinct(e, v, 'val')),
@@ -73,7 +76,19 @@ export const VARIANTS: Record<string, string[]> = {
   'microbatch-mb8': ['bn', 'bn-standard', 'brn'],
   'non-iid-k1': ['bn', 'bn-standard', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
   'non-iid-k4': ['bn', 'bn-standard', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
+  'cnn-baseline': ['bn', 'bn-standard', 'brn', 'gn', 'ln', 'none'],
+  'cnn-microbatch-mb8': ['bn', 'bn-standard', 'brn'],
+  'cnn-microbatch': ['bn', 'bn-standard', 'brn'],
+  'cnn-microbatch-mb2': ['bn', 'bn-standard', 'brn'],
+  'cnn-non-iid': ['bn', 'bn-standard', 'bn-batchstats-iid', 'brn', 'gn', 'ln', 'none'],
 };
+/** Variants an experiment shows from another's jobs (GN, LN and no normalization ignore the microbatch size). */
+export const SHARED: Record<string, Record<string, string>> = Object.fromEntries(
+  ['cnn-microbatch-mb8', 'cnn-microbatch', 'cnn-microbatch-mb2'].map((e) => [
+    e,
+    { gn: 'cnn-baseline', ln: 'cnn-baseline', none: 'cnn-baseline' },
+  ]),
+);
 const grouped = (k: number) => ({ kind: 'label-grouped' as const, labelsPerBatch: k, examplesPerLabel: 32 / k });
 export const CONFIGS: Summary['configs'] = {
   baseline: config('Minibatch 32, i.i.d.', { paper: { figure: 'Figure 1', bn: '78.3%', brn: '78.5%' } }),
@@ -86,6 +101,11 @@ export const CONFIGS: Summary['configs'] = {
   'microbatch-mb8': config('microbatches of 8', { microbatchSize: 8 }),
   'non-iid-k1': config('1 label x 32', { sampler: grouped(1) }),
   'non-iid-k4': config('4 labels x 8', { sampler: grouped(4) }),
+  'cnn-baseline': config('conv model, minibatch 32, i.i.d.'),
+  'cnn-microbatch-mb8': config('conv model, microbatches of 8', { microbatchSize: 8 }),
+  'cnn-microbatch': config('conv model, microbatches of 4', { microbatchSize: 4 }),
+  'cnn-microbatch-mb2': config('conv model, microbatches of 2', { microbatchSize: 2 }),
+  'cnn-non-iid': config('conv model, 2 labels x 16', { sampler: grouped(2) }),
 };
 
 export function makeSummary(): Summary {
@@ -93,6 +113,8 @@ export function makeSummary(): Summary {
   const curves: Summary['curves'] = {};
   for (const [e, vs] of Object.entries(VARIANTS)) {
     const variants = Object.fromEntries(vs.map((v) => [v, variant(e, v)])) as Record<SummaryVariant, VariantSummary>;
+    for (const [v, from] of Object.entries(SHARED[e] ?? {}))
+      variants[v as SummaryVariant] = { ...experiments[from].variants[v as SummaryVariant]!, trainedIn: from };
     if (variants['bn-batchstats'] !== undefined) variants['bn-batchstats'].testExamples = 9_984;
     if (variants['bn-batchstats-iid'] !== undefined) variants['bn-batchstats-iid'].testExamples = 10_000;
     const others = vs.filter((v) => v !== 'brn') as SummaryVariant[];
@@ -106,7 +128,10 @@ export function makeSummary(): Summary {
       ),
     };
     experiments[e] = results;
-    curves[e] = Object.fromEntries(vs.map((v) => [v, curve(e, v)]));
+    curves[e] = Object.fromEntries([
+      ...vs.map((v) => [v, curve(e, v)]),
+      ...Object.entries(SHARED[e] ?? {}).map(([v, from]) => [v, curves[from][v as SummaryVariant]]),
+    ]);
   }
   const summary: Summary = {
     profile: 'quick',

@@ -87,3 +87,23 @@ export function nonIidSweepSpec(summary: Summary): Spec | null {
     ['bn', 'bn-batchstats', 'bn-batchstats-iid', 'brn', 'none'],
   );
 }
+
+/**
+ * Figure 7 (conv protocol): final test accuracy against the normalization
+ * batch size for each normalizer, every seed a point: the GN paper's Figure 1
+ * redone on the conv model. GN and LN do not depend on the size, so their
+ * points at every size are the whole-batch runs.
+ */
+export function cnnBatchSizeSpec(summary: Summary): Spec | null {
+  const rows = Object.entries(summary.configs)
+    .filter(([name]) => name === 'cnn-baseline' || name === 'cnn-microbatch' || name.startsWith('cnn-microbatch-mb'))
+    .map(([experiment, c]) => ({ experiment, x: c.microbatchSize ?? c.batchSize }));
+  return sweepSpec(
+    summary,
+    'Accuracy against the normalization batch size, per normalizer (cf. GN paper Figure 1)',
+    `The conv model on ${datasetTitle(summary.dataset)}: minibatches of 32, BN and BRN statistics over microbatches of the size on the x axis (32: the whole minibatch); GN and LN do not depend on it, so theirs are the whole-minibatch runs at every size. Test set, 10,000 images.`,
+    'examples per normalization batch (log scale)',
+    rows,
+    ['bn', 'brn', 'gn', 'ln'],
+  );
+}

@@ -61,11 +61,12 @@ export function verdictsSpec(summary: Summary): Spec | null {
     caption(
       summary,
       `${[...new Set(claims.map((c) => c.test?.n ?? 0))].join('/')} seeds`,
-      `b − a in test accuracy (percentage points; axis linear within ±1, logarithmic beyond), paired by seed, 95% Student t interval. Rule (fixed before the runs): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside the shaded ±${m} points. Text at right: the verdict.`,
+      `b − a in test accuracy (percentage points; axis linear within ±1, logarithmic beyond), paired by seed, 95% Student t interval. Rule (committed before the five-seed runs; REPORT.md 2.4 says what was known then): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside the shaded ±${m} points. Text at right: the verdict.`,
+      'paired intervals over ',
     ),
     {
-      width: 380,
-      height: { step: 28 },
+      width: 420,
+      height: { step: 13 },
       layer: [
         {
           data: { values: [{ lo: -m, hi: m }] },

@@ -44,10 +44,10 @@ export interface CurvePoint {
   step: number;
   rmax: number | null;
   dmax: number | null;
-  /** The variant's validation accuracy (for the BN model's further evaluations, theirs). */
-  validationAccuracy: Stat;
-  /** The same with the parameter average (trained variants). */
-  validationAccuracyEma: Stat | null;
+  /** The variant's validation accuracy (for the BN model's further evaluations, theirs); trained variants' with each seed's value. */
+  validationAccuracy: Stat | SeedStat;
+  /** The same with the parameter average (trained variants), with each seed's value. */
+  validationAccuracyEma: Stat | SeedStat | null;
   /** Accuracy with minibatch statistics on validation minibatches drawn like the training ones (trained variants). */
   batchStatsAccuracy: Stat | null;
   /** Relative gap between training-mode and inference-mode logits on the same examples (trained variants). */

@@ -8,7 +8,7 @@ import type { SummaryVariant, Variant } from '../protocol/variants';
 import type { FinishedRun } from './logs';
 import type { EvalRecord, FinalRecord } from './records';
 import type { CurvePoint } from './schema';
-import { meanOf, stat, statOrNull } from './stats';
+import { meanOf, seedStat, stat, statOrNull } from './stats';
 
 export interface Source {
   job: Variant;
@@ -98,14 +98,24 @@ export function curve(runs: FinishedRun[], source: Source): CurvePoint[] {
     const at = runs.map((r) => r.evals[i]).filter((e) => e !== undefined && e.step === step);
     const withRenorm = at.filter((e) => e.renorm.length > 0);
     const trained = <T>(f: () => T): T | null => (source.trained ? f() : null);
+    // Trained variants keep each seed's validation accuracy (trained and averaged), for per-seed figures.
+    const perSeed = (value: (e: EvalRecord) => number | null | undefined) => {
+      const seeds = runs.filter((r) => r.evals[i]?.step === step).map((r) => r.seed);
+      const values = at.map(value);
+      return values.every((v): v is number => typeof v === 'number') ? seedStat(values, seeds) : statOrNull(values);
+    };
     const clipped = (field: 'rClippedFraction' | 'dClippedFraction') =>
       withRenorm.length === 0 ? null : stat(withRenorm.map((e) => meanOf(e.renorm.map((l) => l[field]))));
     return {
       step,
       rmax: at[0].rmax,
       dmax: at[0].dmax,
-      validationAccuracy: stat(at.map((e) => source.validation(e)).filter((v): v is number => typeof v === 'number')),
-      validationAccuracyEma: statOrNull(at.map((e) => source.validationEma(e))),
+      validationAccuracy: source.trained
+        ? perSeed(source.validation)!
+        : stat(at.map((e) => source.validation(e)).filter((v): v is number => typeof v === 'number')),
+      validationAccuracyEma: source.trained
+        ? perSeed(source.validationEma)
+        : statOrNull(at.map((e) => source.validationEma(e))),
       batchStatsAccuracy: trained(() => stat(at.map((e) => e.batchStats.accuracy))),
       logitGap: trained(() => stat(at.map((e) => e.batchStats.logitGap))),
       trainLoss: trained(() => statOrNull(at.map((e) => e.trainLoss))),

@@ -137,8 +137,9 @@ export function blockEval(
   values: Values,
   settings: BlockSettings,
   clip: RenormClip,
-  mode: { training: boolean; statistics: 'stddev' | 'variance' },
+  mode: { training: boolean; statistics: 'stddev' | 'variance'; observe?: (block: string, h: tf.Tensor) => void },
 ): tf.Tensor {
+  mode.observe?.(block.name, h);
   if (block.kind !== 'renorm' || mode.training) return blockTrain(block, h, values, settings, clip, false).y;
   const m = values.moving.get(block.name)!;
   const movingStd = mode.statistics === 'variance' ? tf.sqrt(tf.add(m.variance, settings.normLayer.epsilon)) : m.std;

@@ -40,6 +40,8 @@ export interface EvalMode {
   values: Values;
   training: boolean;
   statistics: 'stddev' | 'variance';
+  /** Called with each block's input before it is normalized (for population statistics). */
+  observe?: (block: string, h: tf.Tensor) => void;
 }
 
 export abstract class FusedTrainer implements Trainer {
@@ -135,6 +137,69 @@ export abstract class FusedTrainer implements Trainer {
 
   batchStats(split: DeviceSplit, batches: EvalBatch[], weights: EvalWeights = STANDARD_EVAL): BatchStatsEvaluation {
     return batchStatsEvaluation(this.logitsWith(weights), split, batches, this.gather);
+  }
+
+  /** The trained values or their average (for analyses such as `reestimate.ts`; not to be disposed). */
+  valueSet(which: 'current' | 'average'): Values {
+    return which === 'average' ? this.values.average : this.values.current;
+  }
+
+  /** Accuracy in inference mode over `split` with any set of values (e.g. averaged weights with other statistics). */
+  accuracyWith(split: DeviceSplit, values: Values, statistics: 'stddev' | 'variance' = 'stddev'): number {
+    return inferenceAccuracy((x, training) => this.logits(x, { values, training, statistics }), split, this.evalChunk);
+  }
+
+  /**
+   * `values` with each renorm block's moving statistics replaced by population
+   * statistics over all of `split`: block by block, in inference mode with the
+   * blocks before it already replaced (the BN paper's inference statistics),
+   * two passes each (the mean, then the biased variance around it); σ is
+   * √(variance + ε) as in Algorithm 1. The statistics are new tensors (the
+   * caller disposes them); the parameters are `values`' own.
+   */
+  populationStatistics(split: DeviceSplit, values: Values): Values {
+    const epsilon = this.settings.normLayer.epsilon;
+    let out: Values = { params: values.params, moving: new Map(values.moving) };
+    for (const block of this.blocks.filter((b) => b.kind === 'renorm')) {
+      const C = block.channels;
+      const pass = (f: (h: tf.Tensor2D) => tf.Tensor) => {
+        const total = new Float64Array(C);
+        let rows = 0;
+        for (let start = 0; start < split.count; start += this.evalChunk) {
+          const size = Math.min(this.evalChunk, split.count - start);
+          tf.tidy(() => {
+            let seen: tf.Tensor | null = null;
+            const observe = (name: string, h: tf.Tensor) => {
+              if (name !== block.name) return;
+              const h2 = tf.reshape(h, [-1, C]) as tf.Tensor2D;
+              rows += h2.shape[0];
+              seen = f(h2);
+            };
+            this.logits(tf.slice(split.x, [start, 0], [size, -1]), {
+              values: out,
+              training: false,
+              statistics: 'stddev',
+              observe,
+            });
+            const part = (seen as tf.Tensor | null)?.dataSync();
+            if (part === undefined) throw new Error(`block ${block.name} saw no input`);
+            for (let c = 0; c < C; c++) total[c] += part[c];
+          });
+        }
+        return total.map((t) => t / rows);
+      };
+      const mean = pass((h) => tf.sum(h, 0));
+      const meanT = tf.tensor1d(Float32Array.from(mean));
+      const variance = pass((h) => tf.sum(tf.square(tf.sub(h, meanT)), 0));
+      meanT.dispose();
+      const moving = {
+        mean: tf.tensor1d(Float32Array.from(mean)),
+        std: tf.tensor1d(Float32Array.from(variance, (v) => Math.sqrt(v + epsilon))),
+        variance: tf.tensor1d(Float32Array.from(variance)),
+      };
+      out = { params: out.params, moving: new Map(out.moving).set(block.name, moving) };
+    }
+    return out;
   }
 
   diagnostics(): (RenormDiagnostics & { layer: string })[] {

@@ -29,6 +29,8 @@ export interface JobHooks {
   beforeStep?: (step: number) => void;
   /** Something the user should know that does not stop the job (a faulty log set aside, a bad checkpoint skipped). */
   onNotice?: (message: string) => void;
+  /** Called with the trained model after the final record is written, before it is disposed (analyses). */
+  afterTraining?: (trainer: Trainer) => Promise<void> | void;
 }
 
 export interface JobOutcome {
@@ -175,6 +177,7 @@ async function train(
   };
   // The last step always ends with an evaluation.
   log.finish(measures.final(step, lastEval!, timing));
+  await hooks.afterTraining?.(trainer);
 }
 
 /** Wall time since the job started, and training time per step since the last evaluation. */

@@ -1,0 +1,73 @@
+/** REPORT.md and REPORT.html from the committed summaries: the MLRC shape, the figures inlined, the same bytes twice. */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KIT_ROOT } from '../paths';
+import { testDir } from '../testing';
+import { markdownToHtml } from './html';
+import { buildReport, writeReport } from './write-report';
+
+const RESULTS = join(KIT_ROOT, 'data', 'results');
+const FIGURES = join(KIT_ROOT, 'figures');
+
+describe('the report', () => {
+  it('is written from the committed summaries in the reproducibility-report shape, twice to the same bytes', () => {
+    const out = testDir('report');
+    const readme = join(out, 'README.md');
+    writeFileSync(readme, 'before\n<!-- results:claims:start -->\nold\n<!-- results:claims:end -->\nafter\n');
+    const written = writeReport({ resultsDir: RESULTS, figuresDir: FIGURES, outDir: out, readme });
+    assert.deepEqual(written, [join(out, 'REPORT.md'), join(out, 'build', 'REPORT.html'), readme]);
+    const md = readFileSync(written[0], 'utf8');
+    const html = readFileSync(written[1], 'utf8');
+    for (const heading of [
+      '## Reproducibility summary',
+      '## 1 The claims tested',
+      '### 2.1 Deviations from the papers',
+      '### 2.2 Compute',
+      '### 2.4 The verdict rule, and what was known when',
+      '## 3 Results',
+      '### 4.1 The verdicts against the papers',
+      '### 4.2 Verdicts that depend on the reading',
+    ])
+      assert.ok(md.includes(`\n${heading}\n`), `REPORT.md lacks '${heading}'`);
+    assert.match(md, /### 3\.1 MNIST, MLP/);
+    // Figures are linked relative to the report and inlined in the HTML: no image is fetched from anywhere.
+    assert.match(md, /!\[verdicts\]\(\.\.\/.*figures\/verdicts\.png\)|!\[verdicts\]\(figures\/verdicts\.png\)/);
+    const images = html.match(/<img [^>]*src="([^"]*)"/g) ?? [];
+    assert.ok(images.length >= 5, `${images.length} images`);
+    for (const img of images) assert.match(img, /src="data:image\/png;base64,/);
+    assert.doesNotMatch(html, /&lt;details&gt;/);
+    const block = readFileSync(readme, 'utf8');
+    assert.match(block, /^before\n<!-- results:claims:start -->\nEach claim as b − a/);
+    assert.match(block, /\| MNIST, MLP \| i\.i\.d\. minibatches of 32: BRN matches BN \|/);
+    assert.match(block, /<!-- results:claims:end -->\nafter\n$/);
+    // Again: the same bytes.
+    writeReport({ resultsDir: RESULTS, figuresDir: FIGURES, outDir: out, readme });
+    assert.equal(readFileSync(written[0], 'utf8'), md);
+    assert.equal(readFileSync(written[1], 'utf8'), html);
+  });
+
+  it("the committed REPORT.md is what the committed summaries and figures make ('make report' remakes it)", () => {
+    const { md } = buildReport({ resultsDir: RESULTS, figuresDir: FIGURES, outDir: KIT_ROOT });
+    assert.equal(md, readFileSync(join(KIT_ROOT, 'REPORT.md'), 'utf8'));
+  });
+
+  it('Markdown to HTML: tables, lists, code, emphasis, escaping', () => {
+    const html = markdownToHtml(
+      '# T\n\n| a | b |\n|---|---|\n| **x** | `<y>` |\n\n- one\n  two\n- *three*\n\ntext & more',
+    );
+    assert.equal(
+      html,
+      [
+        '<h1>T</h1>',
+        '<table>',
+        '<thead><tr><th>a</th><th>b</th></tr></thead>',
+        '<tbody><tr><td><strong>x</strong></td><td><code>&lt;y&gt;</code></td></tr></tbody>',
+        '</table>',
+        '<ul><li>one two</li><li><em>three</em></li></ul>',
+        '<p>text &amp; more</p>',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * REPORT.md: the replication report, in the ML Reproducibility Challenge's
+ * shape (a reproducibility summary; the claims; the methodology with every
+ * deviation from the papers and the compute; the results per data set with
+ * the figures; what was easy and what was difficult; the verdicts against the
+ * papers, stated plainly). Generated from the committed summaries by the code
+ * that writes the README's blocks, so `make rebuild` remakes it byte for byte.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { datasetTitle } from '../data/datasets';
+import type { ClaimResult, Summary } from '../results/schema';
+import { formatPair } from '../results/stats';
+import { readSummary } from '../results/store';
+import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
+import { claimsTable, controlsTable, findings, markdownTable, resultsTable } from './table';
+
+/** A summary cut to some of its experiments (and the claims and comparisons that read only them). */
+export function restrict(summary: Summary, keep: (experiment: string) => boolean): Summary {
+  const pick = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).filter(([e]) => keep(e)));
+  return {
+    ...summary,
+    experiments: pick(summary.experiments),
+    curves: pick(summary.curves),
+    configs: pick(summary.configs),
+    timing: pick(summary.timing),
+    claims: summary.claims.filter((c) => keep(c.a.experiment) && keep(c.b.experiment)),
+    comparisons: Object.fromEntries(
+      Object.entries(summary.comparisons).filter(([, c]) => keep(c.a.experiment) && keep(c.b.experiment)),
+    ),
+  };
+}
+
+export interface ReportPart {
+  /** Section title, e.g. "MNIST, MLP". */
+  title: string;
+  summary: Summary;
+  /** Figures shown for it, by name, from `figuresDir`. */
+  figures: string[];
+  figuresDir: string;
+}
+
+const AGREE = new Set(['reproduced', 'matched']);
+const AGAINST = new Set(['reversed', 'differs']);
+
+function tally(claims: ClaimResult[]): string {
+  const agree = claims.filter((c) => AGREE.has(c.verdictEma)).length;
+  const against = claims.filter((c) => AGAINST.has(c.verdictEma)).length;
+  return `${agree} of ${claims.length} reproduced or matched, ${against} against the paper, ${claims.length - agree - against} not significant or inconclusive`;
+}
+
+/** Training time over every job of a summary, in core-hours (each job ran on one core). */
+export function coreHours(summary: Summary): number {
+  let seconds = 0;
+  for (const variants of Object.values(summary.timing)) {
+    for (const t of Object.values(variants)) if (t !== undefined) seconds += t.trainSeconds.mean * t.trainSeconds.n;
+  }
+  return seconds / 3600;
+}
+
+const jobsOf = (summary: Summary) =>
+  Object.values(summary.timing).reduce(
+    (n, v) => n + Object.values(v).reduce((m, t) => m + (t?.msPerStep.n ?? 0), 0),
+    0,
+  );
+
+function figureLines(part: ReportPart, base: string): string[] {
+  return part.figures
+    .filter((name) => existsSync(join(part.figuresDir, `${name}.png`)))
+    .map((name) => `![${name}](${relative(base, join(part.figuresDir, `${name}.png`))})`);
+}
+
+function resultsSection(part: ReportPart, index: string, base: string): string[] {
+  const { summary } = part;
+  const controls = controlsTable(summary);
+  return [
+    `### ${index} ${part.title}`,
+    '',
+    `${jobsOf(summary)} jobs (${summary.profile} profile, backend ${summary.backend}); by the rule: ${tally(summary.claims)}.`,
+    '',
+    findings(summary.claims).trimEnd(),
+    '',
+    claimsTable(summary).trimEnd(),
+    '',
+    ...(controls === '' ? [] : ['Controls (no paper claim):', '', controls.trimEnd(), '']),
+    ...figureLines(part, base).flatMap((f) => [f, '']),
+    '<details><summary>Every variant of every experiment</summary>',
+    '',
+    resultsTable(summary).trimEnd(),
+    '',
+    '</details>',
+    '',
+  ];
+}
+
+/** Claims whose verdict turns on the reading (parameter average or trained parameters). */
+function readingDependent(parts: ReportPart[]): string[] {
+  return parts.flatMap((p) =>
+    p.summary.claims
+      .filter((c) => c.verdict !== c.verdictEma)
+      .map(
+        (c) =>
+          `- ${p.title}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).`,
+      ),
+  );
+}
+
+/** Claims whose headline verdict goes against the paper that made them. */
+function against(parts: ReportPart[]): string[] {
+  return parts.flatMap((p) =>
+    p.summary.claims
+      .filter((c) => AGAINST.has(c.verdictEma))
+      .map((c) => `- ${p.title}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}.`),
+  );
+}
+
+/** The report, from its parts; `extra` holds further generated sections (the averaging finding, compute, speed). */
+export function reportMarkdown(
+  parts: ReportPart[],
+  extra: { base: string; findings: string[]; compute: string[]; speed: string[] },
+): string {
+  const { base } = extra;
+  const summaryLines = parts.map((p) => `- **${p.title}**: ${tally(p.summary.claims)}.`);
+  const claimRows = parts.flatMap((p) =>
+    p.summary.claims.map((c) => ({ 'Data set, model': p.title, Claim: c.statement, Paper: c.paper, Kind: c.kind })),
+  );
+  const lines = [
+    TITLE,
+    '',
+    '*Generated by `make report` from the committed job logs (via their summaries); every number below comes from them.*',
+    '',
+    '## Reproducibility summary',
+    '',
+    '**Scope of reproducibility.** ' + SCOPE,
+    '',
+    '**Methodology.** ' + METHOD_SUMMARY,
+    '',
+    '**Results.** By the rule (section 2.4), with the parameter average as the headline:',
+    '',
+    ...summaryLines,
+    '',
+    '**What was easy.**',
+    '',
+    EASY,
+    '',
+    '**What was difficult.**',
+    '',
+    DIFFICULT,
+    '',
+    '**Communication with the original authors.** None.',
+    '',
+    '## 1 The claims tested',
+    '',
+    markdownTable(claimRows),
+    '',
+    '## 2 Methodology',
+    '',
+    '### 2.1 Deviations from the papers',
+    '',
+    DEVIATIONS,
+    '',
+    '### 2.2 Compute',
+    '',
+    ...extra.compute,
+    '',
+    '### 2.3 Speed',
+    '',
+    ...extra.speed,
+    '',
+    '### 2.4 The verdict rule, and what was known when',
+    '',
+    RULE,
+    '',
+    '## 3 Results',
+    '',
+    ...parts.flatMap((p, i) => resultsSection(p, `3.${i + 1}`, base)),
+    '## 4 Discussion',
+    '',
+    '### 4.1 The verdicts against the papers',
+    '',
+    ...(against(parts).length === 0 ? ['None.'] : against(parts)),
+    '',
+    '### 4.2 Verdicts that depend on the reading',
+    '',
+    ...(readingDependent(parts).length === 0 ? ['None.'] : readingDependent(parts)),
+    '',
+    ...extra.findings,
+    '## 5 References',
+    '',
+    REFERENCES,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The parts of the report that the committed summaries hold, with their figures. */
+export function reportParts(resultsDir: string, figuresDir: string): ReportPart[] {
+  const parts: ReportPart[] = [];
+  const mlp = (e: string) => !e.startsWith('cnn-');
+  const mnist = readSummary('full', resultsDir, 'mnist');
+  const mlpFigures = [
+    'verdicts',
+    'baseline',
+    'microbatch',
+    'non-iid',
+    'non-iid-training',
+    'microbatch-sweep',
+    'non-iid-sweep',
+    'mismatch',
+    'averaging',
+    'ramp',
+  ];
+  if (mnist !== null)
+    parts.push({ title: 'MNIST, MLP', summary: restrict(mnist, mlp), figures: mlpFigures, figuresDir });
+  const fashion = readSummary('full', resultsDir, 'fashion-mnist');
+  if (fashion !== null) {
+    const dir = join(figuresDir, 'fashion-mnist');
+    const title = datasetTitle('fashion-mnist');
+    parts.push({
+      title: `${title}, MLP`,
+      summary: restrict(fashion, mlp),
+      figures: ['baseline', 'microbatch', 'non-iid', 'averaging'],
+      figuresDir: dir,
+    });
+    const cnn = restrict(fashion, (e) => e.startsWith('cnn-'));
+    if (Object.keys(cnn.experiments).length > 0) {
+      parts.push({
+        title: `${title}, CNN`,
+        summary: cnn,
+        figures: ['cnn-batch-size', 'cnn-baseline', 'cnn-microbatch', 'cnn-non-iid'],
+        figuresDir: dir,
+      });
+    }
+  }
+  return parts;
+}
+
+/** A committed generated Markdown file's text, or null. */
+export function readText(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}

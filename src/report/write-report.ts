@@ -1,0 +1,139 @@
+/**
+ * `brn report` (and `make report`): REPORT.md and a self-contained
+ * build/REPORT.html (figures embedded as PNG data URIs) from the committed
+ * summaries, the compute they record, the committed peer benchmark and the
+ * re-estimation check; and the README's claims-at-a-glance block. Everything
+ * is read from files, so a second run writes the same bytes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic';
+import { formatPair } from '../results/stats';
+import { markdownToHtml } from './html';
+import { updateReadme } from './make';
+import { coreHours, readText, reportMarkdown, reportParts, type ReportPart } from './report';
+import { MACHINE } from './report-text';
+import { markdownTable } from './table';
+import { averagingFinding } from './averaging-finding';
+
+export interface ReportOptions {
+  resultsDir: string;
+  figuresDir: string;
+  /** Where REPORT.md and REPORT.html go. */
+  outDir: string;
+  /** Rewrite the claims block of this README (null: none). */
+  readme: string | null;
+}
+
+const hours = (h: number) => (h < 10 ? h.toFixed(1) : h.toFixed(0));
+
+/** Jobs, core-hours and the step time of each part, from the timing its logs record. */
+function computeSection(parts: ReportPart[]): string[] {
+  const rows = parts.map((p) => {
+    const timings = Object.values(p.summary.timing).flatMap((v) => Object.values(v).filter((t) => t !== undefined));
+    const jobs = timings.reduce((n, t) => n + t.msPerStep.n, 0);
+    const ms = timings.map((t) => t.msPerStep.mean);
+    return {
+      'Data set, model': p.title,
+      Jobs: String(jobs),
+      'Training, core-hours': hours(coreHours(p.summary)),
+      'ms per step (means of the variants)':
+        ms.length === 0 ? '—' : `${Math.min(...ms).toFixed(2)} to ${Math.max(...ms).toFixed(2)}`,
+    };
+  });
+  const total = parts.reduce((h, p) => h + coreHours(p.summary), 0);
+  return [
+    MACHINE,
+    '',
+    markdownTable(rows),
+    '',
+    `In all ${hours(total)} core-hours of training (each job trains on one core; evaluation and the parameter average's evaluation add about a tenth). The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs; two jobs shared the machine's two cores.`,
+  ];
+}
+
+/** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 2.3 and the README's block. */
+export function speedSection(resultsDir: string): string[] {
+  const table = readText(join(resultsDir, 'bench-peer.md'));
+  if (table === null)
+    return ['Not measured on this machine yet: `make bench-peer` writes `data/results/bench-peer.md`.'];
+  return [table.trimEnd()];
+}
+
+/** Every claim of every part with its headline interval and both verdicts: the README's table at a glance. */
+export function claimsAtAGlance(parts: ReportPart[]): string {
+  const rows = parts.flatMap((p) =>
+    p.summary.claims.map((c) => ({
+      'Data set, model': p.title,
+      Claim: c.statement,
+      'b − a, points [95% CI], average': formatPair(c.ema),
+      Verdict: `**${c.verdictEma}**`,
+      'trained parameters': c.verdict,
+    })),
+  );
+  const n = [...new Set(parts.flatMap((p) => p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0)))].join('/');
+  return [
+    `Each claim as b − a in test accuracy, paired by seed (${n} seeds), with its 95% interval, read with the parameter average (the headline) and with the trained parameters; the rule is in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
+    '',
+    markdownTable(rows),
+    '',
+  ].join('\n');
+}
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:1rem 0}th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
+th{background:#f3f3f3}img{max-width:100%}code{background:#f5f5f5;padding:0 3px}pre{background:#f5f5f5;padding:8px;overflow:auto}
+h1,h2,h3{line-height:1.2}`;
+
+/** The report as one HTML file, its images inlined as data URIs (paths relative to `base`). */
+export function reportHtml(md: string, base: string): string {
+  const image = (src: string) => {
+    const path = resolve(base, src);
+    return existsSync(path) ? `data:image/png;base64,${readFileSync(path).toString('base64')}` : src;
+  };
+  // <details> blocks pass through as text in markdownToHtml: keep them as HTML.
+  const body = markdownToHtml(md, image)
+    .replace(/<p>&lt;details&gt;&lt;summary&gt;(.*?)&lt;\/summary&gt;<\/p>/g, '<details><summary>$1</summary>')
+    .replace(/<p>&lt;\/details&gt;<\/p>/g, '</details>');
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Batch Renormalization at laptop scale: a replication report</title><style>${STYLE}</style></head><body>\n${body}\n</body></html>\n`;
+}
+
+/** The report's Markdown and HTML and the README's claims block, as `writeReport` would write them for `outDir`. */
+export function buildReport(options: Omit<ReportOptions, 'readme'>): {
+  md: string;
+  html: string;
+  claims: string;
+  speed: string;
+} {
+  const parts = reportParts(options.resultsDir, options.figuresDir);
+  if (parts.length === 0)
+    throw new Error(
+      `No full-profile summary under ${options.resultsDir}: run 'make reproduce' (or 'make rebuild') first`,
+    );
+  const md = reportMarkdown(parts, {
+    base: options.outDir,
+    compute: computeSection(parts),
+    speed: speedSection(options.resultsDir),
+    findings: averagingFinding(options.resultsDir, options.figuresDir, options.outDir),
+  });
+  return {
+    md,
+    html: reportHtml(md, options.outDir),
+    claims: claimsAtAGlance(parts),
+    speed: speedSection(options.resultsDir).join('\n') + '\n',
+  };
+}
+
+/** Writes REPORT.md, build/REPORT.html and (with `readme`) the README's claims block; returns the paths written. */
+export function writeReport(options: ReportOptions): string[] {
+  const { md, html, claims, speed } = buildReport(options);
+  // The HTML inlines every figure (megabytes): a build product beside the PDF, not a committed file.
+  const written = [join(options.outDir, 'REPORT.md'), join(options.outDir, 'build', 'REPORT.html')];
+  writeFileAtomic(written[0], md);
+  writeFileAtomic(written[1], html);
+  if (options.readme !== null) {
+    // Both blocks, or neither (a README without the markers is left alone).
+    const claimsDone = updateReadme(options.readme, 'claims', claims);
+    if (updateReadme(options.readme, 'speed', speed) || claimsDone) written.push(options.readme);
+  }
+  return written;
+}
