@@ -10,10 +10,10 @@ BRN := node dist/cli.js
 JUPYTER_PATH_DIR := $(CURDIR)/build/jupyter
 KERNEL := $(JUPYTER_PATH_DIR)/kernels/tslab/kernel.json
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-NBCONVERT := JUPYTER_PATH=$(JUPYTER_PATH_DIR) jupyter nbconvert --to notebook --execute \
-	--ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False
+# nbclient with the project's kernel, keeping execution counts (scripts/execute-notebooks.py says why not nbconvert)
+EXECUTE := scripts/jupyter-python.sh scripts/execute-notebooks.py
 
-.PHONY: setup install build jupyter kernel quick quick-sweeps reproduce sweeps fashion-mnist figures report rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
+.PHONY: setup install build jupyter kernel notebook notebook-server-test quick quick-sweeps reproduce sweeps fashion-mnist figures report rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
@@ -35,6 +35,7 @@ help:
 	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
 	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
 	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each"
+	@echo "make notebook     Jupyter on notebooks/ with the TypeScript kernel, on 127.0.0.1 with a token (prints the URL)"
 	@echo "make setup        npm dependencies, build, Jupyter and the tslab kernel only"
 
 ## install: npm dependencies (tfjs-node is optional and skipped where it cannot install)
@@ -122,9 +123,13 @@ rebuild: build
 	$(MAKE) report
 	$(MAKE) notebooks
 
+## notebook: Jupyter on notebooks/ with the project's kernel, on 127.0.0.1 with a token (Ctrl-C stops it)
+notebook: setup
+	@scripts/notebook.sh
+
 ## notebooks: execute in place, keeping the outputs (commit them with the figures of the same results)
 notebooks: setup
-	$(NBCONVERT) --inplace $(NOTEBOOKS)
+	$(EXECUTE) --inplace $(NOTEBOOKS)
 
 unit-test: build format-check
 	node --test $$(find dist -name '*.test.js' | sort)
@@ -137,12 +142,18 @@ format: $(STAMP)
 	$(NODE_BIN)/prettier --write src
 
 ## notebook-test: execute every notebook into build/notebooks, 01-05 on a quick profile trained afresh
-## into build/notebook-quick; any cell error fails
+## into build/notebook-quick (any cell error fails); then hold the committed and the fresh ones to their
+## static HTML export (every PNG figure and table in it)
 notebook-test: setup
 	rm -rf build/notebook-quick
-	BRN_NOTEBOOK_PROFILE=quick $(NBCONVERT) --output-dir build/notebooks $(NOTEBOOKS)
+	BRN_NOTEBOOK_PROFILE=quick $(EXECUTE) --output-dir build/notebooks $(NOTEBOOKS)
+	scripts/jupyter-python.sh scripts/test-notebook-html.py $(NOTEBOOKS) $(addprefix build/notebooks/,$(notdir $(NOTEBOOKS)))
 
-test: unit-test notebook-test
+## notebook-server-test: make notebook's server answers with its token on 127.0.0.1 only, and stops (as root: also as nobody)
+notebook-server-test: setup
+	@scripts/test-notebook-server.sh
+
+test: unit-test notebook-test notebook-server-test
 
 bench: build
 	node dist/bench/loop.js

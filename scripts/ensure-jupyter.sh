@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure `jupyter nbconvert` (with nbclient) is available. Jupyter comes
+# Makes sure `jupyter nbconvert` (with nbclient) and `jupyter notebook` are available. Jupyter comes
 # from the system, not from pip: as root with apt, Debian's packages are
 # installed; otherwise this says exactly what to install.
 set -euo pipefail
-if jupyter nbconvert --version >/dev/null 2>&1; then
+if jupyter nbconvert --version >/dev/null 2>&1 && jupyter notebook --version >/dev/null 2>&1; then
   exit 0
 fi
 packages="jupyter-notebook jupyter-nbconvert python3-nbclient"
@@ -14,10 +14,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $packages >/dev/null
   jupyter nbconvert --version >/dev/null
+  jupyter notebook --version >/dev/null
   exit 0
 fi
 cat >&2 <<MSG
-Jupyter's nbconvert is needed to run the notebooks and was not found.
+Jupyter Notebook and nbconvert are needed to open and run the notebooks, and were not found.
 Install it, then run make again:
   Debian/Ubuntu:  sudo apt-get install $packages
   elsewhere:      install Jupyter Notebook with nbconvert and nbclient (e.g. conda install notebook nbconvert nbclient)

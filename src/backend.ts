@@ -66,6 +66,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 }
 
 let chosen: BackendName | null = null;
+let choosing: Promise<BackendName> | null = null;
 
 /**
  * Selects and initializes the backend, once per process; later calls return the
@@ -80,20 +81,32 @@ export async function initBackend(preferred: string | undefined = process.env.BR
   if (wanted !== undefined && !isBackendName(wanted)) {
     throw new Error(`Unknown backend '${wanted}': expected one of ${BACKENDS.join(', ')}`);
   }
+  // A call while another is choosing (the notebook helpers start one at import) waits for it, then
+  // answers as a later call does: two concurrent choices would race on tfjs's active backend.
+  if (choosing !== null) {
+    await choosing.catch(() => undefined);
+    return initBackend(preferred);
+  }
   if (chosen !== null) {
     if (wanted !== undefined && wanted !== chosen) {
       throw new Error(`Backend '${chosen}' is already active in this process; cannot switch to '${wanted}'`);
     }
     return chosen;
   }
-  const candidates: BackendName[] = wanted !== undefined ? [wanted] : [...BACKENDS];
+  choosing = choose(wanted !== undefined ? [wanted] : [...BACKENDS]);
+  try {
+    chosen = await choosing;
+    return chosen;
+  } finally {
+    choosing = null;
+  }
+}
+
+async function choose(candidates: BackendName[]): Promise<BackendName> {
   const failures: string[] = [];
   for (const name of candidates) {
     const failure = await tryBackend(name);
-    if (failure === null) {
-      chosen = name;
-      return name;
-    }
+    if (failure === null) return name;
     failures.push(failure);
   }
   throw new Error(`No TensorFlow.js backend could be loaded (${failures.join('; ')})`);

@@ -10,10 +10,12 @@
 export * from './kit';
 import { join } from 'node:path';
 import { initBackend } from './backend';
-import { KIT_ROOT } from './paths';
-import { BASE, type Profile } from './protocol/config';
-import { MAIN_EXPERIMENTS } from './protocol/registry';
+import { KIT_ROOT, kitPaths } from './paths';
+import { BASE, forProfile, type Profile } from './protocol/config';
+import { CNN_EXPERIMENTS, MAIN_EXPERIMENTS } from './protocol/registry';
+import { averagingFinding } from './report/averaging-finding';
 import { markdownToHtml } from './report/html';
+import { readingDependent, reportParts, restrict } from './report/report';
 import { renderFigureSvg } from './report/make';
 import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
@@ -25,7 +27,7 @@ import { runExperiments } from './train/runner';
 initBackend().catch(() => undefined);
 
 /** One output of a notebook cell, several formats of it: Jupyter shows the richest it may. */
-function display(data: Record<string, string>): void {
+function display(data: Record<string, string>, metadata: Record<string, object> = {}): void {
   // tslab's writer for the running cell (its public `display` sends one format per output).
   const jupyter = require('tslab/dist/jupyter') as {
     lastWriteDisplayData?: (msg: object, update: boolean) => void;
@@ -34,7 +36,7 @@ function display(data: Record<string, string>): void {
     console.log(data['text/plain']);
     return;
   }
-  jupyter.lastWriteDisplayData({ data, metadata: {}, transient: {} }, false);
+  jupyter.lastWriteDisplayData({ data, metadata, transient: {} }, false);
 }
 
 /** Shows Markdown (tables, lists, findings) as HTML, which Jupyter shows even in an untrusted notebook. */
@@ -49,10 +51,24 @@ export async function showFigure(name: string, summary: Summary): Promise<void> 
 
 /** Shows an SVG figure as a PNG, with `alt` as its text form. */
 export function showPng(svg: string, alt: string): void {
-  display({ 'image/png': svgToPng(svg).toString('base64'), 'text/plain': alt });
+  const png = svgToPng(svg);
+  // The PNG is drawn at twice the figure's size (sharp when zoomed): shown at the figure's own width.
+  const width = Math.round(png.readUInt32BE(16) / 2);
+  display({ 'image/png': png.toString('base64'), 'text/plain': alt }, { 'image/png': { width } });
 }
 
-export { markdownTable, resultsTable, claimsTable, claimsOf, controlsTable, findings } from './report/table';
+export {
+  markdownTable,
+  resultsTable,
+  claimsTable,
+  claimsOf,
+  controlsTable,
+  findings,
+  normalizerTable,
+} from './report/table';
+export { RULE } from './report/report-text';
+export { reportParts, readingDependent, restrict, type ReportPart } from './report/report';
+export { claimsAtAGlance } from './report/write-report';
 export { markdownToHtml } from './report/html';
 export { trainInferenceGapDemo, type GapRow } from './train/gap-demo';
 export { claimRows, datasetSummaries, agreement, verdictRows, type ClaimRow } from './results/dataset-comparison';
@@ -148,4 +164,61 @@ export async function sweepFigure(
     svg: null,
     note: `No results hold this sweep yet: run \`make quick-sweeps\` (quick profile) or \`make sweeps\` (full).`,
   };
+}
+
+/**
+ * The parameter-average finding (the report's section 4.3) as Markdown: the
+ * cost of the average per seed, and `brn reestimate`'s committed reading of
+ * the averaged networks when it has been run. Figures are left to the caller.
+ */
+export function averagingMarkdown(resultsDir?: string): string {
+  const dir = kitPaths({ resultsDir }).resultsDir;
+  return averagingFinding(dir, null, join(KIT_ROOT, 'notebooks'))
+    .filter((line) => !line.startsWith('### '))
+    .join('\n');
+}
+
+/**
+ * The conv protocol's results for notebook 07: the committed full Fashion-MNIST
+ * summary's cnn-* experiments when it holds them all (and
+ * BRN_NOTEBOOK_PROFILE is not `quick`), else the committed quick-profile conv
+ * runs' summary; said in the note. It trains nothing.
+ */
+export function cnnResults(options: { resultsDir?: string } = {}): NotebookResults {
+  const forced = process.env.BRN_NOTEBOOK_PROFILE ?? '';
+  const names = CNN_EXPERIMENTS.map((e) => e.name);
+  const cnnOnly = (s: Summary) => restrict(s, (e) => e.startsWith('cnn-'));
+  const full = forced === 'quick' ? null : readSummary('full', options.resultsDir, 'fashion-mnist');
+  if (summaryCovers(full, names)) {
+    return {
+      profile: 'full',
+      summary: cnnOnly(full),
+      note: `Showing the **full** conv protocol (${forProfile(CNN_EXPERIMENTS[0], 'full').steps.toLocaleString('en-US')} steps) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}.`,
+    };
+  }
+  if (forced === 'full')
+    throw new Error(
+      "BRN_NOTEBOOK_PROFILE=full but the full Fashion-MNIST summary lacks the conv experiments: run 'make cnn'",
+    );
+  const quick = readSummary('quick', options.resultsDir, 'fashion-mnist');
+  if (!summaryCovers(quick, names))
+    throw new Error(
+      "No conv results: run 'make cnn' (full) or 'brn run " + names.join(' ') + " --quick --dataset fashion-mnist'",
+    );
+  return {
+    profile: 'quick',
+    summary: cnnOnly(quick),
+    note:
+      (forced === 'quick'
+        ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows'
+        : 'The full conv protocol is not committed yet, so this shows') +
+      ` the committed **quick** conv runs (${forProfile(CNN_EXPERIMENTS[0], 'quick').steps.toLocaleString('en-US')} steps, 2 seeds: too short and too few for verdicts) from \`data/results/fashion-mnist/quick/summary.json\`. Run \`make cnn\` for the full protocol.`,
+  };
+}
+
+/** The claims whose verdict differs between the parameter average and the trained parameters, over every committed full summary. */
+export function readingDependentMarkdown(options: { resultsDir?: string } = {}): string {
+  const paths = kitPaths({ resultsDir: options.resultsDir });
+  const lines = readingDependent(reportParts(paths.resultsDir, paths.figuresDir));
+  return lines.length === 0 ? 'None: every claim has the same verdict with both readings.' : lines.join('\n');
 }

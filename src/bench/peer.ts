@@ -5,12 +5,14 @@
  * The median block of each contender is reported; neither side evaluates
  * inside the timed blocks.
  *
- * The last two lines are the headline ratios at minibatch 32 with BN:
+ * It writes the table to `<results-dir>/bench-peer.md` (the README and the
+ * report show it). The last two lines are the headline ratios at minibatch 32 with BN:
  *   kit / PyTorch, MLP: X
  *   kit / PyTorch, conv: Y
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { realpathSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,7 +21,10 @@ import { DataCache } from '../data/dataset';
 import { iidSampler } from '../data/samplers';
 import { findIdxFile } from '../data/idx';
 import { IDX_FILES, mnistDataDir } from '../data/mnist';
-import { KIT_ROOT } from '../paths';
+import { writeFileAtomic } from '../io/atomic';
+import { KIT_ROOT, kitPaths } from '../paths';
+import { markdownTable } from '../report/table';
+import { tf } from '../tf';
 import { BASE, type ExperimentConfig } from '../protocol/config';
 import { trainerFor } from '../train/trainers';
 
@@ -69,6 +74,32 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** Which BLAS Debian's PyTorch links through the alternatives system (OpenBLAS once libopenblas0-pthread is in). */
+function systemBlas(): string {
+  try {
+    const path = realpathSync('/usr/lib/x86_64-linux-gnu/libblas.so.3');
+    return path.includes('openblas-pthread') ? 'OpenBLAS, pthread' : path;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The fraction of all cores' time spent busy over one second (before the benchmark starts: others' load). */
+async function otherCpuUse(): Promise<number> {
+  const sample = () =>
+    cpus().reduce(
+      (t, c) => ({
+        busy: t.busy + c.times.user + c.times.nice + c.times.sys + c.times.irq,
+        all: t.all + c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle,
+      }),
+      { busy: 0, all: 0 },
+    );
+  const a = sample();
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = sample();
+  return (b.busy - a.busy) / Math.max(1, b.all - a.all);
+}
+
 async function main(): Promise<void> {
   const python = torchPython();
   if (python === null) {
@@ -77,6 +108,7 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  const busy = await otherCpuUse();
   const blocks = Number(process.env.BENCH_BLOCKS ?? 7);
   const seconds = Number(process.env.BENCH_SECONDS ?? 1.5);
   const backend = await initBackend();
@@ -150,6 +182,24 @@ async function main(): Promise<void> {
     const r = rows.find((x) => x.c.model === model && x.c.norm === norm && x.c.batch === 32)!;
     return (r.kit / r.torch).toFixed(2);
   };
+  const md = [
+    `Measured by \`make bench-peer\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, the cores ${(100 * busy).toFixed(0)}% busy in the second before it started; one thread each; tfjs ${tf.version.tfjs} (${backend} backend, the kit's fused trainers) against PyTorch ${torchVersion} (system BLAS: ${systemBlas()}). One training step: a minibatch drawn from the training set in memory, forward, backward, RMSProp, the parameter average, the tally; neither side evaluates inside the timed blocks. Median of ${blocks} alternating blocks of about ${seconds} s each.`,
+    '',
+    markdownTable(
+      rows.map((r) => ({
+        Model: r.c.model === 'mlp' ? 'MLP 784-100-100-100-10' : 'conv (5×5×16, pool, 5×5×32, pool, 100, 10)',
+        Normalization: r.c.norm.toUpperCase(),
+        Minibatch: String(r.c.batch),
+        'kit, ms/step': r.kit.toFixed(2),
+        'PyTorch, ms/step': r.torch.toFixed(2),
+        'kit / PyTorch': (r.kit / r.torch).toFixed(2),
+      })),
+    ),
+    '',
+  ].join('\n');
+  const out = join(kitPaths().resultsDir, 'bench-peer.md');
+  writeFileAtomic(out, md);
+  console.log(`wrote ${out}`);
   console.log(`kit / PyTorch with BRN at minibatch 32: MLP ${ratio('mlp', 'brn')}, conv ${ratio('conv', 'brn')}`);
   console.log(`kit / PyTorch, MLP: ${ratio('mlp', 'bn')}`);
   console.log(`kit / PyTorch, conv: ${ratio('conv', 'bn')}`);

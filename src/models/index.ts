@@ -37,7 +37,7 @@ export interface NormLayerConfig {
 }
 
 export interface ModelConfig {
-  /** 'mlp': the BN paper's MNIST network; 'conv': a small convolutional network. */
+  /** 'mlp': 784-100-100-100-10 with ReLU (the BN paper's MNIST network's shape; it used sigmoid units); 'conv': a small convolutional network. */
   architecture: Architecture;
   /** Hidden widths of the mlp (three layers of 100 in the BN paper). */
   hidden: number[];

@@ -84,8 +84,8 @@ export const BASE: ExperimentConfig = {
   name: 'base',
   title: 'base',
   paper: null,
-  architecture: 'mlp', // the BN paper's MNIST network (Ioffe & Szegedy 2015, section 4.1)
-  hidden: [100, 100, 100], // three fully connected hidden layers of 100 units, as there
+  architecture: 'mlp', // the shape of the BN paper's MNIST network (Ioffe & Szegedy 2015, section 4.1), with ReLU
+  hidden: [100, 100, 100], // three hidden layers of 100, as there; that network used sigmoid units and minibatches of 60
   batchSize: 32, // the paper's per-worker minibatch (section 4.1)
   microbatchSize: null, // statistics over the whole minibatch unless an experiment says otherwise
   sampler: { kind: 'iid' }, // shuffled epochs

@@ -61,13 +61,17 @@ function reestimateLines(r: Reestimate, path: string, base: string): string[] {
   ];
 }
 
-/** The section, or nothing when neither the summaries nor the re-estimation hold anything for it. */
-export function averagingFinding(resultsDir: string, figuresDir: string, base: string): string[] {
+/** The section (linking the averaging figures under `figuresDir`, if given), or nothing when neither the summaries nor the re-estimation hold anything for it. */
+export function averagingFinding(resultsDir: string, figuresDir: string | null, base: string): string[] {
   const cost = costLines(resultsDir);
   if (cost.length === 0) return [];
-  const figures = [join(figuresDir, 'averaging.png'), join(figuresDir, 'fashion-mnist', 'averaging.png')].filter((f) =>
-    existsSync(f),
-  );
+  // Without a figures directory (a notebook, which draws the figure itself) the section links no image.
+  const figures =
+    figuresDir === null
+      ? []
+      : [join(figuresDir, 'averaging.png'), join(figuresDir, 'fashion-mnist', 'averaging.png')].filter((f) =>
+          existsSync(f),
+        );
   const path = reestimatePath(resultsDir, 'full', 'non-iid', 'fashion-mnist');
   const r = readReestimate(path);
   return [

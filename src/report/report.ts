@@ -13,7 +13,8 @@ import type { ClaimResult, Summary } from '../results/schema';
 import { formatPair } from '../results/stats';
 import { readSummary } from '../results/store';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
-import { claimsTable, controlsTable, findings, markdownTable, resultsTable } from './table';
+import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
+import { CNN_EXPERIMENTS } from '../protocol/registry';
 
 /** A summary cut to some of its experiments (and the claims and comparisons that read only them). */
 export function restrict(summary: Summary, keep: (experiment: string) => boolean): Summary {
@@ -38,6 +39,8 @@ export interface ReportPart {
   /** Figures shown for it, by name, from `figuresDir`. */
   figures: string[];
   figuresDir: string;
+  /** Experiments for the normalizer-by-setting table, when the part compares normalizers. */
+  glance?: string[];
 }
 
 const AGREE = new Set(['reproduced', 'matched']);
@@ -82,6 +85,14 @@ function resultsSection(part: ReportPart, index: string, base: string): string[]
     '',
     claimsTable(summary).trimEnd(),
     '',
+    ...(part.glance === undefined
+      ? []
+      : [
+          'Each normalizer in each setting (highest mean in bold; whether a gap is more than noise is for the claims above):',
+          '',
+          normalizerTable(summary, part.glance).trimEnd(),
+          '',
+        ]),
     ...(controls === '' ? [] : ['Controls (no paper claim):', '', controls.trimEnd(), '']),
     ...figureLines(part, base).flatMap((f) => [f, '']),
     '<details><summary>Every variant of every experiment</summary>',
@@ -94,7 +105,7 @@ function resultsSection(part: ReportPart, index: string, base: string): string[]
 }
 
 /** Claims whose verdict turns on the reading (parameter average or trained parameters). */
-function readingDependent(parts: ReportPart[]): string[] {
+export function readingDependent(parts: ReportPart[]): string[] {
   return parts.flatMap((p) =>
     p.summary.claims
       .filter((c) => c.verdict !== c.verdictEma)
@@ -193,6 +204,8 @@ export function reportMarkdown(
   return lines.join('\n');
 }
 
+const MLP_GLANCE = ['baseline', 'microbatch', 'non-iid'];
+
 /** The parts of the report that the committed summaries hold, with their figures. */
 export function reportParts(resultsDir: string, figuresDir: string): ReportPart[] {
   const parts: ReportPart[] = [];
@@ -211,7 +224,13 @@ export function reportParts(resultsDir: string, figuresDir: string): ReportPart[
     'ramp',
   ];
   if (mnist !== null)
-    parts.push({ title: 'MNIST, MLP', summary: restrict(mnist, mlp), figures: mlpFigures, figuresDir });
+    parts.push({
+      title: 'MNIST, MLP',
+      summary: restrict(mnist, mlp),
+      figures: mlpFigures,
+      figuresDir,
+      glance: MLP_GLANCE,
+    });
   const fashion = readSummary('full', resultsDir, 'fashion-mnist');
   if (fashion !== null) {
     const dir = join(figuresDir, 'fashion-mnist');
@@ -219,8 +238,9 @@ export function reportParts(resultsDir: string, figuresDir: string): ReportPart[
     parts.push({
       title: `${title}, MLP`,
       summary: restrict(fashion, mlp),
-      figures: ['baseline', 'microbatch', 'non-iid', 'averaging'],
+      figures: ['verdicts', 'baseline', 'microbatch', 'non-iid', 'averaging'],
       figuresDir: dir,
+      glance: MLP_GLANCE,
     });
     const cnn = restrict(fashion, (e) => e.startsWith('cnn-'));
     if (Object.keys(cnn.experiments).length > 0) {
@@ -229,6 +249,7 @@ export function reportParts(resultsDir: string, figuresDir: string): ReportPart[
         summary: cnn,
         figures: ['cnn-batch-size', 'cnn-baseline', 'cnn-microbatch', 'cnn-non-iid'],
         figuresDir: dir,
+        glance: CNN_EXPERIMENTS.map((e) => e.name),
       });
     }
   }

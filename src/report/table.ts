@@ -194,3 +194,37 @@ export function resultsBlock(summary: Summary, options: { claims: boolean }): st
   parts.push(resultsTable(summary));
   return parts.join('\n');
 }
+
+const NORMALIZERS: SummaryVariant[] = ['bn', 'brn', 'gn', 'ln', 'none'];
+
+/**
+ * Which normalizer to pick, setting by setting: each normalizer's test
+ * accuracy (mean ± std over seeds, with the parameter average, the headline,
+ * and with the trained parameters) in each of `experiments`, the highest
+ * mean in bold. GN, LN and no normalization in a microbatch experiment are
+ * their whole-minibatch jobs (they ignore the microbatch size). Means only:
+ * whether a difference is more than noise is the claims' business.
+ */
+export function normalizerTable(summary: Summary, experiments: string[]): string {
+  const present = NORMALIZERS.filter((v) => experiments.some((e) => summary.experiments[e]?.variants[v] !== undefined));
+  const rows = experiments
+    .filter((e) => summary.experiments[e] !== undefined)
+    .flatMap((e) =>
+      (['testAccuracyEma', 'testAccuracy'] as const).map((field, i) => {
+        const variants = summary.experiments[e].variants;
+        const means = present.map((v) => variants[v]?.[field]?.mean ?? -1);
+        const best = Math.max(...means);
+        return {
+          Setting: i === 0 ? `${summary.configs[e]?.title ?? e} (\`${e}\`)` : '',
+          Reading: field === 'testAccuracyEma' ? 'parameter average' : 'trained parameters',
+          ...Object.fromEntries(
+            present.map((v, j) => {
+              const cell = pct(variants[v]?.[field]);
+              return [VARIANT_INFO[v].label, means[j] === best && cell !== '—' ? bold(cell) : cell];
+            }),
+          ),
+        };
+      }),
+    );
+  return rows.length === 0 ? '' : markdownTable(rows) + '\n';
+}

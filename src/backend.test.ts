@@ -1,0 +1,35 @@
+/** initBackend in a fresh process: concurrent calls (the notebook helpers start one at import) agree and leave one backend. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+describe('initBackend', () => {
+  it('two concurrent calls choose once: the same backend, still active afterwards, console.warn intact', () => {
+    const script = `
+      const warn = console.warn;
+      const { initBackend } = require(${JSON.stringify(join(__dirname, 'backend.js'))});
+      const { tf } = require(${JSON.stringify(join(__dirname, 'tf.js'))});
+      Promise.all([initBackend(), initBackend(), initBackend()]).then(async (names) => {
+        await new Promise((r) => setTimeout(r, 50));
+        const product = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).dataSync();
+        console.log(JSON.stringify({ names, active: tf.getBackend(), warnIntact: console.warn === warn, product: Array.from(product) }));
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, BRN_BACKEND: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.equal(new Set(out.names).size, 1, `one choice: ${out.names}`);
+    assert.equal(out.active, out.names[0]);
+    assert.equal(out.warnIntact, true);
+    assert.deepEqual(out.product, [3, 3, 3, 3]);
+    assert.doesNotMatch(
+      r.stderr,
+      /looks like you are running TensorFlow\.js in Node\.js/i,
+      'the cpu backend was never started',
+    );
+  });
+});
