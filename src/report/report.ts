@@ -11,6 +11,8 @@ import { join, relative } from 'node:path';
 import { datasetTitle } from '../data/datasets';
 import type { ClaimResult, Summary } from '../results/schema';
 import { formatPair } from '../results/stats';
+import { MATCH_MARGIN } from '../protocol/claims';
+import { VARIANT_INFO } from '../protocol/variants';
 import { readSummary } from '../results/store';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
@@ -111,7 +113,7 @@ export function readingDependent(parts: ReportPart[]): string[] {
       .filter((c) => c.verdict !== c.verdictEma)
       .map(
         (c) =>
-          `- ${p.title}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).`,
+          `- ${p.title}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).${sentence(averageShift(p.summary, c))}`,
       ),
   );
 }
@@ -121,8 +123,33 @@ function against(parts: ReportPart[]): string[] {
   return parts.flatMap((p) =>
     p.summary.claims
       .filter((c) => AGAINST.has(c.verdictEma))
-      .map((c) => `- ${p.title}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}.`),
+      .map((c) => {
+        const notes: string[] = [];
+        if (c.kind === 'matches' && c.ema !== null && Math.abs(c.ema.mean) < MATCH_MARGIN)
+          notes.push(
+            `the point estimate lies inside the ±${100 * MATCH_MARGIN}-point margin; the interval excludes 0 but not the margin`,
+          );
+        if (c.verdict !== c.verdictEma) notes.push(`with the trained parameters: ${c.verdict}, ${formatPair(c.test)}`);
+        const shift = averageShift(p.summary, c);
+        if (shift !== '') notes.push(shift);
+        return `- ${p.title}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}${notes.length > 0 ? `. ${notes.join('; ').replace(/^./, (ch) => ch.toUpperCase())}` : ''}.`;
+      }),
   );
+}
+
+/** ` Text.` from `text`, or nothing. */
+const sentence = (text: string) => (text === '' ? '' : ` ${text.replace(/^./, (ch) => ch.toUpperCase())}.`);
+
+/** What the parameter average adds to each side of a claim, seed by seed (average − trained, points). */
+function averageShift(summary: Summary, c: ClaimResult): string {
+  const side = (s: ClaimResult['a']) => {
+    const v = summary.experiments[s.experiment]?.variants[s.variant];
+    if (v === undefined || v.testAccuracyEma === null) return null;
+    const d = v.testAccuracy.values.map((t, i) => 100 * (v.testAccuracyEma!.values[i] - t));
+    return `${VARIANT_INFO[s.variant].label}${c.a.experiment === c.b.experiment ? '' : ` on ${s.experiment}`} ${d.map((x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`).join(', ')}`;
+  };
+  const [a, b] = [side(c.a), side(c.b)];
+  return a === null || b === null ? '' : `the average minus the trained parameters, seed by seed: ${a}; ${b} points`;
 }
 
 /** The report, from its parts; `extra` holds further generated sections (the averaging finding, compute, speed). */

@@ -47,7 +47,7 @@ function computeSection(parts: ReportPart[]): string[] {
     '',
     markdownTable(rows),
     '',
-    `In all ${hours(total)} core-hours of training (each job trains on one core; evaluation and the parameter average's evaluation add about a tenth). The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs; two jobs shared the machine's two cores.`,
+    `In all ${hours(total)} core-hours of training (each job trains on one core); the evaluations, of the trained parameters and of their average, come on top. The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs, with two jobs sharing the machine's two cores.`,
   ];
 }
 
@@ -71,10 +71,13 @@ export function claimsAtAGlance(parts: ReportPart[]): string {
     })),
   );
   const n = [...new Set(parts.flatMap((p) => p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0)))].join('/');
+  const split = parts.reduce((k, p) => k + p.summary.claims.filter((c) => c.verdict !== c.verdictEma).length, 0);
   return [
-    `Each claim as b − a in test accuracy, paired by seed (${n} seeds), with its 95% interval, read with the parameter average (the headline) and with the trained parameters; the rule is in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
+    `Each claim as b − a in test accuracy, paired by seed (${n} seeds), with its 95% interval, read with the parameter average (the headline) and with the trained parameters; the rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
     '',
     markdownTable(rows),
+    '',
+    `${split} of ${rows.length} verdicts depend on the reading (the last two columns differ): [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
     '',
   ].join('\n');
 }
