@@ -167,7 +167,7 @@ export async function sweepFigure(
 }
 
 /**
- * The parameter-average finding (the report's section 4.3) as Markdown: the
+ * The parameter-average finding (the report's section 4.4) as Markdown: the
  * cost of the average per seed, and `brn reestimate`'s committed reading of
  * the averaged networks when it has been run. Figures are left to the caller.
  */

@@ -1,5 +1,5 @@
 /**
- * Section 4.3 of the report: the parameter average on label-grouped
+ * Section 4.4 of the report: the parameter average on label-grouped
  * minibatches. The averaged-versus-trained numbers per seed come from the
  * summaries; what the average lacks comes from `brn reestimate`'s committed
  * output (`reestimate-non-iid.json`), when it has been run.
@@ -49,16 +49,35 @@ function reestimateLines(r: Reestimate, path: string, base: string): string[] {
   }));
   const lost = mean(r.jobs.map((j) => j.readings.trained - j.readings.average));
   const recovered = mean(r.jobs.map((j) => j.readings.averagePopulation - j.readings.average));
+  const popCost = mean(r.jobs.map((j) => j.readings.trained - j.readings.trainedPopulation));
   const medians = r.jobs.flatMap((j) => j.layers.map((l) => l.sigmaRatio.median));
   const drifts = r.jobs.flatMap((j) => j.weightDrift.map((w) => w.drift));
   const withCurrent = r.jobs.map((j) => j.readings.averageCurrentStatistics);
-  return [
+  const averaged = r.jobs.map((j) => j.readings.average);
+  const pts = (x: number) => `${(100 * x).toFixed(1)} points`;
+  const lines = [
     `\`brn reestimate ${r.experiment}${r.dataset === 'mnist' ? '' : ` --dataset ${r.dataset}`}${r.profile === 'quick' ? ' --quick' : ''}\` trains each job again (checking it against its committed log) and reads its final network five ways on the test set; the population statistics are over the ${r.trainExamples.toLocaleString('en-US')} training images, layer by layer (\`${relative(base, path)}\`, backend ${r.backend}):`,
     '',
     markdownTable(rows),
     '',
-    `On average the parameter average loses ${(100 * lost).toFixed(1)} points against the trained parameters, and re-estimating its statistics over the training set gives back ${(100 * recovered).toFixed(1)} of them. The averaged σ lies within a median ratio of ${range(medians, (x) => x.toFixed(2))} of the averaged weights' own population σ, so the averaged statistics are not what is off; the averaged weights with the trained network's statistics score ${range(withCurrent, pct)}%, and the averaged kernels lie ${range(drifts, (x) => x.toFixed(2))} of their norm from the trained ones. The averaged weights themselves are a worse network: on these minibatches the weights move far within the averaging window, and their average is not a point the training visited.`,
+    `On average the parameter average loses ${pts(lost)} against the trained parameters; re-estimating its statistics over the training set changes it by ${recovered >= 0 ? '+' : '−'}${pts(Math.abs(recovered))}. The averaged σ's ratio to the averaged weights' own population σ has medians of ${range(medians, (x) => x.toFixed(2))} across layers and jobs. The averaged weights with the trained network's statistics score ${range(withCurrent, pct)}%, and the averaged kernels lie ${range(drifts, (x) => x.toFixed(2))} of their norm from the trained ones.`,
+    '',
   ];
+  if (popCost > 0.01)
+    lines.push(
+      `Population statistics do not suit even the trained network on these minibatches: it loses ${pts(popCost)} with them. Its layers were fitted to activations normalized with the statistics of two-label minibatches (corrected by r and d within their limits), whose moving averages are not the population's; re-estimation is no cure for a network trained this way.`,
+      '',
+    );
+  if (
+    recovered < 0.5 * lost &&
+    Math.max(...withCurrent) < Math.min(...averaged) &&
+    r.jobs.every((j) => j.readings.averagePopulation < j.readings.trained)
+  )
+    lines.push(
+      'So the collapse lies in the averaged weights themselves, not in their statistics: on these minibatches the weights move far within the averaging window, and the average of the weights they passed through is a worse network than the trained one, whichever statistics it is given.',
+    );
+  else lines.push('These numbers do not single out the averaged weights or their statistics as the cause.');
+  return lines;
 }
 
 /** The section (linking the averaging figures under `figuresDir`, if given), or nothing when neither the summaries nor the re-estimation hold anything for it. */
@@ -75,7 +94,7 @@ export function averagingFinding(resultsDir: string, figuresDir: string | null, 
   const path = reestimatePath(resultsDir, 'full', 'non-iid', 'fashion-mnist');
   const r = readReestimate(path);
   return [
-    '### 4.3 The parameter average on label-grouped minibatches',
+    '### 4.4 The parameter average on label-grouped minibatches',
     '',
     "The claims' headline reading is the paper's: an exponential moving average of all parameters and moving statistics. On 2 labels × 16 it parts from the trained parameters:",
     '',

@@ -38,7 +38,7 @@ export const DIFFICULT = `- **Scale.** The paper trains Inception-v3 on ImageNet
   readings here: Algorithm 1's moving σ, standard BN's moving variance, batch statistics).
 - **The parameter average.** The paper evaluates with a moving average of the parameters; its
   decay matters, and on label-grouped batches the average can part from the weights it averages
-  (section 4.3).
+  (section 4.4).
 - **Speed in TensorFlow.js.** tfjs-layers' training step costs several times PyTorch's on one
   core, and wasm lacks a Conv2DBackpropFilter kernel; the experiments run on hand-written fused
   trainers (tested against the tfjs-layers path) to fit the budget.`;

@@ -14,6 +14,7 @@ import { formatPair } from '../results/stats';
 import { MATCH_MARGIN } from '../protocol/claims';
 import { VARIANT_INFO } from '../protocol/variants';
 import { readSummary } from '../results/store';
+import { judgeClaimsOnSeeds } from '../results/verdicts';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { CNN_EXPERIMENTS } from '../protocol/registry';
@@ -137,6 +138,28 @@ function against(parts: ReportPart[]): string[] {
   );
 }
 
+/**
+ * Claims whose headline verdict on the first three seeds differs from the one
+ * on all five: the verdicts first published for the MLPs were three-seed ones.
+ */
+function seedChanges(parts: ReportPart[]): string[] {
+  const lines = parts.flatMap((p) => {
+    const three = judgeClaimsOnSeeds(p.summary, [1, 2, 3]);
+    return p.summary.claims.flatMap((c) => {
+      const before = three.find((t) => t.id === c.id);
+      if (before === undefined || (c.ema?.n ?? 0) <= 3 || before.verdictEma === c.verdictEma) return [];
+      return [
+        `- ${p.title}: **${c.statement}**: ${before.verdictEma} on seeds 1–3 (${formatPair(before.ema)}), ${c.verdictEma} on all ${c.ema?.n} (${formatPair(c.ema)}).`,
+      ];
+    });
+  });
+  const counted = parts.reduce((k, p) => k + p.summary.claims.filter((c) => (c.ema?.n ?? 0) > 3).length, 0);
+  return [
+    `Each claim with more than three seeds, read again on its first three (with the parameter average): ${lines.length} of ${counted} verdicts change.`,
+    ...(lines.length === 0 ? [] : ['', ...lines]),
+  ];
+}
+
 /** ` Text.` from `text`, or nothing. */
 const sentence = (text: string) => (text === '' ? '' : ` ${text.replace(/^./, (ch) => ch.toUpperCase())}.`);
 
@@ -221,6 +244,10 @@ export function reportMarkdown(
     '### 4.2 Verdicts that depend on the reading',
     '',
     ...(readingDependent(parts).length === 0 ? ['None.'] : readingDependent(parts)),
+    '',
+    '### 4.3 From three seeds to five',
+    '',
+    ...seedChanges(parts),
     '',
     ...extra.findings,
     '## 5 References',

@@ -16,7 +16,9 @@ import { compareWithReference } from './reference';
 import { sealedFinalLine } from './seal';
 import { summaryFromJson, summaryToJson } from './schema';
 import { pairedDifference, stat } from './stats';
+import { readSummary } from './store';
 import { summarize } from './summary';
+import { judgeClaimsOnSeeds } from './verdicts';
 
 const MNIST = { name: 'mnist', md5: { trainImages: 'a', trainLabels: 'b', testImages: 'c', testLabels: 'd' } };
 const tmp = () => testDir('runs');
@@ -189,5 +191,24 @@ describe('summary.json', () => {
     const summary = summaryFromJson(old);
     assert.equal(summary.dataset, 'mnist');
     assert.deepEqual([summary.claims, summary.comparisons], [[], {}]);
+  });
+});
+
+describe('claims on a subset of seeds', () => {
+  it('on all seeds they are the summary claims; on the first three, each interval is over those three', () => {
+    for (const dataset of ['mnist', 'fashion-mnist']) {
+      const summary = readSummary('full', join(KIT_ROOT, 'data', 'results'), dataset);
+      assert.ok(summary !== null, dataset);
+      const seeds = [...new Set(summary.claims.flatMap((c) => c.test?.seeds ?? []))].sort();
+      assert.deepEqual(judgeClaimsOnSeeds(summary, seeds), summary.claims, `${dataset}: all seeds`);
+      const three = judgeClaimsOnSeeds(summary, [1, 2, 3]);
+      assert.equal(three.length, summary.claims.length);
+      three.forEach((c, i) => {
+        const full = summary.claims[i];
+        assert.deepEqual(c.test?.seeds, [1, 2, 3]);
+        assert.deepEqual(c.test?.values, full.test?.values.slice(0, 3));
+        assert.equal(c.id, full.id);
+      });
+    }
   });
 });
