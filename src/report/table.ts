@@ -205,18 +205,24 @@ const NORMALIZERS: SummaryVariant[] = ['bn', 'brn', 'gn', 'ln', 'none'];
  * their whole-minibatch jobs (they ignore the microbatch size). Means only:
  * whether a difference is more than noise is the claims' business.
  */
-export function normalizerTable(summary: Summary, experiments: string[]): string {
+export function normalizerTable(
+  summary: Summary,
+  experiments: string[],
+  fields: readonly ('testAccuracyEma' | 'testAccuracy')[] = ['testAccuracyEma', 'testAccuracy'],
+): string {
   const present = NORMALIZERS.filter((v) => experiments.some((e) => summary.experiments[e]?.variants[v] !== undefined));
   const rows = experiments
     .filter((e) => summary.experiments[e] !== undefined)
     .flatMap((e) =>
-      (['testAccuracyEma', 'testAccuracy'] as const).map((field, i) => {
+      fields.map((field, i) => {
         const variants = summary.experiments[e].variants;
         const means = present.map((v) => variants[v]?.[field]?.mean ?? -1);
         const best = Math.max(...means);
         return {
           Setting: i === 0 ? `${summary.configs[e]?.title ?? e} (\`${e}\`)` : '',
-          Reading: field === 'testAccuracyEma' ? 'parameter average' : 'trained parameters',
+          ...(fields.length > 1
+            ? { Reading: field === 'testAccuracyEma' ? 'parameter average' : 'trained parameters' }
+            : {}),
           ...Object.fromEntries(
             present.map((v, j) => {
               const cell = pct(variants[v]?.[field]);

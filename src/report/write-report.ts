@@ -9,11 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { formatPair } from '../results/stats';
+import { readSummary } from '../results/store';
 import { markdownToHtml } from './html';
 import { updateReadme } from './make';
 import { coreHours, readText, reportMarkdown, reportParts, type ReportPart } from './report';
 import { MACHINE } from './report-text';
-import { markdownTable } from './table';
+import { markdownTable, normalizerTable } from './table';
 import { averagingFinding } from './averaging-finding';
 
 export interface ReportOptions {
@@ -54,9 +55,38 @@ function computeSection(parts: ReportPart[]): string[] {
 /** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 2.3 and the README's block. */
 export function speedSection(resultsDir: string): string[] {
   const table = readText(join(resultsDir, 'bench-peer.md'));
-  if (table === null)
-    return ['Not measured on this machine yet: `make bench-peer` writes `data/results/bench-peer.md`.'];
-  return [table.trimEnd()];
+  const lines =
+    table === null
+      ? ['Not measured on this machine yet: `make bench-peer` writes `data/results/bench-peer.md`.']
+      : [table.trimEnd()];
+  // The conv protocol's own step time, as its committed quick runs logged it.
+  const quick = readSummary('quick', resultsDir, 'fashion-mnist');
+  const conv = Object.entries(quick?.timing ?? {})
+    .filter(([e]) => e.startsWith('cnn-'))
+    .flatMap(([, v]) => Object.entries(v).flatMap(([variant, t]) => (t === undefined ? [] : [{ variant, t }])));
+  if (conv.length > 0) {
+    const ms = (variant: string) => {
+      const ts = conv.filter((c) => c.variant === variant).map((c) => c.t.msPerStep.mean);
+      return ts.length === 0
+        ? null
+        : `${variant.toUpperCase()} ${(ts.reduce((a, b) => a + b, 0) / ts.length).toFixed(1)}`;
+    };
+    const jobs = conv.reduce((n, c) => n + c.t.msPerStep.n, 0);
+    lines.push(
+      '',
+      `The conv protocol's committed quick runs (${jobs} jobs of ${quick!.configs['cnn-baseline']?.steps ?? '?'} steps) logged these training times, in ms per step averaged over their experiments (wall time of the training loop, evaluations excluded; the logs do not record what else shared the machine): ${[
+        'bn',
+        'brn',
+        'gn',
+        'ln',
+        'none',
+      ]
+        .map(ms)
+        .filter((x) => x !== null)
+        .join(', ')}.`,
+    );
+  }
+  return lines;
 }
 
 /** Every claim of every part with its headline interval and both verdicts: the README's table at a glance. */
@@ -79,6 +109,18 @@ export function claimsAtAGlance(parts: ReportPart[]): string {
     '',
     `${split} of ${rows.length} verdicts depend on the reading (the last two columns differ): [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
     '',
+  ].join('\n');
+}
+
+/** Each normalizer's test accuracy by setting, for every part that compares normalizers: the README's table. */
+export function normalizersAtAGlance(parts: ReportPart[]): string {
+  const tables = parts.flatMap((p) =>
+    p.glance === undefined ? [] : [`**${p.title}**`, '', normalizerTable(p.summary, p.glance, ['testAccuracyEma'])],
+  );
+  return [
+    'Test accuracy with the parameter average, mean ± sample std over seeds, the highest mean of each row in bold (GN, LN and no normalization do not depend on the microbatch size: theirs are the whole-minibatch jobs). Whether a gap is more than noise is for the claims above.',
+    '',
+    ...tables,
   ].join('\n');
 }
 
@@ -106,6 +148,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
   html: string;
   claims: string;
   speed: string;
+  normalizers: string;
 } {
   const parts = reportParts(options.resultsDir, options.figuresDir);
   if (parts.length === 0)
@@ -123,20 +166,25 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     html: reportHtml(md, options.outDir),
     claims: claimsAtAGlance(parts),
     speed: speedSection(options.resultsDir).join('\n') + '\n',
+    normalizers: normalizersAtAGlance(parts),
   };
 }
 
 /** Writes REPORT.md, build/REPORT.html and (with `readme`) the README's claims block; returns the paths written. */
 export function writeReport(options: ReportOptions): string[] {
-  const { md, html, claims, speed } = buildReport(options);
+  const { md, html, claims, speed, normalizers } = buildReport(options);
   // The HTML inlines every figure (megabytes): a build product beside the PDF, not a committed file.
   const written = [join(options.outDir, 'REPORT.md'), join(options.outDir, 'build', 'REPORT.html')];
   writeFileAtomic(written[0], md);
   writeFileAtomic(written[1], html);
   if (options.readme !== null) {
-    // Both blocks, or neither (a README without the markers is left alone).
-    const claimsDone = updateReadme(options.readme, 'claims', claims);
-    if (updateReadme(options.readme, 'speed', speed) || claimsDone) written.push(options.readme);
+    // Each block whose markers the README has (one without them is left alone).
+    const done = [
+      updateReadme(options.readme, 'claims', claims),
+      updateReadme(options.readme, 'normalizers', normalizers),
+      updateReadme(options.readme, 'speed', speed),
+    ];
+    if (done.some((d) => d)) written.push(options.readme);
   }
   return written;
 }
