@@ -34,7 +34,8 @@ help:
 	@echo ""
 	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
 	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
-	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each"
+	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each;"
+	@echo "                  writes data/results/bench-peer.md"
 	@echo "make notebook     Jupyter on notebooks/ with the TypeScript kernel, on 127.0.0.1 with a token (prints the URL)"
 	@echo "make setup        npm dependencies, build, Jupyter and the tslab kernel only"
 
@@ -110,7 +111,8 @@ report: build
 	$(BRN) report --readme
 	@if command -v chromium >/dev/null; then \
 	  chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
-	    --print-to-pdf=build/REPORT.pdf file://$(CURDIR)/build/REPORT.html >/dev/null 2>&1 && echo "wrote build/REPORT.pdf"; \
+	    --print-to-pdf=build/REPORT.pdf file://$(CURDIR)/build/REPORT.html >build/REPORT.pdf.log 2>&1 \
+	    && echo "wrote build/REPORT.pdf" || { echo "chromium could not print build/REPORT.pdf (see build/REPORT.pdf.log)"; exit 1; }; \
 	else echo "no PDF: chromium is not installed (apt-get install chromium)"; fi
 
 ## rebuild: every committed summary, figure, table and notebook from the committed logs
@@ -163,9 +165,11 @@ bench: build
 test-cluster: build
 	@scripts/test-cluster.sh
 
-## bench-peer: the experiment loop beside PyTorch (Debian's python3-torch, installed as root), one thread each
+## bench-peer: the experiment loop beside PyTorch (Debian's python3-torch, installed as root), one thread each;
+## writes data/results/bench-peer.md (the README's and the report's speed table)
 bench-peer: build
 	@scripts/ensure-torch.sh
+	@echo "make bench-peer: writes data/results/bench-peer.md; run it on a quiet machine"
 	node dist/bench/peer.js
 
 clean:

@@ -39,6 +39,9 @@ def main(argv):
         out_dir, paths = None, argv[1:]
     else:
         out_dir, paths = argv[1], argv[2:]
+    if not paths:
+        sys.exit("execute-notebooks.py: no notebooks given")
+    if out_dir is not None:
         os.makedirs(out_dir, exist_ok=True)
     for path in paths:
         nb = nbformat.read(path, as_version=4)

@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kit="$PWD"
+command -v ss >/dev/null || { echo "test-notebook-server: needs ss (Debian's iproute2)"; exit 1; }
+command -v curl >/dev/null || { echo "test-notebook-server: needs curl"; exit 1; }
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"; }
 
@@ -25,7 +27,9 @@ serve_and_check() { # $1: user to run as ('' for this one)
     setsid "${env[@]}" "$kit/scripts/notebook.sh" >"$log" 2>&1 &
   fi
   pid=$!
-  trap 'kill -- -'"$pid"' 2>/dev/null || true' EXIT
+  # On any exit: the server's process group, the kernels it started (their connection files are under
+  # $home/runtime), and the scratch home.
+  trap 'kill -- -'"$pid"' 2>/dev/null; pkill -f "'"$home"'/runtime" 2>/dev/null; rm -rf "'"$home"'"' EXIT
   code=000
   for _ in $(seq 1 60); do
     code="$(curl -s -o "$home/list.json" -w '%{http_code}' "http://127.0.0.1:$port/api/contents?token=$token" || true)"
@@ -41,9 +45,14 @@ serve_and_check() { # $1: user to run as ('' for this one)
   case "$list" in 00-index.ipynb*07-normalizers.ipynb*) ;; *) echo "notebook server as $who lists: $list"; return 1 ;; esac
   code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/contents" || true)"
   if [ "$code" != 403 ]; then echo "notebook server as $who answers without the token (HTTP $code)"; return 1; fi
-  if ss -Hltn "sport = :$port" | awk '{print $4}' | grep -qv '^127\.0\.0\.1:'; then
-    echo "notebook server as $who listens beyond 127.0.0.1:"; ss -Hltn "sport = :$port"; return 1
+  local listening
+  listening="$(ss -Hltn "sport = :$port" | awk '{print $4}')"
+  if [ -z "$listening" ]; then echo "notebook server as $who answers but ss shows no listener on :$port"; return 1; fi
+  if echo "$listening" | grep -qv '^127\.0\.0\.1:'; then
+    echo "notebook server as $who listens beyond 127.0.0.1: $listening"; return 1
   fi
+  # The token is not on the server's command line, where any local user could read it.
+  if pgrep -af 'jupyter[- ]notebook' | grep -q -- "$token"; then echo "notebook server as $who shows its token in ps"; return 1; fi
   # The project's kernel: the server finds tslab's kernelspec and starts it.
   local kernel
   kernel="$(curl -s -X POST -H "Authorization: token $token" -d '{"name":"tslab"}' "http://127.0.0.1:$port/api/kernels" |
@@ -51,11 +60,12 @@ serve_and_check() { # $1: user to run as ('' for this one)
   if [ -z "$kernel" ]; then echo "notebook server as $who could not start the tslab kernel"; cat "$log"; return 1; fi
   curl -s -X DELETE -H "Authorization: token $token" "http://127.0.0.1:$port/api/kernels/$kernel" >/dev/null
   kill -- -"$pid"; wait "$pid" 2>/dev/null || true
-  trap - EXIT
   for _ in $(seq 1 20); do ss -Hltn "sport = :$port" | grep -q . || break; sleep 0.5; done
   if ss -Hltn "sport = :$port" | grep -q .; then echo "notebook server as $who still listens after it was stopped"; return 1; fi
+  if pgrep -f "$home/runtime" >/dev/null; then echo "notebook server as $who left a kernel running"; return 1; fi
   echo "notebook server as $who: served $(echo "$list" | wc -w) notebooks and the tslab kernel on 127.0.0.1:$port with its token, refused without it, stopped"
   rm -rf "$home"
+  trap - EXIT
 }
 
 serve_and_check ""

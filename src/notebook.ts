@@ -178,6 +178,15 @@ export function averagingMarkdown(resultsDir?: string): string {
     .join('\n');
 }
 
+/** The seed counts of a summary's cnn-* variants, as '2' or '2 to 3'. */
+function seedsOf(summary: Summary): string {
+  const counts = Object.entries(summary.experiments)
+    .filter(([e]) => e.startsWith('cnn-'))
+    .flatMap(([, r]) => Object.values(r.variants).map((v) => v?.testAccuracy.n ?? 0));
+  const [lo, hi] = [Math.min(...counts), Math.max(...counts)];
+  return lo === hi ? String(lo) : `${lo} to ${hi}`;
+}
+
 /**
  * The conv protocol's results for notebook 07: the committed full Fashion-MNIST
  * summary's cnn-* experiments when it holds them all (and
@@ -212,7 +221,7 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
       (forced === 'quick'
         ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows'
         : 'The full conv protocol is not committed yet, so this shows') +
-      ` the committed **quick** conv runs (${forProfile(CNN_EXPERIMENTS[0], 'quick').steps.toLocaleString('en-US')} steps, 2 seeds: too short and too few for verdicts) from \`data/results/fashion-mnist/quick/summary.json\`. Run \`make cnn\` for the full protocol.`,
+      ` the committed **quick** conv runs (${forProfile(CNN_EXPERIMENTS[0], 'quick').steps.toLocaleString('en-US')} steps, ${seedsOf(quick)} seeds: too short and too few for verdicts) from \`data/results/fashion-mnist/quick/summary.json\`. Run \`make cnn\` for the full protocol.`,
   };
 }
 

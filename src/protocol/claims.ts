@@ -3,9 +3,10 @@
  * a verdict, applied to every claim, those that come out against a paper
  * included. What was known when each part was written down:
  * - the rule and the ten Batch Renorm claims on the MLP (`CLAIMS`' first ten)
- *   were committed (237b8d7) after the three-seed MNIST results for bn and
- *   brn of the three main experiments had been committed, and before any
- *   five-seed run and any run of the controls;
+ *   were committed (237b8d7) after three-seed results for bn and brn of the
+ *   three main experiments had been committed on MNIST and on Fashion-MNIST
+ *   (71f5586, under an earlier protocol), and before any five-seed run and
+ *   any run of the controls;
  * - the claims on GN and LN and every claim on the conv model
  *   (`NORMALIZER_CLAIMS`, `CNN_CLAIMS`) were committed before any run of
  *   `gn` or `ln` and before any run of the conv model's experiments.

@@ -11,9 +11,10 @@ Batch-Normalized Models*, NIPS 2017, arXiv 1702.03275) claims that Batch Renorma
 **matches** batchnorm (BN) on ordinary minibatches and **beats** it when minibatches are small
 (statistics over microbatches) or not i.i.d. (label-grouped). The Group Normalization paper (Y. Wu
 and K. He, ECCV 2018) adds claims about GN and LN beside BN and BRN at small batches. This report
-tests those claims at laptop scale, on MNIST and Fashion-MNIST, with a three-layer MLP and a small
-convolutional network, five seeds, paired intervals, and a verdict rule committed before the
-five-seed runs (section 2.4 says what was known when).`;
+tests those claims at laptop scale, on MNIST and Fashion-MNIST, with a three-layer MLP (and, on
+Fashion-MNIST, a small convolutional network wherever its runs are committed: section 3 says which),
+five seeds, paired intervals, and a verdict rule committed before the five-seed runs (section 2.4
+says what was known when).`;
 
 export const METHOD_SUMMARY = `Everything is TypeScript on TensorFlow.js (wasm backend, one core per job), with the kit's own
 \`BatchRenormalization\` layer (Algorithm 1 exactly, tested against float64 references) and
@@ -82,11 +83,13 @@ otherwise. Each claim is read with the parameter average (the headline) and with
 parameters. No correction for multiple comparisons is applied: with twenty-odd intervals, some
 verdict is likely to mislead by chance alone; a verdict is evidence, not proof.
 
-What was known when: the rule and the ten Batch Renorm claims on the MLP were committed (237b8d7)
-**after** the three-seed MNIST results for bn and brn of the three main experiments had been
-committed (98.30/98.30, 97.25/97.87 and 31.11/95.98 for BN/BRN), and before any five-seed run and
-any run of the controls; so the rule was not written blind to the MNIST direction of those three
-comparisons. The GN and LN claims and every claim on the CNN were committed before any run of
+What was known when: the rule and the ten Batch Renorm claims on the MLP were committed (237b8d7,
+2026-12-01) **after** three-seed results for bn and brn of the three main experiments had been
+committed on both data sets: MNIST (98.30/98.30, 97.25/97.87 and 31.11/95.98 for BN/BRN) and
+Fashion-MNIST (71f5586, 2026-11-25: 88.54/88.34, 84.99/88.02 and 16.65/78.05), with an earlier
+protocol (no parameter average, no controls); and before any five-seed run and any run of the
+controls. So the rule was not written blind to the direction of those comparisons on either data
+set. The GN and LN claims and every claim on the CNN were committed before any run of
 \`gn\`, \`ln\` or the CNN experiments; the CNN's step count before its runs.`;
 
 export const REFERENCES = `- S. Ioffe. Batch Renormalization: Towards Reducing Minibatch Dependence in Batch-Normalized
@@ -96,5 +99,6 @@ export const REFERENCES = `- S. Ioffe. Batch Renormalization: Towards Reducing M
   Internal Covariate Shift. ICML 2015. arXiv:1502.03167.`;
 
 export const MACHINE = `The committed logs were made on one machine: a 2-core x86-64 virtual machine with 24 GiB of
-memory and no GPU, Node 20, TensorFlow.js 4 on its wasm backend (SIMD, one thread per job), two
-jobs at a time. Each log records its training time, from which the table is made.`;
+memory and no GPU, Node 20, TensorFlow.js 4 on its wasm backend (SIMD, one thread per job), one
+or two jobs at a time (the logs do not record which). Each log records its training time, from
+which the table is made.`;

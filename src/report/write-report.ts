@@ -48,7 +48,7 @@ function computeSection(parts: ReportPart[]): string[] {
     '',
     markdownTable(rows),
     '',
-    `In all ${hours(total)} core-hours of training (each job trains on one core); the evaluations, of the trained parameters and of their average, come on top. The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs, with two jobs sharing the machine's two cores.`,
+    `In all ${hours(total)} core-hours of training (each job trains on one core); the evaluations, of the trained parameters and of their average, come on top. The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs.`,
   ];
 }
 

@@ -158,47 +158,56 @@ export abstract class FusedTrainer implements Trainer {
    * caller disposes them); the parameters are `values`' own.
    */
   populationStatistics(split: DeviceSplit, values: Values): Values {
+    if (split.count === 0) throw new Error('population statistics need examples: the split is empty');
     const epsilon = this.settings.normLayer.epsilon;
     let out: Values = { params: values.params, moving: new Map(values.moving) };
-    for (const block of this.blocks.filter((b) => b.kind === 'renorm')) {
-      const C = block.channels;
-      const pass = (f: (h: tf.Tensor2D) => tf.Tensor) => {
-        const total = new Float64Array(C);
-        let rows = 0;
-        for (let start = 0; start < split.count; start += this.evalChunk) {
-          const size = Math.min(this.evalChunk, split.count - start);
-          tf.tidy(() => {
-            let seen: tf.Tensor | null = null;
-            const observe = (name: string, h: tf.Tensor) => {
-              if (name !== block.name) return;
-              const h2 = tf.reshape(h, [-1, C]) as tf.Tensor2D;
-              rows += h2.shape[0];
-              seen = f(h2);
-            };
-            this.logits(tf.slice(split.x, [start, 0], [size, -1]), {
-              values: out,
-              training: false,
-              statistics: 'stddev',
-              observe,
+    const made: tf.Tensor[] = [];
+    try {
+      for (const block of this.blocks.filter((b) => b.kind === 'renorm')) {
+        const C = block.channels;
+        const pass = (f: (h: tf.Tensor2D) => tf.Tensor) => {
+          const total = new Float64Array(C);
+          let rows = 0;
+          for (let start = 0; start < split.count; start += this.evalChunk) {
+            const size = Math.min(this.evalChunk, split.count - start);
+            tf.tidy(() => {
+              let seen: tf.Tensor | null = null;
+              const observe = (name: string, h: tf.Tensor) => {
+                if (name !== block.name) return;
+                const h2 = tf.reshape(h, [-1, C]) as tf.Tensor2D;
+                rows += h2.shape[0];
+                seen = f(h2);
+              };
+              this.logits(tf.slice(split.x, [start, 0], [size, -1]), {
+                values: out,
+                training: false,
+                statistics: 'stddev',
+                observe,
+              });
+              const part = (seen as tf.Tensor | null)?.dataSync();
+              if (part === undefined) throw new Error(`block ${block.name} saw no input`);
+              for (let c = 0; c < C; c++) total[c] += part[c];
             });
-            const part = (seen as tf.Tensor | null)?.dataSync();
-            if (part === undefined) throw new Error(`block ${block.name} saw no input`);
-            for (let c = 0; c < C; c++) total[c] += part[c];
-          });
-        }
-        return total.map((t) => t / rows);
-      };
-      const mean = pass((h) => tf.sum(h, 0));
-      const meanT = tf.tensor1d(Float32Array.from(mean));
-      const variance = pass((h) => tf.sum(tf.square(tf.sub(h, meanT)), 0));
-      meanT.dispose();
-      const moving = {
-        mean: tf.tensor1d(Float32Array.from(mean)),
-        std: tf.tensor1d(Float32Array.from(variance, (v) => Math.sqrt(v + epsilon))),
-        variance: tf.tensor1d(Float32Array.from(variance)),
-      };
-      out = { params: out.params, moving: new Map(out.moving).set(block.name, moving) };
+          }
+          return total.map((t) => t / rows);
+        };
+        const mean = pass((h) => tf.sum(h, 0));
+        const meanT = tf.tensor1d(Float32Array.from(mean));
+        made.push(meanT);
+        const variance = pass((h) => tf.sum(tf.square(tf.sub(h, meanT)), 0));
+        const moving = {
+          mean: tf.tensor1d(Float32Array.from(mean)),
+          std: tf.tensor1d(Float32Array.from(variance, (v) => Math.sqrt(v + epsilon))),
+          variance: tf.tensor1d(Float32Array.from(variance)),
+        };
+        made.push(moving.mean, moving.std, moving.variance);
+        out = { params: out.params, moving: new Map(out.moving).set(block.name, moving) };
+      }
+    } catch (err) {
+      tf.dispose(made);
+      throw err;
     }
+    tf.dispose(made.filter((t, i) => i % 4 === 0)); // the means used for the variance pass
     return out;
   }
 

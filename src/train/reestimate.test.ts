@@ -40,10 +40,19 @@ describe('brn reestimate', () => {
         close(first.mean, mean, 'mean');
         close(first.variance, variance, 'variance');
         close(first.std, tf.sqrt(tf.add(variance, 0.001)), 'std');
-        // Later blocks' statistics change too, and the trained values are left as they were.
-        assert.notEqual(pop.moving.get('norm3')!.mean, values.moving.get('norm3')!.mean);
+        // The second block's input is the first block's inference output, normalized with the first block's
+        // population statistics (not its moving ones), times W2.
+        const p = (name: string) => values.params.get(name)!;
+        const y1 = tf.relu(tf.add(tf.mul(p('norm1/gamma'), tf.div(tf.sub(h, first.mean), first.std)), p('norm1/beta')));
+        const h2 = tf.matMul(y1, p('dense2/kernel'));
+        const second = tf.moments(h2, 0);
+        close(pop.moving.get('norm2')!.mean, second.mean, 'norm2 mean');
+        close(pop.moving.get('norm2')!.variance, second.variance, 'norm2 variance');
+        // They are not the moving statistics, which the averaged values keep unchanged.
+        const moved = tf.max(tf.abs(tf.sub(pop.moving.get('norm2')!.mean, values.moving.get('norm2')!.mean)));
+        assert.ok(moved.dataSync()[0] > 1e-3, 'population and moving means differ after 40 steps');
         assert.equal(pop.params, values.params);
-        tf.dispose([h, mean, variance]);
+        tf.dispose([h, mean, variance, y1, h2, second.mean, second.variance, moved]);
         checked = true;
       },
     });

@@ -18,6 +18,7 @@ import { writeJsonAtomic } from '../io/atomic';
 import type { ExperimentConfig } from '../protocol/config';
 import type { Reestimate, ReestimateJob, Spread } from '../results/reestimate';
 import { reestimatePath } from '../results/reestimate';
+import { jobDifferences, type HeaderRecord } from '../results/records';
 import { LogProblem, readFinishedLog } from '../results/seal';
 import { tf } from '../tf';
 import { FusedTrainer } from './fused-trainer';
@@ -46,9 +47,12 @@ export function analyse(
   const current = trainer.valueSet('current');
   const average = trainer.valueSet('average');
   const acc = (values: Values) => trainer.accuracyWith(data.test, values);
-  const trainedPop = trainer.populationStatistics(data.train, current);
-  const averagePop = trainer.populationStatistics(data.train, average);
+  const made: Values[] = [];
   try {
+    const trainedPop = trainer.populationStatistics(data.train, current);
+    made.push(trainedPop);
+    const averagePop = trainer.populationStatistics(data.train, average);
+    made.push(averagePop);
     const readings = {
       trained: acc(current),
       trainedPopulation: acc(trainedPop),
@@ -72,7 +76,7 @@ export function analyse(
       }));
     return { readings, layers, weightDrift };
   } finally {
-    for (const values of [trainedPop, averagePop]) {
+    for (const values of made) {
       for (const [layer, m] of values.moving) {
         if (m !== current.moving.get(layer) && m !== average.moving.get(layer)) tf.dispose([m.mean, m.std, m.variance]);
       }
@@ -80,10 +84,19 @@ export function analyse(
   }
 }
 
-/** The committed log's test accuracies, or null when there is none (or it is not whole). */
-function loggedResult(spec: JobSpec, runsDir: string): { testAccuracy: number; testAccuracyEma: number | null } | null {
+/**
+ * The committed log's test accuracies, or null when there is none, it is not
+ * whole, or it was made by another job (other config, backend or data: then
+ * nothing is compared).
+ */
+function loggedResult(
+  spec: JobSpec,
+  runsDir: string,
+  retrained: HeaderRecord,
+): { testAccuracy: number; testAccuracyEma: number | null } | null {
   try {
-    const { final } = readFinishedLog(jobPaths({ ...spec, runsDir }).final);
+    const { header, final } = readFinishedLog(jobPaths({ ...spec, runsDir }).final);
+    if (jobDifferences(header, retrained).length > 0) return null;
     return { testAccuracy: final.testAccuracy, testAccuracyEma: final.testAccuracyEma ?? null };
   } catch (err) {
     if (err instanceof LogProblem) return null;
@@ -102,26 +115,30 @@ export async function reestimate(
   say: (line: string) => void = () => undefined,
 ): Promise<{ result: Reestimate; path: string }> {
   const scratch = mkdtempSync(join(tmpdir(), 'brn-reestimate-'));
-  const specs = jobSpecs([experiment], { ...options, runsDir: scratch });
-  if (specs.length === 0) throw new Error(`no jobs of ${experiment.name} match the variants and seeds given`);
-  const backend = await initBackend(options.backend);
   const cache = new DataCache();
   const jobs: ReestimateJob[] = [];
   let trainExamples = 0;
+  let backend = '';
+  let specs: JobSpec[] = [];
   try {
+    specs = jobSpecs([experiment], { ...options, runsDir: scratch });
+    if (specs.length === 0) throw new Error(`no jobs of ${experiment.name} match the variants and seeds given`);
+    backend = await initBackend(options.backend);
     for (const spec of specs) {
       const data = cache.get({ ...spec.config, md5: spec.data.md5 });
       trainExamples = data.train.count;
       say(`${jobId(spec)}: training again (${spec.config.steps.toLocaleString('en-US')} steps on ${backend})`);
-      let found: Omit<ReestimateJob, 'job' | 'seed' | 'variant' | 'logged'> | null = null;
-      await runJob(spec, data, { afterTraining: (trainer) => void (found = analyse(trainer, data)) });
-      const retrained = readFinishedLog(jobPaths(spec).final).final;
-      const logged = loggedResult(spec, options.runsDir);
+      const read: { found: Omit<ReestimateJob, 'job' | 'seed' | 'variant' | 'logged'> | null } = { found: null };
+      await runJob(spec, data, { afterTraining: (trainer) => void (read.found = analyse(trainer, data)) });
+      const found = read.found;
+      if (found === null) throw new Error(`${jobId(spec)} did not train in ${scratch}: nothing to read`);
+      const { header, final: retrained } = readFinishedLog(jobPaths(spec).final);
+      const logged = loggedResult(spec, options.runsDir, header);
       const job: ReestimateJob = {
         job: jobId(spec),
         seed: spec.seed,
         variant: spec.variant,
-        ...found!,
+        ...found,
         logged:
           logged === null
             ? null
