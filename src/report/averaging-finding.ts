@@ -73,18 +73,29 @@ function reestimateLines(r: Reestimate, path: string, base: string): string[] {
     );
   // A conclusion only where the numbers carry it: a real loss, no recovery by re-estimation, the averaged
   // weights worse than the trained network under any statistics tried, and weights that moved.
-  const collapsed =
-    lost > 0.02 &&
-    r.jobs.every((j) => j.readings.average < j.readings.trained) &&
-    recovered < 0.5 * lost &&
-    r.jobs.every((j) => j.readings.averagePopulation < j.readings.trained) &&
-    Math.max(...withCurrent) < Math.min(...averaged) &&
-    Math.min(...drifts) > 0.1;
-  if (collapsed)
+  const conditions: [string, boolean][] = [
+    ['the average loses more than 2 points', lost > 0.02],
+    ['it is below the trained parameters in every job', r.jobs.every((j) => j.readings.average < j.readings.trained)],
+    ['re-estimation gives back less than half the loss', recovered < 0.5 * lost],
+    [
+      're-estimated, it stays below the trained parameters in every job',
+      r.jobs.every((j) => j.readings.averagePopulation < j.readings.trained),
+    ],
+    [
+      "with the trained network's statistics it does worse still in every job",
+      Math.max(...withCurrent) < Math.min(...averaged),
+    ],
+    ['every averaged kernel lies more than 0.1 of its norm from the trained one', Math.min(...drifts) > 0.1],
+  ];
+  const failed = conditions.filter(([, holds]) => !holds).map(([what]) => what);
+  if (failed.length === 0)
     lines.push(
       "So the loss lies in the averaged weights themselves, not in their statistics: re-estimating the statistics does not bring the averaged network near the trained one, the averaged weights do worse still with the trained network's statistics, and every averaged kernel lies more than a tenth of its norm from the trained one. Within the averaging window the weights moved far, and their average is a worse network than the trained one, whichever statistics it is given.",
     );
-  else lines.push('These numbers do not single out the averaged weights or their statistics as the cause.');
+  else
+    lines.push(
+      `The conditions this report sets for pinning the loss on the averaged weights themselves (${conditions.map(([what]) => what).join('; ')}) do not all hold: not ${failed.join('; nor ')}. So these numbers do not single out the averaged weights or their statistics as the cause.`,
+    );
   return lines;
 }
 
