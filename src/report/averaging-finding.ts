@@ -56,7 +56,7 @@ function reestimateLines(r: Reestimate, path: string, base: string): string[] {
   const averaged = r.jobs.map((j) => j.readings.average);
   const pts = (x: number) => `${(100 * x).toFixed(1)} points`;
   const lines = [
-    `\`brn reestimate ${r.experiment}${r.dataset === 'mnist' ? '' : ` --dataset ${r.dataset}`}${r.profile === 'quick' ? ' --quick' : ''}\` trains each job again (checking it against its committed log) and reads its final network five ways on the test set; the population statistics are over the ${r.trainExamples.toLocaleString('en-US')} training images, layer by layer (\`${relative(base, path)}\`, backend ${r.backend}):`,
+    `\`brn reestimate ${r.experiment}${r.dataset === 'mnist' ? '' : ` --dataset ${r.dataset}`}${r.profile === 'quick' ? ' --quick' : ''} --variant ${[...new Set(r.jobs.map((j) => j.variant))].join(',')}\` trains each job again (checking it against its committed log) and reads its final network five ways on the test set; the population statistics are over the ${r.trainExamples.toLocaleString('en-US')} training images, layer by layer (\`${relative(base, path)}\`, backend ${r.backend}):`,
     '',
     markdownTable(rows),
     '',
