@@ -252,7 +252,8 @@ export function curveSeries(
         {
           id: options.id ?? variant,
           label: options.label ?? labelOf(variant),
-          dash: options.dash ?? false,
+          // BN (standard) is the BN model read another way: dashed, so BN's own line shows beneath it.
+          dash: options.dash ?? variant === 'bn-standard',
           points: stats,
         },
       ];

@@ -124,7 +124,7 @@ export function baselineSpec(summary: Summary, prefix = ''): Spec | null {
     summary,
     e,
     `${modelOf(prefix)}Minibatch 32, i.i.d.: ${versus(summary, e)} (cf. paper Figure 1)`,
-    "BN (standard): the BN model evaluated with a moving variance, as tfjs-layers' and Keras' BatchNormalization.",
+    "BN (standard), dashed: the BN model evaluated with a moving variance, as tfjs-layers' and Keras' BatchNormalization.",
     (['bn', 'bn-standard', 'brn', 'gn', 'ln', 'none'] as const).flatMap((v) =>
       curveSeries(summary, e, v, 'validationAccuracy'),
     ),
@@ -140,7 +140,7 @@ export function microbatchSpec(summary: Summary, prefix = ''): Spec | null {
     summary,
     e,
     `${modelOf(prefix)}Statistics over microbatches of ${size}: ${versus(summary, e)} (cf. paper Figure 2)`,
-    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN with statistics over the whole minibatch ('${prefix}baseline').${shared ? ` GN and LN ignore the microbatch: theirs are the '${prefix}baseline' runs.` : ''}`,
+    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN (standard), the BN model with a moving variance, and BN with statistics over the whole minibatch ('${prefix}baseline').${shared ? ` GN and LN ignore the microbatch: theirs are the '${prefix}baseline' runs.` : ''}`,
     [
       ...(['bn', 'bn-standard', 'brn', 'brn-noramp', 'gn', 'ln'] as const).flatMap((v) =>
         curveSeries(summary, e, v, 'validationAccuracy'),
@@ -167,7 +167,7 @@ export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
     summary,
     e,
     `${modelOf(prefix)}Non-i.i.d. minibatches (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
-    'The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
+    'Dashed: BN (standard), the BN model with a moving variance. The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
     [
       ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
       ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
