@@ -15,7 +15,7 @@ import { BASE, forProfile, type Profile } from './protocol/config';
 import { CNN_EXPERIMENTS, MAIN_EXPERIMENTS } from './protocol/registry';
 import { averagingFinding } from './report/averaging-finding';
 import { markdownToHtml } from './report/html';
-import { readingDependent, reportParts, restrict } from './report/report';
+import { progressNote, readingDependent, reportParts, restrict } from './report/report';
 import { renderFigureSvg } from './report/make';
 import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
@@ -67,7 +67,7 @@ export {
   normalizerTable,
 } from './report/table';
 export { RULE } from './report/report-text';
-export { reportParts, readingDependent, restrict, type ReportPart } from './report/report';
+export { reportParts, readingDependent, restrict, progressNote, type ReportPart } from './report/report';
 export { claimsAtAGlance } from './report/write-report';
 export { markdownToHtml } from './report/html';
 export { trainInferenceGapDemo, type GapRow } from './train/gap-demo';
@@ -198,11 +198,16 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
   const names = CNN_EXPERIMENTS.map((e) => e.name);
   const cnnOnly = (s: Summary) => restrict(s, (e) => e.startsWith('cnn-'));
   const full = forced === 'quick' ? null : readSummary('full', options.resultsDir, 'fashion-mnist');
-  if (summaryCovers(full, names)) {
+  if (full !== null && names.some((e) => full.experiments[e] !== undefined)) {
+    // The full protocol as far as it is committed: a partial one says how far, and that its verdicts are provisional.
+    const summary = cnnOnly(full);
+    const progress = progressNote({ title: '', summary, figures: [], figuresDir: '', planned: CNN_EXPERIMENTS });
     return {
       profile: 'full',
-      summary: cnnOnly(full),
-      note: `Showing the **full** conv protocol (${forProfile(CNN_EXPERIMENTS[0], 'full').steps.toLocaleString('en-US')} steps) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}.`,
+      summary,
+      note:
+        `Showing the **full** conv protocol (${forProfile(CNN_EXPERIMENTS[0], 'full').steps.toLocaleString('en-US')} steps) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}.` +
+        (progress === '' ? '' : `\n\n${progress}`),
     };
   }
   if (forced === 'full')

@@ -18,6 +18,7 @@ import { judgeClaimsOnSeeds } from '../results/verdicts';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { CNN_EXPERIMENTS } from '../protocol/registry';
+import { forProfile, type ExperimentConfig } from '../protocol/config';
 
 /** A summary cut to some of its experiments (and the claims and comparisons that read only them). */
 export function restrict(summary: Summary, keep: (experiment: string) => boolean): Summary {
@@ -44,6 +45,41 @@ export interface ReportPart {
   figuresDir: string;
   /** Experiments for the normalizer-by-setting table, when the part compares normalizers. */
   glance?: string[];
+  /** The protocol's experiments (full profile), when the part may be committed before all its jobs ran. */
+  planned?: ExperimentConfig[];
+}
+
+/** Own jobs of a protocol (full profile): each experiment's own variants (not those it shares) times its seeds. */
+export function plannedJobs(experiments: ExperimentConfig[]): number {
+  return experiments
+    .map((e) => forProfile(e, 'full'))
+    .reduce((n, e) => n + e.variants.filter((v) => e.sharedVariants?.[v] === undefined).length * e.seeds.length, 0);
+}
+
+/** Seeds run per experiment: the most of any of its own variants. */
+function seedsRun(summary: Summary, experiment: string): number {
+  return Math.max(0, ...Object.values(summary.timing[experiment] ?? {}).map((t) => t?.msPerStep.n ?? 0));
+}
+
+/** Whether a part's protocol has jobs still to run. */
+export function provisional(part: ReportPart): boolean {
+  return part.planned !== undefined && jobsOf(part.summary) < plannedJobs(part.planned);
+}
+
+/** What of a part's protocol is committed, when not all of it; else ''. */
+export function progressNote(part: ReportPart): string {
+  if (part.planned === undefined || !provisional(part)) return '';
+  const full = part.planned.map((e) => forProfile(e, 'full'));
+  const missing = full.filter((e) => seedsRun(part.summary, e.name) === 0).map((e) => `\`${e.name}\``);
+  const short = full
+    .filter((e) => seedsRun(part.summary, e.name) > 0 && seedsRun(part.summary, e.name) < e.seeds.length)
+    .map((e) => `\`${e.name}\` ${seedsRun(part.summary, e.name)} of ${e.seeds.length}`);
+  return [
+    `**Provisional: ${jobsOf(part.summary)} of the protocol's ${plannedJobs(full)} jobs are committed** (the runner resumes the rest).`,
+    short.length > 0 ? ` Seeds run: ${short.join(', ')}.` : '',
+    missing.length > 0 ? ` Not yet run: ${missing.join(', ')}.` : '',
+    ' The rule is the same at any number of seeds, but a verdict on fewer seeds than planned is provisional: its interval is wider, and the seeds still to run can change it.',
+  ].join('');
 }
 
 const AGREE = new Set(['reproduced', 'matched']);
@@ -84,6 +120,7 @@ function resultsSection(part: ReportPart, index: string, base: string): string[]
     '',
     `${jobsOf(summary)} jobs (${summary.profile} profile, backend ${summary.backend}); by the rule: ${tally(summary.claims)}.`,
     '',
+    ...(progressNote(part) === '' ? [] : [progressNote(part), '']),
     findings(summary.claims).trimEnd(),
     '',
     claimsTable(summary).trimEnd(),
@@ -181,7 +218,10 @@ export function reportMarkdown(
   extra: { base: string; findings: string[]; compute: string[]; speed: string[] },
 ): string {
   const { base } = extra;
-  const summaryLines = parts.map((p) => `- **${p.title}**: ${tally(p.summary.claims)}.`);
+  const summaryLines = parts.map(
+    (p) =>
+      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned!)} jobs, section 3)` : ''}: ${tally(p.summary.claims)}.`,
+  );
   const claimRows = parts.flatMap((p) =>
     p.summary.claims.map((c) => ({ 'Data set, model': p.title, Claim: c.statement, Paper: c.paper, Kind: c.kind })),
   );
@@ -304,6 +344,7 @@ export function reportParts(resultsDir: string, figuresDir: string): ReportPart[
         figures: ['cnn-batch-size', 'cnn-baseline', 'cnn-microbatch', 'cnn-non-iid'],
         figuresDir: dir,
         glance: CNN_EXPERIMENTS.map((e) => e.name),
+        planned: CNN_EXPERIMENTS,
       });
     }
   }

@@ -12,7 +12,7 @@ import { formatPair } from '../results/stats';
 import { readSummary } from '../results/store';
 import { markdownToHtml } from './html';
 import { updateReadme } from './make';
-import { coreHours, readText, reportMarkdown, reportParts, type ReportPart } from './report';
+import { coreHours, progressNote, provisional, readText, reportMarkdown, reportParts, type ReportPart } from './report';
 import { MACHINE } from './report-text';
 import { markdownTable, normalizerTable } from './table';
 import { averagingFinding } from './averaging-finding';
@@ -93,7 +93,7 @@ export function speedSection(resultsDir: string): string[] {
 export function claimsAtAGlance(parts: ReportPart[]): string {
   const rows = parts.flatMap((p) =>
     p.summary.claims.map((c) => ({
-      'Data set, model': p.title,
+      'Data set, model': provisional(p) ? `${p.title} (provisional)` : p.title,
       Claim: c.statement,
       'b − a, points [95% CI], average': formatPair(c.ema),
       Verdict: `**${c.verdictEma}**`,
@@ -109,6 +109,7 @@ export function claimsAtAGlance(parts: ReportPart[]): string {
     '',
     `${split} of ${rows.length} verdicts depend on the reading (the last two columns differ): [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
     '',
+    ...parts.filter(provisional).flatMap((p) => [`${p.title}: ${progressNote(p)}`, '']),
   ].join('\n');
 }
 

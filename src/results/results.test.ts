@@ -195,7 +195,7 @@ describe('summary.json', () => {
 });
 
 describe('claims on a subset of seeds', () => {
-  it('on all seeds they are the summary claims; on the first three, each interval is over those three', () => {
+  it('on all seeds they are the summary claims; on the first three, each interval is over those three (or the fewer it has)', () => {
     for (const dataset of ['mnist', 'fashion-mnist']) {
       const summary = readSummary('full', join(KIT_ROOT, 'data', 'results'), dataset);
       assert.ok(summary !== null, dataset);
@@ -205,8 +205,10 @@ describe('claims on a subset of seeds', () => {
       assert.equal(three.length, summary.claims.length);
       three.forEach((c, i) => {
         const full = summary.claims[i];
-        assert.deepEqual(c.test?.seeds, [1, 2, 3]);
-        assert.deepEqual(c.test?.values, full.test?.values.slice(0, 3));
+        // a claim with fewer seeds (a protocol still running) keeps the ones it has among 1-3
+        const kept = (full.test?.seeds ?? []).filter((s) => s <= 3);
+        assert.deepEqual(c.test?.seeds, kept, `${dataset}: ${full.id}`);
+        assert.deepEqual(c.test?.values, full.test?.values.slice(0, kept.length));
         assert.equal(c.id, full.id);
       });
     }
