@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 import { markdownToHtml } from './html';
-import { buildReport, writeReport } from './write-report';
+import { provisional, reportParts, restrict } from './report';
+import { buildReport, claimsAtAGlance, writeReport } from './write-report';
 
 const RESULTS = join(KIT_ROOT, 'data', 'results');
 const FIGURES = join(KIT_ROOT, 'figures');
@@ -39,13 +40,32 @@ describe('the report', () => {
     for (const img of images) assert.match(img, /src="data:image\/png;base64,/);
     assert.doesNotMatch(html, /&lt;details&gt;/);
     const block = readFileSync(readme, 'utf8');
-    assert.match(block, /^before\n<!-- results:claims:start -->\nEach claim as b − a/);
-    assert.match(block, /\| MNIST, MLP \| i\.i\.d\. minibatches of 32: BRN matches BN \|/);
+    assert.match(block, /^before\n<!-- results:claims:start -->\nEach claim as its verdict and b − a/);
+    assert.match(block, /\n\| Claim \| MNIST, MLP \(n=5\) \|/);
+    assert.match(block, /\n\| i\.i\.d\. minibatches of 32: BRN matches BN \| \*\*(matched|differs|inconclusive)\*\* /);
     assert.match(block, /<!-- results:claims:end -->\nafter\n$/);
     // Again: the same bytes.
     writeReport({ resultsDir: RESULTS, figuresDir: FIGURES, outDir: out, readme });
     assert.equal(readFileSync(written[0], 'utf8'), md);
     assert.equal(readFileSync(written[1], 'utf8'), html);
+  });
+
+  it('claims at a glance: a row per question, a column per data set and model, and what a provisional part has not run', () => {
+    const parts = reportParts(RESULTS, FIGURES);
+    const cnn = parts.find((p) => p.title.endsWith('CNN'));
+    assert.ok(cnn !== undefined && cnn.planned !== undefined);
+    // The conv protocol cut to its first experiment: the other settings' claims have not run.
+    const cut = { ...cnn, summary: restrict(cnn.summary, (e) => e === 'cnn-baseline') };
+    assert.equal(provisional(cut), true);
+    const text = claimsAtAGlance([parts[0], cut]);
+    assert.match(text, /\n\| Claim \| MNIST, MLP \(n=5\) \| Fashion-MNIST, CNN, provisional \(n=\d\) \|\n/);
+    // The CNN's "CNN, ..." claims ask the MLP's questions: the same row.
+    assert.match(text, /\n\| i\.i\.d\. minibatches of 32: BN beats GN \| \*\*\w[^|]*\| \*\*[a-z ]+\*\* [^|]*\|\n/);
+    assert.match(text, /\n\| microbatches of 4: BRN beats BN \| \*\*reproduced\*\* [^|]*\| not yet run \|\n/);
+    assert.match(text, /\n\| microbatches of 2: BRN beats BN \| — \| not yet run \|\n/);
+    assert.match(text, /\n\| microbatches of 4: the ramp helps [^|]*\| \*\*[^|]*\| — \|\n/);
+    assert.match(text, /Fashion-MNIST, CNN: \*\*Provisional: \d+ of the protocol's 76 jobs are committed\*\*/);
+    assert.doesNotMatch(claimsAtAGlance([parts[0]]), /rovisional|not yet run/);
   });
 
   it("the committed REPORT.md is what the committed summaries and figures make ('make report' remakes it)", () => {

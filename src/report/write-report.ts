@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { formatPair } from '../results/stats';
 import { readSummary } from '../results/store';
+import { ALL_CLAIMS } from '../protocol/claims';
 import { markdownToHtml } from './html';
 import { updateReadme } from './make';
 import { coreHours, progressNote, provisional, readText, reportMarkdown, reportParts, type ReportPart } from './report';
@@ -52,7 +53,16 @@ function computeSection(parts: ReportPart[]): string[] {
   ];
 }
 
-/** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 2.3 and the README's block. */
+/** The README's speed block: the peer benchmark's table, with how it was measured left to the report. */
+function readmeSpeed(resultsDir: string): string {
+  const table = readText(join(resultsDir, 'bench-peer.md'));
+  if (table === null)
+    return 'Not measured on this machine yet: `make bench-peer` writes `data/results/bench-peer.md`.\n';
+  const rows = table.slice(table.indexOf('\n|')).trim();
+  return `One training step, the kit (tfjs, wasm, its fused trainers) beside PyTorch, one thread each, by \`make bench-peer\`; the machine, the method and the conv protocol's own logged step times are in [REPORT.md](REPORT.md#23-speed).\n\n${rows}\n`;
+}
+
+/** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 2.3. */
 export function speedSection(resultsDir: string): string[] {
   const table = readText(join(resultsDir, 'bench-peer.md'));
   const lines =
@@ -89,25 +99,41 @@ export function speedSection(resultsDir: string): string[] {
   return lines;
 }
 
-/** Every claim of every part with its headline interval and both verdicts: the README's table at a glance. */
+/**
+ * Every claim of every part with its headline interval and verdict, the README's table at a glance:
+ * one row per question, one column per data set and model (the CNN's claims ask the MLP's questions
+ * of the conv model), the trained parameters' verdict named where it differs.
+ */
 export function claimsAtAGlance(parts: ReportPart[]): string {
-  const rows = parts.flatMap((p) =>
-    p.summary.claims.map((c) => ({
-      'Data set, model': provisional(p) ? `${p.title} (provisional)` : p.title,
-      Claim: c.statement,
-      'b − a, points [95% CI], average': formatPair(c.ema),
-      Verdict: `**${c.verdictEma}**`,
-      'trained parameters': c.verdict,
-    })),
-  );
-  const n = [...new Set(parts.flatMap((p) => p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0)))].join('/');
+  const question = (statement: string) => statement.replace(/^CNN, /, '');
+  const questions = [...new Set(parts.flatMap((p) => p.summary.claims.map((c) => question(c.statement))))];
+  // A provisional part's claims not yet judged (their jobs have not run) say so.
+  const planned = (p: ReportPart) =>
+    new Set(
+      ALL_CLAIMS.filter((c) => p.planned?.some((e) => e.name === c.a.experiment || e.name === c.b.experiment)).map(
+        (c) => question(c.statement),
+      ),
+    );
+  for (const p of parts) for (const q of planned(p)) if (!questions.includes(q)) questions.push(q);
+  const header = (p: ReportPart) => {
+    const n = [...new Set(p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0))].join('/');
+    return `${p.title}${provisional(p) ? ', provisional' : ''} (n=${n})`;
+  };
+  const cell = (p: ReportPart, q: string) => {
+    const c = p.summary.claims.find((x) => question(x.statement) === q);
+    if (c === undefined) return planned(p).has(q) ? 'not yet run' : '—';
+    const pair = formatPair(c.ema).replace(/ \(n=\d+\)$/, '');
+    return `**${c.verdictEma}** ${pair}${c.verdict !== c.verdictEma ? `; trained: ${c.verdict}` : ''}`;
+  };
+  const rows = questions.map((q) => ({ Claim: q, ...Object.fromEntries(parts.map((p) => [header(p), cell(p, q)])) }));
+  const verdicts = parts.reduce((k, p) => k + p.summary.claims.length, 0);
   const split = parts.reduce((k, p) => k + p.summary.claims.filter((c) => c.verdict !== c.verdictEma).length, 0);
   return [
-    `Each claim as b − a in test accuracy, paired by seed (${n} seeds), with its 95% interval, read with the parameter average (the headline) and with the trained parameters; the rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
+    'Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).',
     '',
     markdownTable(rows),
     '',
-    `${split} of ${rows.length} verdicts depend on the reading (the last two columns differ): [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
+    `${split} of ${verdicts} verdicts depend on the reading: [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
     '',
     ...parts.filter(provisional).flatMap((p) => [`${p.title}: ${progressNote(p)}`, '']),
   ].join('\n');
@@ -166,7 +192,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     md,
     html: reportHtml(md, options.outDir),
     claims: claimsAtAGlance(parts),
-    speed: speedSection(options.resultsDir).join('\n') + '\n',
+    speed: readmeSpeed(options.resultsDir),
     normalizers: normalizersAtAGlance(parts),
   };
 }
