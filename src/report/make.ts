@@ -88,13 +88,17 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
   const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir, dataset) : null;
   const figuresDir = dataset === 'mnist' ? options.figuresDir : join(options.figuresDir, dataset);
   const written: string[] = [];
+  // A protocol the full summary has begun (the conv one) is drawn from it alone, as far as it has run,
+  // never mixed with quick-profile figures; the quick summary stands in only for a protocol not begun.
+  const begun = (prefix: string) => Object.keys(summary.experiments).some((e) => e.startsWith(prefix));
   for (const def of FIGURES) {
+    const quick = fallback !== null && !(def.name.startsWith('cnn-') && begun('cnn-')) ? fallback : null;
     const paths =
       (await writeFigure(def, summary, figuresDir)) ??
-      (fallback === null ? null : await writeFigure(def, fallback, figuresDir));
+      (quick === null ? null : await writeFigure(def, quick, figuresDir));
     if (paths === null)
       console.error(
-        `figure '${def.name}': no data in the ${options.profile} summary${fallback === null ? '' : ' nor the quick one'} (skipped)`,
+        `figure '${def.name}': no data in the ${options.profile} summary${quick === null ? '' : ' nor the quick one'} (skipped)`,
       );
     else written.push(paths.svg, paths.png);
   }

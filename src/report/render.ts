@@ -5,11 +5,18 @@
  * notebook cell) has to know.
  */
 import type { Spec } from './chart';
+import { textWidth } from './text-width';
 
 interface VegaLite {
   compile(spec: object): { spec: object };
 }
+interface TextItem {
+  fontSize?: number | null;
+  fontWeight?: string | number | null;
+  limit?: number | null;
+}
 interface Vega {
+  textMetrics: { width: (item: TextItem, text: unknown) => number };
   parse(spec: object): unknown;
   View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
 }
@@ -29,7 +36,16 @@ const missing = (err: unknown) => {
 
 function load(): Promise<{ vl: VegaLite; vega: Vega }> {
   modules ??= Promise.all([importEsm('vega-lite'), importEsm('vega')]).then(
-    ([vl, vega]) => ({ vl: vl as VegaLite, vega: vega as Vega }),
+    ([vl, v]) => {
+      const vega = v as Vega;
+      // Lay text out at the widths it is drawn with (DejaVu Sans), not vega's canvas-less 0.8 em a character.
+      vega.textMetrics.width = (item, text) => {
+        const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+        const width = textWidth(text == null ? '' : String(text).trim(), size, item.fontWeight);
+        return item.limit != null && item.limit > 0 ? Math.min(width, item.limit) : width;
+      };
+      return { vl: vl as VegaLite, vega };
+    },
     (err: unknown) => {
       modules = null;
       if (missing(err))
