@@ -18,69 +18,9 @@ import { judgeClaimsOnSeeds } from '../results/verdicts';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { CNN_EXPERIMENTS } from '../protocol/registry';
-import { forProfile, type ExperimentConfig } from '../protocol/config';
+import { jobsOf, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
 
-/** A summary cut to some of its experiments (and the claims and comparisons that read only them). */
-export function restrict(summary: Summary, keep: (experiment: string) => boolean): Summary {
-  const pick = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).filter(([e]) => keep(e)));
-  return {
-    ...summary,
-    experiments: pick(summary.experiments),
-    curves: pick(summary.curves),
-    configs: pick(summary.configs),
-    timing: pick(summary.timing),
-    claims: summary.claims.filter((c) => keep(c.a.experiment) && keep(c.b.experiment)),
-    comparisons: Object.fromEntries(
-      Object.entries(summary.comparisons).filter(([, c]) => keep(c.a.experiment) && keep(c.b.experiment)),
-    ),
-  };
-}
-
-export interface ReportPart {
-  /** Section title, e.g. "MNIST, MLP". */
-  title: string;
-  summary: Summary;
-  /** Figures shown for it, by name, from `figuresDir`. */
-  figures: string[];
-  figuresDir: string;
-  /** Experiments for the normalizer-by-setting table, when the part compares normalizers. */
-  glance?: string[];
-  /** The protocol's experiments (full profile), when the part may be committed before all its jobs ran. */
-  planned?: ExperimentConfig[];
-}
-
-/** Own jobs of a protocol (full profile): each experiment's own variants (not those it shares) times its seeds. */
-export function plannedJobs(experiments: ExperimentConfig[]): number {
-  return experiments
-    .map((e) => forProfile(e, 'full'))
-    .reduce((n, e) => n + e.variants.filter((v) => e.sharedVariants?.[v] === undefined).length * e.seeds.length, 0);
-}
-
-/** Seeds run per experiment: the most of any of its own variants. */
-function seedsRun(summary: Summary, experiment: string): number {
-  return Math.max(0, ...Object.values(summary.timing[experiment] ?? {}).map((t) => t?.msPerStep.n ?? 0));
-}
-
-/** Whether a part's protocol has jobs still to run. */
-export function provisional(part: ReportPart): boolean {
-  return part.planned !== undefined && jobsOf(part.summary) < plannedJobs(part.planned);
-}
-
-/** What of a part's protocol is committed, when not all of it; else ''. */
-export function progressNote(part: ReportPart): string {
-  if (part.planned === undefined || !provisional(part)) return '';
-  const full = part.planned.map((e) => forProfile(e, 'full'));
-  const missing = full.filter((e) => seedsRun(part.summary, e.name) === 0).map((e) => `\`${e.name}\``);
-  const short = full
-    .filter((e) => seedsRun(part.summary, e.name) > 0 && seedsRun(part.summary, e.name) < e.seeds.length)
-    .map((e) => `\`${e.name}\` ${seedsRun(part.summary, e.name)} of ${e.seeds.length}`);
-  return [
-    `**Provisional: ${jobsOf(part.summary)} of the protocol's ${plannedJobs(full)} jobs are committed** (the runner resumes the rest).`,
-    short.length > 0 ? ` Seeds run: ${short.join(', ')}.` : '',
-    missing.length > 0 ? ` Not yet run: ${missing.join(', ')}.` : '',
-    ' The rule is the same at any number of seeds, but a verdict on fewer seeds than planned is provisional: its interval is wider, and the seeds still to run can change it.',
-  ].join('');
-}
+export { restrict, plannedJobs, progressNote, provisional, type ReportPart } from './parts';
 
 const AGREE = new Set(['reproduced', 'matched']);
 const AGAINST = new Set(['reversed', 'differs']);
@@ -99,12 +39,6 @@ export function coreHours(summary: Summary): number {
   }
   return seconds / 3600;
 }
-
-const jobsOf = (summary: Summary) =>
-  Object.values(summary.timing).reduce(
-    (n, v) => n + Object.values(v).reduce((m, t) => m + (t?.msPerStep.n ?? 0), 0),
-    0,
-  );
 
 function figureLines(part: ReportPart, base: string): string[] {
   return part.figures
