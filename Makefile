@@ -26,7 +26,7 @@ help:
 	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
 	@echo "make fashion-mnist the full profile on Fashion-MNIST (installs Debian's dataset-fashion-mnist as root)"
 	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT, README's claims"
-	@echo "make cnn          the conv protocol on Fashion-MNIST (BN, BRN, GN, LN, none; 76 jobs, ~4 h) into data/, figures, README"
+	@echo "make cnn          the conv protocol on Fashion-MNIST (BN, BRN, GN, LN, none; 76 jobs, ~5 h) into data/, figures, README"
 	@echo "make rebuild      summaries, figures/, REPORT, README's claims and notebooks from the committed logs in data/runs"
 	@echo "make figures      figures/ from data/results"
 	@echo "make report       REPORT.md, README's claims table, build/REPORT.html (figures inlined) and build/REPORT.pdf"
@@ -88,7 +88,7 @@ fashion-mnist: build
 	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
 	$(BRN) reproduce --dataset fashion-mnist --readme
 
-## cnn: the conv protocol (cnn-* experiments) on Fashion-MNIST: resumable, about four hours on two cores
+## cnn: the conv protocol (cnn-* experiments) on Fashion-MNIST: resumable, about five hours on two cores (its logged jobs took 340-760 s each, two at a time)
 cnn: build
 	@scripts/ensure-fashion-mnist.sh
 	@echo "make cnn: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
