@@ -49,6 +49,13 @@ export async function showFigure(name: string, summary: Summary): Promise<void> 
   showPng(await figureSvg(name, summary), `figure ${name} (${summary.dataset}, ${summary.profile} profile)`);
 }
 
+/** Shows a figure, or `note` when the summary cannot draw it yet (a part-run protocol may lack its settings). */
+export async function showFigureOr(name: string, summary: Summary, note: string): Promise<void> {
+  const svg = await renderFigureSvg(name, summary);
+  if (svg === null) showMarkdown(`*${note}*`);
+  else showPng(svg, `figure ${name} (${summary.dataset}, ${summary.profile} profile)`);
+}
+
 /** Shows an SVG figure as a PNG, with `alt` as its text form. */
 export function showPng(svg: string, alt: string): void {
   const png = svgToPng(svg);

@@ -136,11 +136,12 @@ export function microbatchSpec(summary: Summary, prefix = ''): Spec | null {
   const e = `${prefix}microbatch`;
   const size = summary.configs[e]?.microbatchSize;
   const shared = (['gn', 'ln'] as const).some((v) => summary.curves[e]?.[v] !== undefined);
+  const noramp = summary.curves[e]?.['brn-noramp'] !== undefined ? ' BRN (no ramp): rmax 3, dmax 5 from step 0.' : '';
   return validationFigure(
     summary,
     e,
     `${modelOf(prefix)}Statistics over microbatches of ${size}: ${versus(summary, e)} (cf. paper Figure 2)`,
-    `Gradient over minibatches of 32; statistics per microbatch of ${size}. BRN (no ramp): rmax 3, dmax 5 from step 0. Dashed: BN (standard), the BN model with a moving variance, and BN with statistics over the whole minibatch ('${prefix}baseline').${shared ? ` GN and LN ignore the microbatch: theirs are the '${prefix}baseline' runs.` : ''}`,
+    `Gradient over minibatches of 32; statistics per microbatch of ${size}.${noramp} Dashed: BN (standard), the BN model with a moving variance, and BN with statistics over the whole minibatch ('${prefix}baseline').${shared ? ` GN and LN ignore the microbatch: theirs are the '${prefix}baseline' runs.` : ''}`,
     [
       ...(['bn', 'bn-standard', 'brn', 'brn-noramp', 'gn', 'ln'] as const).flatMap((v) =>
         curveSeries(summary, e, v, 'validationAccuracy'),
