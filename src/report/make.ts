@@ -6,7 +6,7 @@
  * its `<!-- results:<profile>:start -->` and `…:end -->` markers. The
  * notebooks call the same functions.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import type { Profile } from '../protocol/config';
@@ -73,7 +73,9 @@ export function updateReadme(readme: string, key: string, table: string): boolea
 /**
  * Draws every figure of the profile's summary. For the full profile, a figure
  * the full summary has no data for (the sweeps, until they run at full length)
- * is drawn from the quick summary instead; its caption names the profile.
+ * is drawn from the quick summary instead, its caption naming the profile;
+ * except the conv protocol's once the full summary has begun it, and a figure
+ * drawn from neither is removed, so none outlives the data it was drawn from.
  * Writes the results table of each summary used, and with `readme` their
  * blocks in that README.
  */
@@ -96,11 +98,14 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     const paths =
       (await writeFigure(def, summary, figuresDir)) ??
       (quick === null ? null : await writeFigure(def, quick, figuresDir));
-    if (paths === null)
+    if (paths === null) {
+      // A figure drawn from other data before (a quick-profile stand-in, say) must not outlive it.
+      const stale = ['svg', 'png'].map((ext) => join(figuresDir, `${def.name}.${ext}`)).filter((f) => existsSync(f));
+      for (const f of stale) rmSync(f);
       console.error(
-        `figure '${def.name}': no data in the ${options.profile} summary${quick === null ? '' : ' nor the quick one'} (skipped)`,
+        `figure '${def.name}': no data in the ${options.profile} summary${quick === null ? '' : ' nor the quick one'} (skipped${stale.length > 0 ? `; removed the earlier ${stale.join(', ')}` : ''})`,
       );
-    else written.push(paths.svg, paths.png);
+    } else written.push(paths.svg, paths.png);
   }
   for (const s of fallback === null ? [summary] : [summary, fallback]) {
     // The full profile's block leads with the claims and their verdicts; the quick one (2 seeds) is the table alone.

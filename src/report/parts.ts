@@ -42,31 +42,45 @@ export function plannedJobs(experiments: ExperimentConfig[]): number {
     .reduce((n, e) => n + e.variants.filter((v) => e.sharedVariants?.[v] === undefined).length * e.seeds.length, 0);
 }
 
-/** Seeds run per experiment: the most of any of its own variants. */
-function seedsRun(summary: Summary, experiment: string): number {
-  return Math.max(0, ...Object.values(summary.timing[experiment] ?? {}).map((t) => t?.msPerStep.n ?? 0));
+/** Each planned experiment (full profile) with the seeds each of its own variants has run. */
+function progress(part: ReportPart): { name: string; planned: number; runs: number[] }[] {
+  return (part.planned ?? [])
+    .map((e) => forProfile(e, 'full'))
+    .map((e) => ({
+      name: e.name,
+      planned: e.seeds.length,
+      runs: e.variants
+        .filter((v) => e.sharedVariants?.[v] === undefined)
+        .map((v) => part.summary.timing[e.name]?.[v]?.msPerStep.n ?? 0),
+    }));
 }
 
-/** Whether a part's protocol has jobs still to run. */
+/** Whether a part's protocol has a planned job not yet in its summary (an own variant short of its seeds). */
 export function provisional(part: ReportPart): boolean {
-  return part.planned !== undefined && jobsOf(part.summary) < plannedJobs(part.planned);
+  return progress(part).some((e) => e.runs.some((n) => n < e.planned));
 }
 
 /** What of a part's protocol is committed, when not all of it; else ''. */
 export function progressNote(part: ReportPart): string {
-  if (part.planned === undefined || !provisional(part)) return '';
-  const full = part.planned.map((e) => forProfile(e, 'full'));
-  const missing = full.filter((e) => seedsRun(part.summary, e.name) === 0).map((e) => `\`${e.name}\``);
-  const short = full
-    .filter((e) => seedsRun(part.summary, e.name) > 0 && seedsRun(part.summary, e.name) < e.seeds.length)
-    .map((e) => `\`${e.name}\` ${seedsRun(part.summary, e.name)} of ${e.seeds.length}`);
+  if (!provisional(part)) return '';
+  const all = progress(part);
+  const missing = all.filter((e) => e.runs.every((n) => n === 0)).map((e) => `\`${e.name}\``);
+  const short = all
+    .filter((e) => e.runs.some((n) => n > 0) && e.runs.some((n) => n < e.planned))
+    .map((e) => {
+      const [lo, hi] = [Math.min(...e.runs), Math.max(...e.runs)];
+      return `\`${e.name}\` ${lo === hi ? lo : `${lo} to ${hi}`} of ${e.planned}`;
+    });
   return [
-    `**Provisional: ${jobsOf(part.summary)} of the protocol's ${plannedJobs(full)} jobs are committed** (the runner resumes the rest).`,
+    `**Provisional: ${jobsOf(part.summary)} of the protocol's ${plannedJobs(part.planned ?? [])} jobs are committed** (the runner resumes the rest).`,
     short.length > 0 ? ` Seeds run: ${short.join(', ')}.` : '',
     missing.length > 0 ? ` Not yet run: ${missing.join(', ')}.` : '',
     ' The rule is the same at any number of seeds, but a verdict on fewer seeds than planned is provisional: its interval is wider, and the seeds still to run can change it.',
   ].join('');
 }
+
+/** A part's name where its verdicts are quoted: marked when they are provisional. */
+export const partLabel = (part: ReportPart) => (provisional(part) ? `${part.title} (provisional)` : part.title);
 
 /** Own jobs a summary holds (its timing counts each job once, shared variants not again). */
 export const jobsOf = (summary: Summary) =>

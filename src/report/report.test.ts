@@ -66,6 +66,14 @@ describe('the report', () => {
     assert.match(text, /\n\| microbatches of 4: the ramp helps [^|]*\| \*\*[^|]*\| — \|\n/);
     assert.match(text, /Fashion-MNIST, CNN: \*\*Provisional: \d+ of the protocol's 76 jobs are committed\*\*/);
     assert.doesNotMatch(claimsAtAGlance([parts[0]]), /rovisional|not yet run/);
+    // A column whose claims rest on different numbers of seeds keeps each cell's n (here one claim's n is altered).
+    const claims = parts[0].summary.claims.map((c, i) =>
+      i === 0 && c.ema !== null ? { ...c, ema: { ...c.ema, n: 2 } } : c,
+    );
+    const both = claimsAtAGlance([{ ...parts[0], summary: { ...parts[0].summary, claims } }]);
+    assert.match(both, /\n\| Claim \| MNIST, MLP \|\n/);
+    assert.match(both, /\(n=2\)(; trained: [a-z ]+)? \|/);
+    assert.match(both, /\(n=5\)(; trained: [a-z ]+)? \|/);
   });
 
   it("the committed REPORT.md is what the committed summaries and figures make ('make report' remakes it)", () => {

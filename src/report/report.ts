@@ -18,9 +18,9 @@ import { judgeClaimsOnSeeds } from '../results/verdicts';
 import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { CNN_EXPERIMENTS } from '../protocol/registry';
-import { jobsOf, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
+import { jobsOf, partLabel, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
 
-export { restrict, plannedJobs, progressNote, provisional, type ReportPart } from './parts';
+export { restrict, partLabel, plannedJobs, progressNote, provisional, type ReportPart } from './parts';
 
 const AGREE = new Set(['reproduced', 'matched']);
 const AGAINST = new Set(['reversed', 'differs']);
@@ -85,7 +85,7 @@ export function readingDependent(parts: ReportPart[]): string[] {
       .filter((c) => c.verdict !== c.verdictEma)
       .map(
         (c) =>
-          `- ${p.title}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).${sentence(averageShift(p.summary, c))}`,
+          `- ${partLabel(p)}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).${sentence(averageShift(p.summary, c))}`,
       ),
   );
 }
@@ -104,7 +104,7 @@ function against(parts: ReportPart[]): string[] {
         if (c.verdict !== c.verdictEma) notes.push(`with the trained parameters: ${c.verdict}, ${formatPair(c.test)}`);
         const shift = averageShift(p.summary, c);
         if (shift !== '') notes.push(shift);
-        return `- ${p.title}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}${notes.length > 0 ? `. ${notes.join('; ').replace(/^./, (ch) => ch.toUpperCase())}` : ''}.`;
+        return `- ${partLabel(p)}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}${notes.length > 0 ? `. ${notes.join('; ').replace(/^./, (ch) => ch.toUpperCase())}` : ''}.`;
       }),
   );
 }
@@ -120,7 +120,7 @@ function seedChanges(parts: ReportPart[]): string[] {
       const before = three.find((t) => t.id === c.id);
       if (before === undefined || (c.ema?.n ?? 0) <= 3 || before.verdictEma === c.verdictEma) return [];
       return [
-        `- ${p.title}: **${c.statement}**: ${before.verdictEma} on seeds 1–3 (${formatPair(before.ema)}), ${c.verdictEma} on all ${c.ema?.n} (${formatPair(c.ema)}).`,
+        `- ${partLabel(p)}: **${c.statement}**: ${before.verdictEma} on seeds 1–3 (${formatPair(before.ema)}), ${c.verdictEma} on all ${c.ema?.n} (${formatPair(c.ema)}).`,
       ];
     });
   });
@@ -153,8 +153,8 @@ export function reportMarkdown(
 ): string {
   const { base } = extra;
   const summaryLines = parts.map(
-    (p) =>
-      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned!)} jobs, section 3)` : ''}: ${tally(p.summary.claims)}.`,
+    (p, i) =>
+      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned ?? [])} jobs, section 3.${i + 1})` : ''}: ${tally(p.summary.claims)}.`,
   );
   const claimRows = parts.flatMap((p) =>
     p.summary.claims.map((c) => ({ 'Data set, model': p.title, Claim: c.statement, Paper: c.paper, Kind: c.kind })),

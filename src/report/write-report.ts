@@ -58,7 +58,9 @@ function readmeSpeed(resultsDir: string): string {
   const table = readText(join(resultsDir, 'bench-peer.md'));
   if (table === null)
     return 'Not measured on this machine yet: `make bench-peer` writes `data/results/bench-peer.md`.\n';
-  const rows = table.slice(table.indexOf('\n|')).trim();
+  const start = table.startsWith('|') ? 0 : table.indexOf('\n|');
+  if (start < 0) throw new Error("data/results/bench-peer.md has no table: run 'make bench-peer' again");
+  const rows = table.slice(start).trim();
   return `One training step, the kit (tfjs, wasm, its fused trainers) beside PyTorch, one thread each, by \`make bench-peer\`; the machine, the method and the conv protocol's own logged step times are in [REPORT.md](REPORT.md#23-speed).\n\n${rows}\n`;
 }
 
@@ -107,29 +109,32 @@ export function speedSection(resultsDir: string): string[] {
 export function claimsAtAGlance(parts: ReportPart[]): string {
   const question = (statement: string) => statement.replace(/^CNN, /, '');
   const questions = [...new Set(parts.flatMap((p) => p.summary.claims.map((c) => question(c.statement))))];
-  // A provisional part's claims not yet judged (their jobs have not run) say so.
-  const planned = (p: ReportPart) =>
+  // A provisional part's planned claims that its summary cannot judge yet (their jobs have not run).
+  const waiting = (p: ReportPart) =>
     new Set(
-      ALL_CLAIMS.filter((c) => p.planned?.some((e) => e.name === c.a.experiment || e.name === c.b.experiment)).map(
-        (c) => question(c.statement),
-      ),
+      provisional(p)
+        ? ALL_CLAIMS.filter((c) =>
+            [c.a, c.b].every((side) => p.planned?.some((e) => e.name === side.experiment) ?? false),
+          ).map((c) => question(c.statement))
+        : [],
     );
-  for (const p of parts) for (const q of planned(p)) if (!questions.includes(q)) questions.push(q);
-  const header = (p: ReportPart) => {
-    const n = [...new Set(p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0))].join('/');
-    return `${p.title}${provisional(p) ? ', provisional' : ''} (n=${n})`;
-  };
+  for (const p of parts) for (const q of waiting(p)) if (!questions.includes(q)) questions.push(q);
+  // One n for a column goes in its header; a column whose claims rest on different numbers of seeds keeps each cell's.
+  const ns = (p: ReportPart) => [...new Set(p.summary.claims.map((c) => c.ema?.n ?? c.test?.n ?? 0))];
+  const header = (p: ReportPart) =>
+    `${p.title}${provisional(p) ? ', provisional' : ''}${ns(p).length === 1 ? ` (n=${ns(p)[0]})` : ''}`;
   const cell = (p: ReportPart, q: string) => {
     const c = p.summary.claims.find((x) => question(x.statement) === q);
-    if (c === undefined) return planned(p).has(q) ? 'not yet run' : '—';
-    const pair = formatPair(c.ema).replace(/ \(n=\d+\)$/, '');
+    if (c === undefined) return waiting(p).has(q) ? 'not yet run' : '—';
+    const pair = ns(p).length === 1 ? formatPair(c.ema).replace(/ \(n=\d+\)$/, '') : formatPair(c.ema);
     return `**${c.verdictEma}** ${pair}${c.verdict !== c.verdictEma ? `; trained: ${c.verdict}` : ''}`;
   };
   const rows = questions.map((q) => ({ Claim: q, ...Object.fromEntries(parts.map((p) => [header(p), cell(p, q)])) }));
+  const cells = rows.flatMap((r) => Object.values(r));
   const verdicts = parts.reduce((k, p) => k + p.summary.claims.length, 0);
   const split = parts.reduce((k, p) => k + p.summary.claims.filter((c) => c.verdict !== c.verdictEma).length, 0);
   return [
-    'Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).',
+    `Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs${cells.includes('—') ? '; "—": not a question asked of that model' : ''}${cells.includes('not yet run') ? '; "not yet run": planned, its jobs not yet committed' : ''}. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
     '',
     markdownTable(rows),
     '',
