@@ -15,6 +15,7 @@ import { KIT_ROOT } from '../paths';
 import { PROFILES, type Profile } from '../protocol/config';
 import { profileRunsDir } from '../results/layout';
 import { LogProblem, readFinishedLog } from '../results/seal';
+import { previousCheckpoint, resumableStep } from '../train/checkpoint';
 import { runJob } from '../train/job';
 import { describeOwner, whyStale, type LockOwner } from '../train/lock';
 import { jobSpecs } from '../train/runner';
@@ -28,7 +29,7 @@ export type JobState =
   | { state: 'done' }
   | { state: 'faulty'; why: string }
   | { state: 'running'; owner: LockOwner }
-  | { state: 'interrupted'; step: number | null }
+  | { state: 'interrupted'; step: number | null; note: string }
   | { state: 'pending' };
 
 export function jobState(spec: JobSpec): JobState {
@@ -50,15 +51,8 @@ export function jobState(spec: JobSpec): JobState {
       // An unreadable lock is a stale one: the job counts as interrupted or pending.
     }
   }
-  if (existsSync(paths.checkpoint)) {
-    try {
-      return {
-        state: 'interrupted',
-        step: (JSON.parse(readFileSync(paths.checkpoint, 'utf8')) as { step: number }).step,
-      };
-    } catch {
-      return { state: 'interrupted', step: null };
-    }
+  if (existsSync(paths.checkpoint) || existsSync(previousCheckpoint(paths.checkpoint))) {
+    return { state: 'interrupted', ...resumableStep(paths) };
   }
   return { state: 'pending' };
 }
@@ -215,7 +209,9 @@ function status(parsed: Parsed): number {
       st.state === 'running'
         ? describeOwner(st.owner)
         : st.state === 'interrupted'
-          ? `checkpoint at step ${st.step ?? '?'}: resumes there`
+          ? st.step === null
+            ? `no usable checkpoint (${st.note}): trains again from step 0`
+            : `checkpoint at step ${st.step}: resumes there${st.note === '' ? '' : ` (${st.note})`}`
           : st.state === 'faulty'
             ? st.why
             : '';

@@ -147,7 +147,15 @@ function check(parsed: Parsed): number {
   const full = loadReference(options.profile, dataset);
   const reference = only === null ? full : { ...full, jobs: full.jobs.filter((j) => only.includes(j.experiment)) };
   const comparison = compareWithReference(results, reference);
-  console.log(`${options.profile} profile under ${options.runsDir} against ${reference.note}:`);
+  console.log(
+    `${options.profile} profile under ${options.runsDir} against the committed reference, made from ${reference.note}:`,
+  );
+  if (results.length === 0 && problems.length === 0) {
+    console.log(
+      `no finished jobs there to hold against the reference's ${reference.jobs.length}: train them with 'brn reproduce${options.profile === 'quick' ? ' --quick' : ''}' (or give the --runs-dir that holds them)`,
+    );
+    return 1;
+  }
   for (const line of comparison.lines) console.log(line);
   return comparison.matched === comparison.total && problems.length === 0 ? 0 : 1;
 }

@@ -24,7 +24,7 @@ export function sealedFinalLine(lines: string[], final: FinalRecord | string): s
 }
 
 /** What is wrong with a log, for messages: where, and what to do. */
-export type LogFault = 'unreadable' | 'corrupt' | 'unfinished' | 'unsealed' | 'tampered';
+export type LogFault = 'unreadable' | 'corrupt' | 'unfinished' | 'unsealed' | 'tampered' | 'trailing';
 
 export class LogProblem extends Error {
   constructor(
@@ -56,12 +56,25 @@ export function readFinishedLog(path: string): FinishedLog {
   const lines = text.split('\n');
   const cutShort = lines[lines.length - 1] !== '';
   if (!cutShort) lines.pop();
+  // A sealed final record that checks, with lines after it: the job finished and its log was appended to.
+  const sealedAt = lines.findIndex(
+    (l, i) => i < lines.length - 1 && l.startsWith('{"kind":"final"') && sealMatches(lines, i),
+  );
+  if (sealedAt >= 0) {
+    throw new LogProblem(
+      path,
+      'trailing',
+      sealedAt + 2,
+      `line ${sealedAt + 2} comes after the sealed final record (line ${sealedAt + 1}): the job finished, and its log was appended to`,
+    );
+  }
   const records: JobRecord[] = [];
   for (const [i, line] of lines.entries()) {
     try {
       records.push(JSON.parse(line) as JobRecord);
     } catch {
-      const what = i === lines.length - 1 ? 'its last line is cut short' : 'is not a JSON record';
+      const what =
+        i === lines.length - 1 && cutShort ? 'is cut short (the last line, with no newline)' : 'is not a JSON record';
       throw new LogProblem(path, 'corrupt', i + 1, `line ${i + 1} ${what}`);
     }
   }
@@ -71,8 +84,7 @@ export function readFinishedLog(path: string): FinishedLog {
     throw new LogProblem(path, 'unfinished', lines.length, 'the log has no final record: the job did not finish');
   }
   const last = lines[lines.length - 1];
-  const at = last.lastIndexOf(MARK);
-  if (at < 0) {
+  if (last.lastIndexOf(MARK) < 0) {
     throw new LogProblem(
       path,
       'unsealed',
@@ -80,17 +92,7 @@ export function readFinishedLog(path: string): FinishedLog {
       'the final record has no digest (a log made before logs were sealed)',
     );
   }
-  const expected = last.slice(at + MARK.length, -2);
-  const body = last.slice(0, at) + '}';
-  const digest = sha256(
-    lines
-      .slice(0, -1)
-      .map((l) => l + '\n')
-      .join('') +
-      body +
-      '\n',
-  );
-  if (digest !== expected) {
+  if (!sealMatches(lines, lines.length - 1)) {
     throw new LogProblem(
       path,
       'tampered',
@@ -102,11 +104,31 @@ export function readFinishedLog(path: string): FinishedLog {
   return { header: records[0] as HeaderRecord, evals, final: final as FinalRecord, records };
 }
 
+/** Whether line `i` of `lines` is a final record whose digest matches the lines up to it. */
+function sealMatches(lines: string[], i: number): boolean {
+  const at = lines[i].lastIndexOf(MARK);
+  if (at < 0) return false;
+  const expected = lines[i].slice(at + MARK.length, -2);
+  const body = lines[i].slice(0, at) + '}';
+  return (
+    sha256(
+      lines
+        .slice(0, i)
+        .map((l) => l + '\n')
+        .join('') +
+        body +
+        '\n',
+    ) === expected
+  );
+}
+
 /** What a user can do about a faulty finished log. */
 export function remedy(problem: LogProblem): string {
   switch (problem.fault) {
     case 'unsealed':
       return 'seal it with `brn seal-logs` (checks every record and adds the digest; no result changes)';
+    case 'trailing':
+      return `keep its first ${(problem.line ?? 1) - 1} lines (\`head -n ${(problem.line ?? 1) - 1} ${problem.path} > ${problem.path}.tmp && mv ${problem.path}.tmp ${problem.path}\`): its sealed result then checks, with nothing to retrain`;
     case 'tampered':
       return 'restore it (git checkout, or the copy it came from), or remove it and rerun the job';
     default:

@@ -66,7 +66,9 @@ export function readSummaryFile(path: string): Summary | null {
 export function saveSummary(summary: Summary, runsDir: string, resultsDir: string): string {
   const root = profileRunsDir(runsDir, summary.profile, { name: summary.dataset });
   if (Object.keys(summary.experiments).length === 0)
-    throw new Error(`No finished jobs under ${root}: nothing to summarize`);
+    throw new Error(
+      `No finished jobs under ${root}${existsSync(root) ? '' : ' (it does not exist)'}: nothing to summarize. Train them with 'brn run <experiment>${summary.profile === 'quick' ? ' --quick' : ''}', or give the --runs-dir (and --quick, --dataset) they were trained with`,
+    );
   const path = summaryPath(resultsDir, summary.profile, summary.dataset);
   const problems = incompleteness(summary, readSummaryFile(path));
   if (problems.length > 0) {

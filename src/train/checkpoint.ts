@@ -82,6 +82,24 @@ function readCheckpoint(path: string): { ckpt: Checkpoint; state: TrainerState }
   return { ckpt, state };
 }
 
+/**
+ * Where a run of this job would resume, as `brn status` reports it: the step of the newest checkpoint
+ * that verifies (the newer one named when it does not), or null with why not. The partial log must be there too.
+ */
+export function resumableStep(paths: { partial: string; checkpoint: string }): { step: number | null; note: string } {
+  if (!existsSync(paths.partial)) return { step: null, note: 'no partial log beside the checkpoint' };
+  const problems: string[] = [];
+  for (const path of [paths.checkpoint, previousCheckpoint(paths.checkpoint)].filter(existsSync)) {
+    try {
+      const { step } = readCheckpoint(path).ckpt;
+      return { step, note: problems.join('; ') };
+    } catch (err) {
+      problems.push(`${path} cannot be used: ${(err as Error).message}`);
+    }
+  }
+  return { step: null, note: problems.join('; ') };
+}
+
 /** Where a job starts: step 0, or a checkpoint's step with the evaluations logged up to it. */
 export interface ResumePoint {
   step: number;

@@ -82,7 +82,9 @@ describe('faulty logs', () => {
       assert.equal(r.status, 1, r.out);
       assert.match(
         r.out,
-        new RegExp(`${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: line \\d+ its last line is cut short`),
+        new RegExp(
+          `${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+): line \\1 is cut short \\(the last line, with no newline\\)`,
+        ),
       );
       assert.doesNotMatch(r.out, /Unexpected end of JSON/);
     }
@@ -103,6 +105,21 @@ describe('faulty logs', () => {
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /the log has no final record/);
     assert.match(r.out, /1 jobs finished, 0 already done/);
+  });
+
+  it('lines appended after the sealed result: named, with the command that keeps the result; run does not retrain', () => {
+    const { runs, log } = scratch();
+    const n = readFileSync(log, 'utf8').trimEnd().split('\n').length;
+    writeFileSync(log, readFileSync(log, 'utf8') + '{"kind":"eval","step":41,garbage\n');
+    const r = brn('check', '--quick', '--data-dir', data, '--runs-dir', runs);
+    assert.equal(r.status, 1, r.out);
+    assert.match(r.out, new RegExp(`:${n + 1}: line ${n + 1} comes after the sealed final record \\(line ${n}\\)`));
+    const again = job(runs, data);
+    assert.equal(again.status, 1, again.out);
+    assert.match(again.out, new RegExp(`keep its first ${n} lines \\(\`head -n ${n} `));
+    assert.equal(existsSync(`${log}.rejected`), false, 'the finished result is not set aside');
+    spawnSync('bash', ['-c', `head -n ${n} '${log}' > '${log}.tmp' && mv '${log}.tmp' '${log}'`]);
+    assert.equal(job(runs, data).status, 0, 'the remedy works: the job counts as done');
   });
 
   it('a number edited after the run fails the digest: summarize refuses and names the file; check too', () => {
@@ -138,11 +155,43 @@ describe('checkpoints, locks, directories and data', () => {
       const ready = existsSync(runs) && readdirSync(runs).length > 0;
       if (ready && existsSync(`${base()}.ckpt.prev.json`) && existsSync(`${base()}.ckpt.json`)) break;
     }
+    const exited = new Promise((r) => child.once('exit', r));
     process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 200));
+    await exited;
+    // Its worker notices the parent gone and exits a moment later: wait until the lock's pid is dead.
+    const holder = existsSync(`${base()}.lock`)
+      ? (JSON.parse(readFileSync(`${base()}.lock`, 'utf8')).pid as number)
+      : 0;
+    for (let i = 0; i < 100 && holder > 0; i++) {
+      try {
+        process.kill(holder, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const newest = `${base()}.ckpt.json`;
     const previous = JSON.parse(readFileSync(`${base()}.ckpt.prev.json`, 'utf8')).step as number;
     writeFileSync(newest, readFileSync(newest, 'utf8').slice(0, 5000));
+    const st = brn(
+      'status',
+      'quick',
+      'baseline',
+      '--steps',
+      '6000',
+      '--variant',
+      'bn',
+      '--seeds',
+      '1',
+      '--data-dir',
+      data,
+      '--runs-dir',
+      runs,
+    );
+    assert.match(
+      st.out,
+      new RegExp(`interrupted .*checkpoint at step ${previous}: resumes there \\(.*ckpt\\.json cannot be used`),
+    );
     const r = brn(...args, '--data-dir', data, '--runs-dir', runs);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /checkpoint .*\.ckpt\.json cannot be used: not a whole JSON file .*; trying the previous one/);

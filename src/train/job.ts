@@ -63,8 +63,9 @@ export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
  * The finished log at `path` when it is whole and was made by the same job:
  * reused. Null when there is none, or (`setAside`, under the job's lock) when
  * it failed its check: a cut, unfinished or changed log is moved to
- * `<path>.rejected` and the job trains again. A log made by another job, or
- * one made before logs were sealed, is an error saying what to do.
+ * `<path>.rejected` and the job trains again. A log made by another job, one
+ * made before logs were sealed, or a finished one with lines appended after
+ * its sealed result is an error saying what to do.
  */
 function finishedJob(path: string, expected: HeaderRecord, setAside: boolean, hooks: JobHooks): JobOutcome | null {
   if (!existsSync(path)) return null;
@@ -73,7 +74,9 @@ function finishedJob(path: string, expected: HeaderRecord, setAside: boolean, ho
     header = readFinishedLog(path).header;
   } catch (err) {
     if (!(err instanceof LogProblem)) throw err;
-    if (err.fault === 'unsealed' || err.fault === 'unreadable') throw new Error(`${err.message}: ${remedy(err)}`);
+    // Nothing to retrain (a finished result with lines after it, an unsealed log) or nothing to move: the user decides.
+    if (err.fault === 'unsealed' || err.fault === 'unreadable' || err.fault === 'trailing')
+      throw new Error(`${err.message}: ${remedy(err)}`);
     if (!setAside) return null;
     let aside = `${path}.rejected`;
     if (existsSync(aside)) aside = `${path}.rejected-${Date.now()}`;
