@@ -70,6 +70,11 @@ describe('brn', () => {
       ],
       [['run', 'baseline', '--architecture', 'resnet', ...where], 2, /unknown architecture 'resnet'/],
       [['run', 'baseline', '--variant', 'bn,xn', ...where], 2, /unknown variant 'xn'/],
+      [
+        ['run', 'baseline', '--variant', 'brn-noramp', ...where],
+        2,
+        /baseline has none of the variants brn-noramp: its/,
+      ],
       [['run', 'baseline', '--readme', ...where], 2, /--readme does not apply to 'brn run'/],
       [['reproduce', 'baseline', ...where], 2, /takes no experiment names/],
       [['summarize', '--quick', ...where], 1, /No finished jobs under .*: nothing to summarize/],

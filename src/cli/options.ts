@@ -46,15 +46,29 @@ export function runOptions(flags: Flags, command: string): RunOptions & KitPaths
 
 /** The experiments a command names, or its group (--sweeps, --cnn, else the paper's three). */
 export function experimentsOf(parsed: Parsed, named: string[]): ExperimentConfig[] {
-  if (named.length > 0) {
-    return named.map((n) => {
-      try {
-        return experimentByName(n);
-      } catch (err) {
-        throw new UsageError((err as Error).message, parsed.command);
-      }
-    });
+  const experiments =
+    named.length > 0
+      ? named.map((n) => {
+          try {
+            return experimentByName(n);
+          } catch (err) {
+            throw new UsageError((err as Error).message, parsed.command);
+          }
+        })
+      : parsed.flags.cnn === true
+        ? CNN_EXPERIMENTS
+        : parsed.flags.sweeps === true
+          ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS]
+          : MAIN_EXPERIMENTS;
+  // --variant must name a variant of every experiment it applies to (its own or one it shares).
+  const wanted = listFlag(parsed.flags, 'variant') ?? [];
+  for (const e of wanted.length === 0 ? [] : experiments) {
+    const all = [...e.variants, ...Object.keys(e.sharedVariants ?? {})];
+    if (!wanted.some((v) => all.includes(v)))
+      throw new UsageError(
+        `${e.name} has none of the variants ${wanted.join(', ')}: its variants are ${all.join(', ')}`,
+        parsed.command,
+      );
   }
-  if (parsed.flags.cnn === true) return CNN_EXPERIMENTS;
-  return parsed.flags.sweeps === true ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS] : MAIN_EXPERIMENTS;
+  return experiments;
 }
