@@ -8,19 +8,19 @@
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Inline Markdown: code spans first (their contents stay literal), then images, links, bold, italics. */
+/**
+ * Inline Markdown: code spans first (their contents stay literal, held aside so that emphasis may
+ * span them), then images, links, bold, italics.
+ */
 export function inlineHtml(text: string, image: (src: string) => string = (s) => s): string {
-  return text
-    .split(/(`[^`]*`)/)
-    .map((part, i) => {
-      if (i % 2 === 1) return `<code>${escape(part.slice(1, -1))}</code>`;
-      return escape(part)
-        .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_m, alt, src) => `<img alt="${alt}" src="${image(src)}">`)
-        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>')
-        .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-        .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-    })
-    .join('');
+  const codes: string[] = [];
+  const held = text.replace(/`([^`]*)`/g, (_m, code: string) => `\u0000${codes.push(code) - 1}\u0000`);
+  return escape(held)
+    .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_m, alt, src) => `<img alt="${alt}" src="${image(src)}">`)
+    .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
+    .replace(/\u0000(\d+)\u0000/g, (_m, k: string) => `<code>${escape(codes[Number(k)])}</code>`);
 }
 
 const cells = (row: string) =>
