@@ -208,7 +208,7 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
   if (full !== null && names.some((e) => full.experiments[e] !== undefined)) {
     // The full protocol as far as it is committed: a partial one says how far, and that its verdicts are provisional.
     const summary = cnnOnly(full);
-    const progress = progressNote({ title: '', summary, figures: [], figuresDir: '', planned: CNN_EXPERIMENTS });
+    const progress = progressNote({ summary, planned: CNN_EXPERIMENTS });
     return {
       profile: 'full',
       summary,

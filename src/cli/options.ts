@@ -3,7 +3,7 @@ import { BACKENDS, isBackendName } from '../backend';
 import { DATASET_NAMES } from '../data/datasets';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { kitPaths, type KitPaths } from '../paths';
-import { TRAINED_VARIANTS, type ExperimentConfig } from '../protocol/config';
+import { allVariants, TRAINED_VARIANTS, type ExperimentConfig } from '../protocol/config';
 import { CNN_EXPERIMENTS, experimentByName, MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS } from '../protocol/registry';
 import type { RunOptions } from '../train/runner';
 import { intFlag, listFlag, strFlag, UsageError, type Flags, type Parsed } from './args';
@@ -63,7 +63,7 @@ export function experimentsOf(parsed: Parsed, named: string[]): ExperimentConfig
   // --variant must name a variant of every experiment it applies to (its own or one it shares).
   const wanted = listFlag(parsed.flags, 'variant') ?? [];
   for (const e of wanted.length === 0 ? [] : experiments) {
-    const all = [...e.variants, ...Object.keys(e.sharedVariants ?? {})];
+    const all: string[] = allVariants(e);
     if (!wanted.some((v) => all.includes(v)))
       throw new UsageError(
         `${e.name} has none of the variants ${wanted.join(', ')}: its variants are ${all.join(', ')}`,

@@ -79,6 +79,11 @@ export interface ExperimentConfig {
   dataDir: string | null;
 }
 
+/** Every variant an experiment shows: those it trains, then those whose jobs another experiment trains. */
+export function allVariants(config: ExperimentConfig): Variant[] {
+  return [...config.variants, ...(Object.keys(config.sharedVariants ?? {}) as Variant[])];
+}
+
 /** The shared base, in the full profile. */
 export const BASE: ExperimentConfig = {
   name: 'base',

@@ -92,9 +92,9 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
   const written: string[] = [];
   // A protocol the full summary has begun (the conv one) is drawn from it alone, as far as it has run,
   // never mixed with quick-profile figures; the quick summary stands in only for a protocol not begun.
-  const begun = (prefix: string) => Object.keys(summary.experiments).some((e) => e.startsWith(prefix));
+  const cnnBegun = Object.keys(summary.experiments).some((e) => e.startsWith('cnn-'));
   for (const def of FIGURES) {
-    const quick = fallback !== null && !(def.name.startsWith('cnn-') && begun('cnn-')) ? fallback : null;
+    const quick = fallback !== null && !(def.name.startsWith('cnn-') && cnnBegun) ? fallback : null;
     const paths =
       (await writeFigure(def, summary, figuresDir)) ??
       (quick === null ? null : await writeFigure(def, quick, figuresDir));

@@ -35,33 +35,32 @@ export interface ReportPart {
   planned?: ExperimentConfig[];
 }
 
-/** Own jobs of a protocol (full profile): each experiment's own variants (not those it shares) times its seeds. */
+/** Own jobs of a protocol (full profile): each experiment's trained variants (not those it shares) times its seeds. */
 export function plannedJobs(experiments: ExperimentConfig[]): number {
-  return experiments
-    .map((e) => forProfile(e, 'full'))
-    .reduce((n, e) => n + e.variants.filter((v) => e.sharedVariants?.[v] === undefined).length * e.seeds.length, 0);
+  return experiments.map((e) => forProfile(e, 'full')).reduce((n, e) => n + e.variants.length * e.seeds.length, 0);
 }
 
-/** Each planned experiment (full profile) with the seeds each of its own variants has run. */
-function progress(part: ReportPart): { name: string; planned: number; runs: number[] }[] {
+/** What the progress of a part's protocol is read from. */
+type Progress = Pick<ReportPart, 'summary' | 'planned'>;
+
+/** Each planned experiment (full profile) with the seeds each of its trained variants has run. */
+function progress(part: Progress): { name: string; planned: number; runs: number[] }[] {
   return (part.planned ?? [])
     .map((e) => forProfile(e, 'full'))
     .map((e) => ({
       name: e.name,
       planned: e.seeds.length,
-      runs: e.variants
-        .filter((v) => e.sharedVariants?.[v] === undefined)
-        .map((v) => part.summary.timing[e.name]?.[v]?.msPerStep.n ?? 0),
+      runs: e.variants.map((v) => part.summary.timing[e.name]?.[v]?.msPerStep.n ?? 0),
     }));
 }
 
 /** Whether a part's protocol has a planned job not yet in its summary (an own variant short of its seeds). */
-export function provisional(part: ReportPart): boolean {
+export function provisional(part: Progress): boolean {
   return progress(part).some((e) => e.runs.some((n) => n < e.planned));
 }
 
 /** What of a part's protocol is committed, when not all of it; else ''. */
-export function progressNote(part: ReportPart): string {
+export function progressNote(part: Progress): string {
   if (!provisional(part)) return '';
   const all = progress(part);
   const missing = all.filter((e) => e.runs.every((n) => n === 0)).map((e) => `\`${e.name}\``);

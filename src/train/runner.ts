@@ -9,6 +9,7 @@ import { inspectData, knownDataIdentity, type DataIdentity } from '../data/ident
 import { ARCHITECTURES, type Architecture } from '../models';
 import { checkWritableDir, kitPaths } from '../paths';
 import {
+  allVariants,
   forProfile,
   PROFILES,
   TRAINED_VARIANTS,
@@ -139,7 +140,7 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
       const source = configFor(experimentByName(from));
       for (const seed of config.seeds) add({ ...source, seeds: config.seeds }, variant, seed);
     }
-    const all = [...config.variants, ...Object.keys(written.sharedVariants ?? {})] as Variant[];
+    const all = allVariants(config);
     if (specs.length === before && options.variants !== undefined && !all.some(wanted)) {
       throw new Error(
         `${config.name} has none of the variants ${options.variants.join(', ')} (its variants: ${all.join(', ')})`,
