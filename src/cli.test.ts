@@ -18,6 +18,10 @@ describe('brn', () => {
   it('parses options, and refuses unknown options and missing values in its own words', () => {
     assert.throws(() => parseArgs(['run', 'baseline', '--fast']), /unknown option '--fast'/);
     assert.throws(() => parseArgs(['run', '--seeds']), /--seeds needs a value/);
+    assert.throws(
+      () => parseArgs(['run', 'baseline', '--seeds', '--runs-dir', 'x']),
+      /--seeds needs a value, got the option '--runs-dir'/,
+    );
     assert.throws(() => parseArgs(['run', '--quick=yes']), /--quick takes no value, got '--quick=yes'/);
     assert.deepEqual(parseArgs(['run', 'baseline', '--seeds', '2', '--quick']), {
       command: 'run',

@@ -55,7 +55,8 @@ const takesValue = (name: string) => OPTIONS[name as OptionName]?.type === 'stri
 /**
  * The command, its positional arguments and its options. A value that starts
  * with '-' is still the option's value (`--seeds -3` is a bad seed count, not
- * an unknown option), and Node's own parser messages never reach the user.
+ * an unknown option), unless it is one of the options (`--seeds --quick`
+ * lacks its value), and Node's own parser messages never reach the user.
  */
 export function parseArgs(argv: string[]): Parsed {
   const command = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : null;
@@ -66,6 +67,10 @@ export function parseArgs(argv: string[]): Parsed {
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
     if (name !== null && takesValue(name)) {
       if (i + 1 >= rest.length) throw new UsageError(`--${name} needs a value`, command);
+      const next = rest[i + 1];
+      if (next.startsWith('--') && next.slice(2).split('=')[0] in OPTIONS) {
+        throw new UsageError(`--${name} needs a value, got the option '${next}'`, command);
+      }
       joined.push(`--${name}=${rest[++i]}`);
     } else {
       joined.push(a);

@@ -5,7 +5,7 @@
  * active backend has them (tfjs-node does not, and takes the op-composed path).
  */
 import { tf } from '../tf';
-import { HOST_MEMORY_BACKENDS, hasHostKernels, hostMemory, type HostMemory } from './memory';
+import { HOST_MEMORY_BACKENDS, hasHostKernels, hasSimdKernels, hostMemory, type HostMemory } from './memory';
 import {
   biasReluBackward,
   biasReluForward,
@@ -25,6 +25,7 @@ import {
 } from './group-norm-relu';
 import {
   gatherRows,
+  matMul,
   movingAverageUpdate,
   rmsPropUpdate,
   softmaxCrossEntropy,
@@ -75,6 +76,7 @@ const KERNELS: Record<string, KernelBody> = {
   BrnGatherRows: gatherRows as unknown as KernelBody,
   BrnSoftmaxCrossEntropy: softmaxCrossEntropy as unknown as KernelBody,
   BrnRmsPropUpdate: rmsPropUpdate as unknown as KernelBody,
+  BrnMatMul: matMul as unknown as KernelBody,
   BrnMovingAverageUpdate: movingAverageUpdate as unknown as KernelBody,
 };
 
@@ -186,7 +188,21 @@ export function biasReluBackwardOp(dy: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
   return run('BrnBiasReluBackward', { dy, y });
 }
 
-/** Rows `positions` of `data` and `labels`: [x, xᵀ, labels as float32]. */
+/**
+ * a·b (or aᵀ·b with `transposeA`) for 2-D a and b. On wasm with SIMD, the
+ * kit's kernel, which packs neither operand: tfjs's matMul packs b at every
+ * call, which in a training step (where both operands are new) costs more than
+ * the product at these sizes, and takes a slow path for aᵀ. The same bits as
+ * `tf.matMul` of a (or of an explicit transpose of a) on wasm: sums over k in
+ * order. Elsewhere it is `tf.matMul` (of an explicit transpose for aᵀ, which
+ * tfjs's wasm matMul would take on a slow path).
+ */
+export function matMulOp(a: tf.Tensor, b: tf.Tensor, transposeA = false): tf.Tensor {
+  if (hasSimdKernels()) return run('BrnMatMul', { a, b }, { transposeA })[0];
+  return tf.matMul(transposeA ? tf.transpose(a) : a, b);
+}
+
+/** Rows `positions` of `data` and `labels`: [x, labels as float32]. */
 export function gatherRowsOp(data: tf.Tensor, labels: tf.Tensor, positions: tf.Tensor): tf.Tensor[] {
   return run('BrnGatherRows', { data, labels, positions });
 }

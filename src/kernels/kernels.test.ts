@@ -3,7 +3,8 @@
  * (forward, backward through tfjs autodiff of `renormInTraining` + `tf.relu`,
  * inference, microbatch groups), softmax cross-entropy against
  * `tf.losses.softmaxCrossEntropy` and its autodiff gradient, RMSProp against
- * tfjs's optimizer (the fused trainer is held to the layers trainer in
+ * tfjs's optimizer, the matrix products against sums in order and tf.matMul
+ * (the fused trainer is held to the layers trainer in
  * `train/fused-mlp.test.ts`).
  */
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { normalizationPlan, renormalizeInInference, renormInTraining } from '../
 import { assertClose, assertCloseToScale, fusedIt } from '../testing';
 import { tf } from '../tf';
 import {
+  matMulOp,
   movingAverageUpdateOp,
   renormReluBackwardOp,
   renormReluForwardOp,
@@ -142,6 +144,42 @@ describe('fused kernels against the op-composed path', () => {
       assert.notEqual(out.dataId, s.dataId);
     }
   });
+
+  fusedIt(
+    'matrix products: float32 sums over k in order at every tile edge, aᵀ by strides, as tf.matMul on wasm',
+    () => {
+      for (const [m, k, n] of [
+        [32, 784, 100],
+        [9, 17, 13],
+        [5, 3, 4],
+        [1, 1, 1],
+        [6, 5, 10],
+      ]) {
+        const a = tf.randomNormal([m, k], 0, 1, 'float32', 70 + m);
+        const b = tf.randomNormal([k, n], 0, 1, 'float32', 71 + n);
+        const [A, B] = [a.dataSync(), b.dataSync()];
+        const inOrder = new Float32Array(m * n);
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let sum = 0;
+            for (let q = 0; q < k; q++) sum = Math.fround(sum + Math.fround(A[i * k + q] * B[q * n + j]));
+            inOrder[i * n + j] = sum;
+          }
+        const kernel = (x: tf.Tensor, transposeA: boolean) =>
+          (tf.engine().runKernel('BrnMatMul', { a: x, b }, { transposeA }) as unknown as tf.Tensor[])[0].dataSync();
+        const shape = `${m}×${k}·${k}×${n}`;
+        assert.deepEqual(kernel(a, false), inOrder, shape);
+        assert.deepEqual(kernel(tf.transpose(a), true), inOrder, `${shape}, a transposed`);
+        assert.deepEqual(matMulOp(tf.transpose(a), b, true).dataSync(), matMulOp(a, b).dataSync(), `${shape}, op`);
+        // What lets the trainers use it without changing a logged bit.
+        if (tf.getBackend() === 'wasm') assert.deepEqual(tf.matMul(a, b).dataSync(), inOrder, `${shape}, tf.matMul`);
+      }
+      assert.throws(
+        () => tf.engine().runKernel('BrnMatMul', { a: tf.zeros([2, 3]), b: tf.zeros([4, 5]) }, { transposeA: false }),
+        /matMul of \[2,3\] and \[4,5\]: the inner dimensions differ/,
+      );
+    },
+  );
 
   fusedIt("RMSProp: three steps equal tfjs's optimizer", () => {
     const w0 = tf.randomNormal([7, 3], 0, 1, 'float32', 45);

@@ -79,3 +79,8 @@ export function hostMemory(backendName: HostMemoryBackend, backend: unknown): Ho
 export function hasHostKernels(): boolean {
   return (HOST_MEMORY_BACKENDS as readonly string[]).includes(tf.getBackend());
 }
+
+/** Whether the active backend runs the kit's SIMD loops (wasm, where the runtime has wasm SIMD). */
+export function hasSimdKernels(): boolean {
+  return tf.getBackend() === 'wasm' && simdFor((tf.backend() as unknown as WasmBackend).wasm) !== null;
+}

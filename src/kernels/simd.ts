@@ -28,6 +28,7 @@ export interface SimdLoops {
     eps: number,
   ): void;
   ema(s: number, v: number, out: number, n: number, keep: number): void;
+  gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
   col_mean(x: number, rows: number, cols: number, out: number): void;
   col_var(x: number, rows: number, cols: number, mean: number, out: number): void;
   norm_relu(

@@ -281,4 +281,212 @@
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (if (i32.eq (local.get $c) (local.get $stride)) (then (local.set $c (i32.const 0))))
         (br $each))))
+
+  ;; C <- A*B for A [m, k], B [k, n] and C [m, n], B and C row-major and A
+  ;; read through strides (in floats): element (i, k) of A is at
+  ;; i*$arow + k*$ak, so A row-major is ($arow, $ak) = (k, 1) and A stored
+  ;; transposed, [k, m], is (1, m). Neither operand is packed (tfjs's matMul
+  ;; packs B on every call, and in training both operands are new at every
+  ;; step). Each element is the sum over k in order, a product then an add in
+  ;; float32, from zero: what XNNPACK's kernels behind tfjs's matMul compute,
+  ;; so the results are the same bits. Tiles of 4 rows by 8 columns, then 4
+  ;; columns, then one; leftover rows one at a time.
+  (func (export "gemm")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $arow i32) (param $ak i32)
+    (local $i i32)
+    (local.set $arow (i32.shl (local.get $arow) (i32.const 2)))
+    (local.set $ak (i32.shl (local.get $ak) (i32.const 2)))
+    (block $done4
+      (loop $rows4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+        (call $gemm_rows4
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $arow)))
+          (local.get $b)
+          (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2)))
+          (local.get $k) (local.get $n) (local.get $arow) (local.get $ak))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rows4)))
+    (block $done1
+      (loop $rows1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $m)))
+        (call $gemm_row
+          (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $arow)))
+          (local.get $b)
+          (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2)))
+          (local.get $k) (local.get $n) (local.get $ak))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows1))))
+
+  ;; Four rows of C: a points at row 0 of the four in A, c at row 0 in C;
+  ;; $arow and $ak are A's strides in bytes.
+  (func $gemm_rows4
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $n i32) (param $arow i32) (param $ak i32)
+    (local $lda i32) (local $ldb i32) (local $a2 i32) (local $a3 i32) (local $j i32) (local $jend i32)
+    (local $pa i32) (local $pb i32) (local $aend i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $x0 f32) (local $x1 f32) (local $x2 f32) (local $x3 f32) (local $bs f32)
+    (local.set $lda (local.get $arow))
+    (local.set $a2 (i32.shl (local.get $arow) (i32.const 1)))
+    (local.set $a3 (i32.mul (local.get $arow) (i32.const 3)))
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    ;; 8 columns at a time
+    (local.set $jend (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2)))
+    (block $done8
+      (loop $cols8
+        (br_if $done8 (i32.ge_u (local.get $j) (local.get $jend)))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $pa (local.get $a))
+        (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
+        (local.set $pb (i32.add (local.get $b) (local.get $j)))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pa) (local.get $aend)))
+            (local.set $b0 (v128.load (local.get $pb)))
+            (local.set $b1 (v128.load offset=16 (local.get $pb)))
+            (local.set $s (v128.load32_splat (local.get $pa)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $lda))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $a2))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $s (v128.load32_splat (i32.add (local.get $pa) (local.get $a3))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+            (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (br $kloop)))
+        (local.set $pb (i32.add (local.get $c) (local.get $j)))
+        (v128.store (local.get $pb) (local.get $c00))
+        (v128.store offset=16 (local.get $pb) (local.get $c01))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c10))
+        (v128.store offset=16 (local.get $pb) (local.get $c11))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c20))
+        (v128.store offset=16 (local.get $pb) (local.get $c21))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c30))
+        (v128.store offset=16 (local.get $pb) (local.get $c31))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $cols8)))
+    ;; then 4 columns
+    (local.set $jend (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $cols4
+        (br_if $done4 (i32.ge_u (local.get $j) (local.get $jend)))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (local.set $pa (local.get $a))
+        (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
+        (local.set $pb (i32.add (local.get $b) (local.get $j)))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pa) (local.get $aend)))
+            (local.set $b0 (v128.load (local.get $pb)))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (local.get $pa)) (local.get $b0))))
+            (local.set $c10 (f32x4.add (local.get $c10)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $pa) (local.get $lda))) (local.get $b0))))
+            (local.set $c20 (f32x4.add (local.get $c20)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $pa) (local.get $a2))) (local.get $b0))))
+            (local.set $c30 (f32x4.add (local.get $c30)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $pa) (local.get $a3))) (local.get $b0))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (br $kloop)))
+        (local.set $pb (i32.add (local.get $c) (local.get $j)))
+        (v128.store (local.get $pb) (local.get $c00))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c10))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c20))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (v128.store (local.get $pb) (local.get $c30))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cols4)))
+    ;; then one column at a time
+    (local.set $jend (i32.shl (local.get $n) (i32.const 2)))
+    (block $done1
+      (loop $cols1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $jend)))
+        (local.set $x0 (f32.const 0)) (local.set $x1 (f32.const 0))
+        (local.set $x2 (f32.const 0)) (local.set $x3 (f32.const 0))
+        (local.set $pa (local.get $a))
+        (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
+        (local.set $pb (i32.add (local.get $b) (local.get $j)))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pa) (local.get $aend)))
+            (local.set $bs (f32.load (local.get $pb)))
+            (local.set $x0 (f32.add (local.get $x0) (f32.mul (f32.load (local.get $pa)) (local.get $bs))))
+            (local.set $x1 (f32.add (local.get $x1)
+              (f32.mul (f32.load (i32.add (local.get $pa) (local.get $lda))) (local.get $bs))))
+            (local.set $x2 (f32.add (local.get $x2)
+              (f32.mul (f32.load (i32.add (local.get $pa) (local.get $a2))) (local.get $bs))))
+            (local.set $x3 (f32.add (local.get $x3)
+              (f32.mul (f32.load (i32.add (local.get $pa) (local.get $a3))) (local.get $bs))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (br $kloop)))
+        (local.set $pb (i32.add (local.get $c) (local.get $j)))
+        (f32.store (local.get $pb) (local.get $x0))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (f32.store (local.get $pb) (local.get $x1))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (f32.store (local.get $pb) (local.get $x2))
+        (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+        (f32.store (local.get $pb) (local.get $x3))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $cols1))))
+
+  ;; One row of C (the rows left over after the fours); $ak is A's k stride in bytes.
+  (func $gemm_row
+    (param $a i32) (param $b i32) (param $c i32) (param $k i32) (param $n i32) (param $ak i32)
+    (local $ldb i32) (local $j i32) (local $jend i32) (local $pa i32) (local $pb i32) (local $aend i32)
+    (local $acc v128) (local $x f32)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
+    (local.set $jend (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done4
+      (loop $cols4
+        (br_if $done4 (i32.ge_u (local.get $j) (local.get $jend)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $pa (local.get $a))
+        (local.set $pb (i32.add (local.get $b) (local.get $j)))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pa) (local.get $aend)))
+            (local.set $acc (f32x4.add (local.get $acc)
+              (f32x4.mul (v128.load32_splat (local.get $pa)) (v128.load (local.get $pb)))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (br $kloop)))
+        (v128.store (i32.add (local.get $c) (local.get $j)) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cols4)))
+    (local.set $jend (i32.shl (local.get $n) (i32.const 2)))
+    (block $done1
+      (loop $cols1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $jend)))
+        (local.set $x (f32.const 0))
+        (local.set $pa (local.get $a))
+        (local.set $pb (i32.add (local.get $b) (local.get $j)))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_u (local.get $pa) (local.get $aend)))
+            (local.set $x (f32.add (local.get $x) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+            (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (br $kloop)))
+        (f32.store (i32.add (local.get $c) (local.get $j)) (local.get $x))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $cols1))))
 )

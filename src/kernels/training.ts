@@ -1,18 +1,18 @@
 /**
- * The rest of a training step as single kernels: gathering a minibatch (and
- * its transpose, for ∂ℓ/∂W = xᵀ·∂ℓ/∂h), softmax cross-entropy with its
- * gradient and tally, and the RMSProp update of every parameter at once.
+ * The rest of a training step as single kernels: gathering a minibatch, the
+ * matrix products without packing, softmax cross-entropy with its gradient
+ * and tally, and the RMSProp update of every parameter at once.
  */
 import type { HostMemory } from './memory';
 
 type Info = { dataId: object; shape: number[]; dtype: 'float32' | 'int32' | 'bool' | 'complex64' | 'string' };
 
-/** Rows `positions` of `data` [N, D] and of `labels` [N]; outputs [x, xᵀ, labels (as float32)]. */
+/** Rows `positions` of `data` [N, D] and of `labels` [N]; outputs [x, labels (as float32)]. */
 export function gatherRows(mem: HostMemory, inputs: { data: Info; labels: Info; positions: Info }): Info[] {
   const [, D] = inputs.data.shape;
   const B = inputs.positions.shape[0];
-  const { infos, views } = mem.alloc([[B, D], [D, B], [B]]);
-  const [x, xT, out] = views;
+  const { infos, views } = mem.alloc([[B, D], [B]]);
+  const [x, out] = views;
   const data = mem.read(inputs.data);
   const labels = mem.readInt(inputs.labels);
   const positions = mem.readInt(inputs.positions);
@@ -21,7 +21,6 @@ export function gatherRows(mem: HostMemory, inputs: { data: Info; labels: Info; 
     x.set(data.subarray(p * D, (p + 1) * D), i * D);
     out[i] = labels[p];
   }
-  for (let i = 0; i < B; i++) for (let j = 0, o = i * D; j < D; j++) xT[j * B + i] = x[o + j];
   return infos;
 }
 
@@ -70,6 +69,39 @@ export function softmaxCrossEntropy(mem: HostMemory, inputs: { logits: Info; bia
   dbias.set(db);
   tally[0] = loss / B;
   tally[1] = correct;
+  return infos;
+}
+
+/**
+ * a·b, or aᵀ·b with `transposeA` (a [K, M]), for a [M, K] and b [K, N], with
+ * neither operand packed (see `gemm` in simd.wat): every element the float32
+ * sum over k in order, from zero, the same bits as tfjs's wasm matMul. The
+ * scalar loop is for memory without the SIMD loops.
+ */
+export function matMul(mem: HostMemory, inputs: { a: Info; b: Info }, attrs: { transposeA: boolean }): Info[] {
+  const { a: aInfo, b: bInfo } = inputs;
+  const [K, N] = bInfo.shape;
+  const [M, Ka] = attrs.transposeA ? [aInfo.shape[1], aInfo.shape[0]] : aInfo.shape;
+  if (aInfo.shape.length !== 2 || bInfo.shape.length !== 2 || Ka !== K) {
+    const a = attrs.transposeA ? `[${aInfo.shape}]ᵀ` : `[${aInfo.shape}]`;
+    throw new Error(`matMul of ${a} and [${bInfo.shape}]: the inner dimensions differ`);
+  }
+  // Element (i, k) of a is at i·aRow + k·aK.
+  const [aRow, aK] = attrs.transposeA ? [1, M] : [K, 1];
+  const { infos, views } = mem.alloc([[M, N]]);
+  if (mem.simd !== null) {
+    mem.simd.loops.gemm(mem.offset(aInfo), mem.offset(bInfo), mem.offset(infos[0]), M, K, N, aRow, aK);
+    return infos;
+  }
+  const a = mem.read(aInfo);
+  const b = mem.read(bInfo);
+  const c = views[0];
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s = Math.fround(s + Math.fround(a[i * aRow + k * aK] * b[k * N + j]));
+      c[i * N + j] = s;
+    }
   return infos;
 }
 

@@ -70,8 +70,6 @@ export interface Saved {
 
 export interface TrainingForward {
   y: tf.Tensor;
-  /** yᵀ when asked for (else empty). */
-  yT: tf.Tensor;
   saved: Saved;
   /** `renorm`: the new moving mean, standard deviation and variance. */
   moving: tf.Tensor[];
@@ -81,8 +79,7 @@ const param = (values: Values, block: Block, weight: string) => values.params.ge
 
 /**
  * The training-mode forward of `block` on h [examples × rows, channels]:
- * minibatch (or group) statistics, the clipping `clip` for renorm; with
- * `transposed`, also yᵀ for the next dense layer.
+ * minibatch (or group) statistics, the clipping `clip` for renorm.
  */
 export function blockTrain(
   block: Block,
@@ -90,22 +87,25 @@ export function blockTrain(
   values: Values,
   settings: BlockSettings,
   clip: RenormClip,
-  transposed: boolean,
 ): TrainingForward {
   const examples = h.shape[0] / block.rows;
   if (block.kind === 'bias') {
-    const [y, yT] = biasReluForwardOp(h, param(values, block, 'bias'), { transposed });
-    return { y, yT, saved: { y, xhat: null, stats: null }, moving: [] };
+    const [y] = biasReluForwardOp(h, param(values, block, 'bias'), { transposed: false });
+    return { y, saved: { y, xhat: null, stats: null }, moving: [] };
   }
   if (block.kind === 'group') {
+    // After a dense layer (one row per example), `transposed` (whose yᵀ is not used) keeps training on the
+    // scalar forward kernel, which the committed gn and ln logs were trained with there: the SIMD one (the
+    // conv layers', and evaluation's) rounds the statistics differently.
+    const transposed = block.rows === 1;
     const attrs = { groups: block.groups, rows: block.rows, epsilon: settings.normLayer.epsilon, transposed };
-    const [y, xhat, yT, stats] = groupNormReluForwardOp(
+    const [y, xhat, , stats] = groupNormReluForwardOp(
       h,
       param(values, block, 'gamma'),
       param(values, block, 'beta'),
       attrs,
     );
-    return { y, yT, saved: { y, xhat, stats }, moving: [] };
+    return { y, saved: { y, xhat, stats }, moving: [] };
   }
   const m = values.moving.get(block.name)!;
   const p = {
@@ -116,13 +116,13 @@ export function blockTrain(
     movingVariance: m.variance,
   };
   const groupSize = (settings.microbatchSize ?? examples) * block.rows;
-  const [y, xhat, yT, stats, mean, std, variance] = renormReluForwardOp(h, p, {
+  const [y, xhat, , stats, mean, std, variance] = renormReluForwardOp(h, p, {
     ...settings.normLayer,
     ...clip,
     groupSize,
-    transposed,
+    transposed: false,
   });
-  return { y, yT, saved: { y, xhat, stats }, moving: [mean, std, variance] };
+  return { y, saved: { y, xhat, stats }, moving: [mean, std, variance] };
 }
 
 /**
@@ -140,7 +140,7 @@ export function blockEval(
   mode: { training: boolean; statistics: 'stddev' | 'variance'; observe?: (block: string, h: tf.Tensor) => void },
 ): tf.Tensor {
   mode.observe?.(block.name, h);
-  if (block.kind !== 'renorm' || mode.training) return blockTrain(block, h, values, settings, clip, false).y;
+  if (block.kind !== 'renorm' || mode.training) return blockTrain(block, h, values, settings, clip).y;
   const m = values.moving.get(block.name)!;
   const movingStd = mode.statistics === 'variance' ? tf.sqrt(tf.add(m.variance, settings.normLayer.epsilon)) : m.std;
   return renormReluInferenceOp(h, {

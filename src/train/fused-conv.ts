@@ -16,12 +16,14 @@
  * - normalization + ReLU is one kernel per layer over [N·H·W, C] rows
  *   (BN/BRN pool each channel over the examples of a (micro)batch and every
  *   position; GN over each example's positions and group of channels);
- * - max-pooling remembers its argmax, so its backward is one scatter.
+ * - max-pooling remembers its argmax, so its backward is one scatter;
+ * - the dense layers' products are `matMulOp` (no packing, ∂ℓ/∂W from the
+ *   rows by strides; the same bits as `tf.matMul`).
  *
  * Names and seeded initializers follow `buildModel`, so this trainer and
  * `LayersTrainer` start from the same weights (the tests hold one to the other).
  */
-import { maxPool2BackwardOp, maxPool2Op, softmaxCrossEntropyOp } from '../kernels';
+import { matMulOp, maxPool2BackwardOp, maxPool2Op, softmaxCrossEntropyOp } from '../kernels';
 import type { ModelConfig } from '../models';
 import type { OptimizerConfig } from '../protocol/config';
 import { tf } from '../tf';
@@ -100,25 +102,25 @@ export class FusedConvTrainer extends FusedTrainer {
     return tf.reshape(y, [-1, layer.cout]);
   }
 
-  protected gradients(x: tf.Tensor, _xT: tf.Tensor, labels: tf.Tensor): StepResult {
+  protected gradients(x: tf.Tensor, labels: tf.Tensor): StepResult {
     const values = this.values.current;
     const p = (n: string) => this.values.param(n);
     const [c1, c2] = this.convs;
     const [b1, b2, b3] = this.blocks;
-    const train = (block: Block, h: tf.Tensor, transposed: boolean) =>
-      blockTrain(block, h, values, this.settings, this.lastClip, transposed);
+    const train = (block: Block, h: tf.Tensor) => blockTrain(block, h, values, this.settings, this.lastClip);
     const n = x.shape[0];
     // Forward.
     const x4 = tf.reshape(x, [n, c1.side, c1.side, 1]);
-    const f1 = train(b1, this.conv(c1, x4, p(c1.kernel)), false);
+    const f1 = train(b1, this.conv(c1, x4, p(c1.kernel)));
     const [p1, where1] = maxPool2Op(tf.reshape(f1.y, [n, c1.side, c1.side, c1.cout]), false);
-    const f2 = train(b2, this.conv(c2, p1, p(c2.kernel)), false);
-    const [p2, where2, p2T] = maxPool2Op(tf.reshape(f2.y, [n, c2.side, c2.side, c2.cout]), true);
-    const f3 = train(b3, tf.matMul(tf.reshape(p2, [n, this.flat]), p('dense1/kernel')), true);
-    const [dz, dbLogits, tally] = softmaxCrossEntropyOp(tf.matMul(f3.y, p('logits/kernel')), p('logits/bias'), labels);
+    const f2 = train(b2, this.conv(c2, p1, p(c2.kernel)));
+    const [p2, where2] = maxPool2Op(tf.reshape(f2.y, [n, c2.side, c2.side, c2.cout]), false);
+    const flat2 = tf.reshape(p2, [n, this.flat]);
+    const f3 = train(b3, matMulOp(flat2, p('dense1/kernel')));
+    const [dz, dbLogits, tally] = softmaxCrossEntropyOp(matMulOp(f3.y, p('logits/kernel')), p('logits/bias'), labels);
     // Backward.
     const grads = new Map<string, tf.Tensor>([
-      ['logits/kernel', tf.matMul(f3.yT, dz)],
+      ['logits/kernel', matMulOp(f3.y, dz, true)],
       ['logits/bias', dbLogits],
     ]);
     const back = (block: Block, dy: tf.Tensor, saved: typeof f1.saved) => {
@@ -126,9 +128,9 @@ export class FusedConvTrainer extends FusedTrainer {
       for (const [name, g] of r.grads) grads.set(name, g);
       return r.dh;
     };
-    const dh3 = back(b3, tf.matMul(dz, tf.transpose(p('logits/kernel'))), f3.saved);
-    grads.set('dense1/kernel', tf.matMul(p2T, dh3));
-    const dp2 = tf.reshape(tf.matMul(dh3, tf.transpose(p('dense1/kernel'))), p2.shape);
+    const dh3 = back(b3, matMulOp(dz, tf.transpose(p('logits/kernel'))), f3.saved);
+    grads.set('dense1/kernel', matMulOp(flat2, dh3, true));
+    const dp2 = tf.reshape(matMulOp(dh3, tf.transpose(p('dense1/kernel'))), p2.shape);
     const dh2 = back(b2, tf.reshape(maxPool2BackwardOp(dp2, where2), [-1, c2.cout]), f2.saved);
     const dh2Image = tf.reshape(dh2, [n, c2.side, c2.side, c2.cout]);
     grads.set(c2.kernel, weightGradient(p1, dh2Image, K));

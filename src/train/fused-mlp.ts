@@ -2,14 +2,15 @@
  * The experiments' MLP trained through the fused kernels (`src/kernels`): the
  * same network, initialization, normalization, loss and RMSProp as
  * `LayersTrainer`, with the backward pass written out instead of taped. A step
- * is the seven matMuls (and three weight transposes) on the backend's fast
- * path plus about ten fused launches, where the layers path takes a few
- * hundred small ops; on wasm that is most of the step's cost.
+ * is eleven matrix products (`matMulOp`: on wasm the kit's kernel, which packs
+ * no operand and reads xᵀ by strides; the same bits as `tf.matMul`), three
+ * weight transposes and about ten fused launches, where the layers path takes
+ * a few hundred small ops; on wasm that is most of the step's cost.
  *
  * Layer names and the seeded initializers follow `buildModel`, so both
  * trainers start from the same weights and the tests can hold one to the other.
  */
-import { softmaxCrossEntropyOp } from '../kernels';
+import { matMulOp, softmaxCrossEntropyOp } from '../kernels';
 import type { ModelConfig } from '../models';
 import type { OptimizerConfig } from '../protocol/config';
 import { tf } from '../tf';
@@ -58,32 +59,32 @@ export class FusedMlpTrainer extends FusedTrainer {
     this.values.startAverage();
   }
 
-  protected gradients(x: tf.Tensor, xT: tf.Tensor, labels: tf.Tensor): StepResult {
+  protected gradients(x: tf.Tensor, labels: tf.Tensor): StepResult {
     const values = this.values.current;
     const p = (name: string) => this.values.param(name);
     // Forward, keeping what the backward pass needs.
-    const saved: { inT: tf.Tensor; saved: Saved }[] = [];
+    const saved: { input: tf.Tensor; saved: Saved }[] = [];
     const moving: tf.Tensor[] = [];
-    let [a, aT] = [x, xT];
+    let a = x;
     this.blocks.forEach((block, l) => {
-      const h = tf.matMul(a, p(this.kernels[l]));
-      const f = blockTrain(block, h, values, this.settings, this.lastClip, true);
-      saved.push({ inT: aT, saved: f.saved });
+      const h = matMulOp(a, p(this.kernels[l]));
+      const f = blockTrain(block, h, values, this.settings, this.lastClip);
+      saved.push({ input: a, saved: f.saved });
       moving.push(...f.moving);
-      [a, aT] = [f.y, f.yT];
+      a = f.y;
     });
-    const [dz, dbLogits, tally] = softmaxCrossEntropyOp(tf.matMul(a, p('logits/kernel')), p('logits/bias'), labels);
-    // Backward, written out.
+    const [dz, dbLogits, tally] = softmaxCrossEntropyOp(matMulOp(a, p('logits/kernel')), p('logits/bias'), labels);
+    // Backward, written out (∂ℓ/∂W = inputᵀ·∂ℓ/∂h).
     const grads = new Map<string, tf.Tensor>([
-      ['logits/kernel', tf.matMul(aT, dz)],
+      ['logits/kernel', matMulOp(a, dz, true)],
       ['logits/bias', dbLogits],
     ]);
-    let da = tf.matMul(dz, tf.transpose(p('logits/kernel')));
+    let da = matMulOp(dz, tf.transpose(p('logits/kernel')));
     for (let l = this.blocks.length - 1; l >= 0; l--) {
       const { dh, grads: blockGrads } = blockBackward(this.blocks[l], da, saved[l].saved, values, this.settings);
       for (const [name, g] of blockGrads) grads.set(name, g);
-      grads.set(this.kernels[l], tf.matMul(saved[l].inT, dh));
-      if (l > 0) da = tf.matMul(dh, tf.transpose(p(this.kernels[l])));
+      grads.set(this.kernels[l], matMulOp(saved[l].input, dh, true));
+      if (l > 0) da = matMulOp(dh, tf.transpose(p(this.kernels[l])));
     }
     const stats = saved.flatMap((s, l) => (this.blocks[l].kind === 'renorm' ? [s.saved.stats!] : []));
     return { grads, moving, stats, tally };

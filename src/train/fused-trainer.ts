@@ -68,7 +68,7 @@ export abstract class FusedTrainer implements Trainer {
   }
 
   /** The forward and backward pass of one minibatch, with the current values and clipping. */
-  protected abstract gradients(x: tf.Tensor, xT: tf.Tensor, labels: tf.Tensor): StepResult;
+  protected abstract gradients(x: tf.Tensor, labels: tf.Tensor): StepResult;
 
   /** The model's logits for x [n, pixels] under `mode`. */
   protected abstract logits(x: tf.Tensor, mode: EvalMode): tf.Tensor;
@@ -76,8 +76,8 @@ export abstract class FusedTrainer implements Trainer {
   step(split: DeviceSplit, positions: Int32Array, clip: RenormClip | null, learningRate: number): void {
     this.setClip(clip);
     const out = tf.tidy(() => {
-      const [x, xT, labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
-      const { grads, moving, stats, tally } = this.gradients(x, xT, labels);
+      const [x, labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
+      const { grads, moving, stats, tally } = this.gradients(x, labels);
       // New weights; the optimizer slots, which only this trainer holds, are updated in place.
       const updated = rmsPropUpdateOp(
         this.values.paramNames().map((n) => ({ w: this.values.param(n), g: grads.get(n)!, ...this.values.slot(n) })),
@@ -124,7 +124,7 @@ export abstract class FusedTrainer implements Trainer {
 
   /** Minibatches through the gather kernel (`tf.gather` copies rows much more slowly on wasm). */
   private readonly gather: GatherFn = (split, positions) => {
-    const [x, , labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
+    const [x, labels] = gatherRowsOp(split.x, split.labels, tf.tensor1d(positions, 'int32'));
     return { x, labels: tf.cast(labels, 'int32') };
   };
 
