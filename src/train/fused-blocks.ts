@@ -80,6 +80,8 @@ const param = (values: Values, block: Block, weight: string) => values.params.ge
 /**
  * The training-mode forward of `block` on h [examples × rows, channels]:
  * minibatch (or group) statistics, the clipping `clip` for renorm.
+ * `inEvaluation`: for an evaluation in training mode, which has always taken
+ * the SIMD kernels.
  */
 export function blockTrain(
   block: Block,
@@ -87,6 +89,7 @@ export function blockTrain(
   values: Values,
   settings: BlockSettings,
   clip: RenormClip,
+  inEvaluation = false,
 ): TrainingForward {
   const examples = h.shape[0] / block.rows;
   if (block.kind === 'bias') {
@@ -97,7 +100,7 @@ export function blockTrain(
     // After a dense layer (one row per example), `transposed` (whose yᵀ is not used) keeps training on the
     // scalar forward kernel, which the committed gn and ln logs were trained with there: the SIMD one (the
     // conv layers', and evaluation's) rounds the statistics differently.
-    const transposed = block.rows === 1;
+    const transposed = block.rows === 1 && !inEvaluation;
     const attrs = { groups: block.groups, rows: block.rows, epsilon: settings.normLayer.epsilon, transposed };
     const [y, xhat, , stats] = groupNormReluForwardOp(
       h,
@@ -140,7 +143,7 @@ export function blockEval(
   mode: { training: boolean; statistics: 'stddev' | 'variance'; observe?: (block: string, h: tf.Tensor) => void },
 ): tf.Tensor {
   mode.observe?.(block.name, h);
-  if (block.kind !== 'renorm' || mode.training) return blockTrain(block, h, values, settings, clip).y;
+  if (block.kind !== 'renorm' || mode.training) return blockTrain(block, h, values, settings, clip, true).y;
   const m = values.moving.get(block.name)!;
   const movingStd = mode.statistics === 'variance' ? tf.sqrt(tf.add(m.variance, settings.normLayer.epsilon)) : m.std;
   return renormReluInferenceOp(h, {
