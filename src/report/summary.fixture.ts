@@ -59,6 +59,7 @@ const config = (title: string, extra: Partial<Summary['configs'][string]> = {}):
   title,
   paper: null,
   steps: 1000,
+  architecture: 'mlp',
   batchSize: 32,
   microbatchSize: null,
   sampler: { kind: 'iid' },
@@ -101,11 +102,11 @@ export const CONFIGS: Summary['configs'] = {
   'microbatch-mb8': config('microbatches of 8', { microbatchSize: 8 }),
   'non-iid-k1': config('1 label x 32', { sampler: grouped(1) }),
   'non-iid-k4': config('4 labels x 8', { sampler: grouped(4) }),
-  'cnn-baseline': config('conv model, minibatch 32, i.i.d.'),
-  'cnn-microbatch-mb8': config('conv model, microbatches of 8', { microbatchSize: 8 }),
-  'cnn-microbatch': config('conv model, microbatches of 4', { microbatchSize: 4 }),
-  'cnn-microbatch-mb2': config('conv model, microbatches of 2', { microbatchSize: 2 }),
-  'cnn-non-iid': config('conv model, 2 labels x 16', { sampler: grouped(2) }),
+  'cnn-baseline': config('conv model, minibatch 32, i.i.d.', { architecture: 'conv' }),
+  'cnn-microbatch-mb8': config('conv model, microbatches of 8', { microbatchSize: 8, architecture: 'conv' }),
+  'cnn-microbatch': config('conv model, microbatches of 4', { microbatchSize: 4, architecture: 'conv' }),
+  'cnn-microbatch-mb2': config('conv model, microbatches of 2', { microbatchSize: 2, architecture: 'conv' }),
+  'cnn-non-iid': config('conv model, 2 labels x 16', { sampler: grouped(2), architecture: 'conv' }),
 };
 
 export function makeSummary(): Summary {

@@ -191,6 +191,18 @@ describe('summary.json', () => {
     const summary = summaryFromJson(old);
     assert.equal(summary.dataset, 'mnist');
     assert.deepEqual([summary.claims, summary.comparisons], [[], {}]);
+    const withConfig = summaryFromJson({ ...old, configs: { baseline: { title: 't', steps: 1, variants: [] } } });
+    assert.equal(withConfig.configs.baseline.architecture, 'mlp');
+  });
+
+  it("records each experiment's model: the conv protocol's as conv, the MLP's as mlp", () => {
+    const summary = readSummary('full', join(KIT_ROOT, 'data', 'results'), 'fashion-mnist');
+    const arch = Object.fromEntries(Object.entries(summary!.configs).map(([e, c]) => [e, c.architecture]));
+    assert.ok(
+      Object.keys(arch).some((e) => e.startsWith('cnn-')),
+      Object.keys(arch).join(', '),
+    );
+    for (const [e, a] of Object.entries(arch)) assert.equal(a, e.startsWith('cnn-') ? 'conv' : 'mlp', e);
   });
 });
 

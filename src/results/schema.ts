@@ -13,6 +13,7 @@
  * In the file an experiment's variants and its pairs share one object (as
  * they always have); in code they are apart (`ExperimentResults`).
  */
+import type { Architecture } from '../models';
 import type { PaperResult, Profile, SamplerConfig, ExperimentConfig } from '../protocol/config';
 import type { Claim, Side, Verdict } from '../protocol/claims';
 import type { SummaryVariant } from '../protocol/variants';
@@ -87,6 +88,8 @@ export interface ExperimentInfo {
   title: string;
   paper: PaperResult | null;
   steps: number;
+  /** The model the experiment trains (summaries written before this field: the MLP). */
+  architecture: Architecture;
   batchSize: number;
   microbatchSize: number | null;
   sampler: SamplerConfig;
@@ -156,7 +159,12 @@ export function summaryFromJson(json: unknown): Summary {
     experiments[name] = { variants, pairs: pairs ?? {}, pairsEma: pairsEma ?? {} };
   }
   const configs: Record<string, ExperimentInfo> = {};
-  for (const [name, c] of Object.entries(stored.configs)) configs[name] = { ...c, emaDecay: c.emaDecay ?? null };
+  for (const [name, c] of Object.entries(stored.configs))
+    configs[name] = {
+      ...c,
+      architecture: c.architecture ?? 'mlp',
+      emaDecay: c.emaDecay ?? null,
+    };
   return {
     ...stored,
     dataset: stored.dataset ?? 'mnist',
