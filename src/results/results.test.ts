@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { baseline } from '../protocol/baseline';
+import { CNN_EXPERIMENTS } from '../protocol/cnn';
 import { forProfile, type Variant } from '../protocol/config';
 import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
@@ -195,14 +196,12 @@ describe('summary.json', () => {
     assert.equal(withConfig.configs.baseline.architecture, 'mlp');
   });
 
-  it("records each experiment's model: the conv protocol's as conv, the MLP's as mlp", () => {
+  it("records each experiment's model: every conv-protocol experiment as conv, the MLP's as mlp", () => {
     const summary = readSummary('full', join(KIT_ROOT, 'data', 'results'), 'fashion-mnist');
-    const arch = Object.fromEntries(Object.entries(summary!.configs).map(([e, c]) => [e, c.architecture]));
-    assert.ok(
-      Object.keys(arch).some((e) => e.startsWith('cnn-')),
-      Object.keys(arch).join(', '),
-    );
-    for (const [e, a] of Object.entries(arch)) assert.equal(a, e.startsWith('cnn-') ? 'conv' : 'mlp', e);
+    const conv = new Set(CNN_EXPERIMENTS.map((c) => c.name));
+    for (const name of conv) assert.equal(summary!.configs[name]?.architecture, 'conv', name);
+    for (const [name, c] of Object.entries(summary!.configs))
+      if (!conv.has(name)) assert.equal(c.architecture, 'mlp', name);
   });
 });
 

@@ -84,7 +84,7 @@ function summarizeExperiment(runsByVariant: Map<Variant, FinishedRun[]>, shared:
     title: config.title,
     paper: config.paper,
     steps: config.steps,
-    architecture: config.architecture ?? 'mlp',
+    architecture: config.architecture,
     batchSize: config.batchSize,
     microbatchSize: config.microbatchSize,
     sampler: config.sampler,
