@@ -55,7 +55,7 @@ describe('brn', () => {
     assert.match(run.stdout, /^Usage: brn run <experiment>\.\.\. \[options\]/);
     assert.match(run.stdout, /--variant V +only these variants/);
     assert.doesNotMatch(run.stdout, /--figures-dir/, "run's help lists run's options only");
-    assert.match(brn('help', 'submit').stdout, /^Usage: brn submit <quick\|full>/);
+    assert.match(brn('help', 'submit').stdout, /^Usage: brn submit <quick\|full\|confirmatory>/);
   });
 
   it('refuses bad input with a message naming it, and writes nothing', () => {

@@ -63,7 +63,12 @@ export function interruptAt(step: number): { beforeStep: (s: number) => void } {
 /** A job's records without their timing fields (and the digest, which covers them), to compare two runs. */
 export function withoutTiming(records: object[]): unknown[] {
   return records.map((r) => {
-    const { timing: _timing, digest: _digest, ...rest } = r as { timing?: unknown; digest?: unknown };
+    const {
+      timing: _timing,
+      digest: _digest,
+      startedAt: _startedAt,
+      ...rest
+    } = r as { timing?: unknown; digest?: unknown; startedAt?: unknown };
     return rest;
   });
 }

@@ -19,6 +19,7 @@ export class UsageError extends Error {
 /** Every option, and whether it takes a value; which commands accept which is `COMMANDS[...].options`. */
 export const OPTIONS = {
   quick: { type: 'boolean' },
+  confirmatory: { type: 'boolean' },
   readme: { type: 'boolean' },
   sweeps: { type: 'boolean' },
   cnn: { type: 'boolean' },

@@ -93,7 +93,7 @@ describe('brn submit --dry-run and brn status', () => {
     assert.match(r.stdout, /10 jobs: 0 done, 0 running, 0 interrupted, 10 pending, 0 faulty\n$/);
     const bad = brn('status', 'medium');
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /the first argument must be a profile, quick or full; got 'medium'/);
+    assert.match(bad.stderr, /the first argument must be a profile, quick, full or confirmatory; got 'medium'/);
     const noSlurm = brn('submit', 'quick', '--runs-dir', runs);
     assert.equal(noSlurm.status, 2);
     assert.match(noSlurm.stderr, /brn submit needs --slurm/);

@@ -61,7 +61,7 @@ function profileOf(parsed: Parsed): Profile {
   const [profile] = parsed.positional;
   if (!(PROFILES as readonly string[]).includes(profile ?? '')) {
     throw new UsageError(
-      `the first argument must be a profile, ${PROFILES.join(' or ')}; got '${profile ?? ''}'`,
+      `the first argument must be a profile, ${PROFILES.slice(0, -1).join(', ')} or ${PROFILES[PROFILES.length - 1]}; got '${profile ?? ''}'`,
       parsed.command,
     );
   }
@@ -72,7 +72,7 @@ function profileOf(parsed: Parsed): Profile {
 function specsOf(parsed: Parsed): { specs: JobSpec[]; profile: Profile; runsDir: string } {
   const profile = profileOf(parsed);
   const options = { ...runOptions(parsed.flags, parsed.command), profile };
-  const experiments = experimentsOf(parsed, parsed.positional.slice(1));
+  const experiments = experimentsOf(parsed, parsed.positional.slice(1), profile);
   return { specs: jobSpecs(experiments, options), profile, runsDir: options.runsDir };
 }
 
@@ -234,9 +234,12 @@ function status(parsed: Parsed): number {
 
 /** `<profile>/<experiment>/<variant>-seed<N>` as its parts. */
 function parseJobId(id: string | undefined): { profile: Profile; experiment: string; variant: string; seed: number } {
-  const m = /^(quick|full)\/([a-z0-9-]+)\/([a-z][a-z0-9-]*?)-seed(\d+)$/.exec(id ?? '');
+  const m = /^(quick|full|confirmatory)\/([a-z0-9-]+)\/([a-z][a-z0-9-]*?)-seed(\d+)$/.exec(id ?? '');
   if (m === null)
-    throw new UsageError(`expected a job id <quick|full>/<experiment>/<variant>-seed<N>, got '${id ?? ''}'`, 'run-job');
+    throw new UsageError(
+      `expected a job id <quick|full|confirmatory>/<experiment>/<variant>-seed<N>, got '${id ?? ''}'`,
+      'run-job',
+    );
   return { profile: m[1] as Profile, experiment: m[2], variant: m[3], seed: Number(m[4]) };
 }
 
@@ -247,7 +250,9 @@ async function runOneJob(parsed: Parsed): Promise<number> {
   const experiment = id.experiment.endsWith(steps)
     ? id.experiment.slice(0, id.experiment.length - steps.length)
     : id.experiment;
-  const spec = jobSpecs(experimentsOf(parsed, [experiment]), options).find((s) => jobId(s) === parsed.positional[0]);
+  const spec = jobSpecs(experimentsOf(parsed, [experiment], id.profile), options).find(
+    (s) => jobId(s) === parsed.positional[0],
+  );
   if (spec === undefined)
     throw new UsageError(`no job ${parsed.positional[0]} in ${experiment}'s variants and seeds`, 'run-job');
   const backend = await initBackend(options.backend);

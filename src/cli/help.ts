@@ -4,6 +4,8 @@ import type { OptionName } from './args';
 
 const OPTION_HELP: Record<OptionName, string> = {
   quick: '--quick            the quick profile (steps, ramp and averaging window / 20; 2 seeds)',
+  confirmatory:
+    "--confirmatory     rule v2's confirmatory round: the full configs on its fresh seeds (6-15; conv 6-10) and planned variants",
   readme: "--readme           also rewrite README.md's claims block and REPORT.md (full profile)",
   sweeps: '--sweeps           also the microbatch-size and labels-per-batch sweeps',
   cnn: '--cnn              the conv protocol (cnn-*) instead of the MLP experiments',
@@ -35,6 +37,7 @@ export interface CommandHelp {
 
 const RUN_OPTIONS = [
   'quick',
+  'confirmatory',
   'seeds',
   'jobs',
   'backend',
@@ -62,10 +65,10 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: [...RUN_OPTIONS, 'sweeps', 'cnn', 'figures-dir', 'readme'],
   },
   summarize: {
-    usage: 'brn summarize [--quick] [--dataset D] [--runs-dir D] [--results-dir D]',
+    usage: 'brn summarize [--quick | --confirmatory] [--dataset D] [--runs-dir D] [--results-dir D]',
     summary: "rewrite a profile's summary.json from its finished logs",
     detail: 'Refused, saying why, when a log fails its check or when logs behind the old summary are missing.',
-    options: ['quick', 'runs-dir', 'results-dir', 'data-dir', 'dataset'],
+    options: ['quick', 'confirmatory', 'runs-dir', 'results-dir', 'data-dir', 'dataset'],
   },
   figures: {
     usage: 'brn figures [--quick] [--readme] [--dataset D] [--results-dir D] [--figures-dir D]',
@@ -89,16 +92,16 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: ['quick', 'seeds', 'backend', 'data-dir', 'dataset', 'variant', 'steps', 'runs-dir', 'results-dir'],
   },
   check: {
-    usage: 'brn check [<experiment>...] [--quick] [--dataset D] [--runs-dir D]',
+    usage: 'brn check [<experiment>...] [--quick | --confirmatory] [--dataset D] [--runs-dir D]',
     summary: 'hold every finished job under --runs-dir against the committed reference (test accuracy, identical)',
     detail:
       'The quick profile against data/reference/quick.json; the full profile against the committed logs. Experiments named: only their jobs.',
-    options: ['quick', 'runs-dir', 'data-dir', 'dataset'],
+    options: ['quick', 'confirmatory', 'runs-dir', 'data-dir', 'dataset'],
   },
   reference: {
     usage: 'brn reference [<experiment>...] [--quick] [--dataset D] [--runs-dir D]',
     summary: 'write data/reference/<profile>.json from the finished jobs under --runs-dir',
-    options: ['quick', 'runs-dir', 'data-dir', 'dataset'],
+    options: ['quick', 'confirmatory', 'runs-dir', 'data-dir', 'dataset'],
   },
   'seal-logs': {
     usage: 'brn seal-logs [--runs-dir D]',
@@ -107,7 +110,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
   },
   submit: {
     usage:
-      'brn submit <quick|full> [<experiment>...] --slurm [--partition P] [--time T] [--max-parallel M] [--dry-run] [options]',
+      'brn submit <quick|full|confirmatory> [<experiment>...] --slurm [--partition P] [--time T] [--max-parallel M] [--dry-run] [options]',
     summary: 'write an sbatch array script with one task per unfinished job, and submit it',
     detail:
       'The runs directory must be on a filesystem every node sees. Each task runs `brn run-job`, the same code as a local run (logs, locks, resume).',
@@ -129,7 +132,7 @@ export const COMMANDS: Record<string, CommandHelp> = {
     ],
   },
   status: {
-    usage: 'brn status <quick|full> [<experiment>...] [options]',
+    usage: 'brn status <quick|full|confirmatory> [<experiment>...] [options]',
     summary: 'done, running, pending and failed jobs, from the logs and locks (and squeue/sacct where Slurm is)',
     options: ['sweeps', 'cnn', 'seeds', 'data-dir', 'dataset', 'variant', 'steps', 'runs-dir'],
   },

@@ -3,10 +3,30 @@ import { BACKENDS, isBackendName } from '../backend';
 import { DATASET_NAMES } from '../data/datasets';
 import { ARCHITECTURES, type Architecture } from '../models';
 import { kitPaths, type KitPaths } from '../paths';
-import { allVariants, TRAINED_VARIANTS, type ExperimentConfig } from '../protocol/config';
-import { CNN_EXPERIMENTS, experimentByName, MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS } from '../protocol/registry';
+import {
+  allVariants,
+  forProfile,
+  hasProfile,
+  TRAINED_VARIANTS,
+  type ExperimentConfig,
+  type Profile,
+} from '../protocol/config';
+import {
+  ALL_EXPERIMENTS,
+  CNN_EXPERIMENTS,
+  experimentByName,
+  MAIN_EXPERIMENTS,
+  SWEEP_EXPERIMENTS,
+} from '../protocol/registry';
 import type { RunOptions } from '../train/runner';
 import { intFlag, listFlag, strFlag, UsageError, type Flags, type Parsed } from './args';
+
+/** The profile the flags name: --quick, --confirmatory (rule v2's round), else full. */
+export function profileOf(flags: Flags, command: string): Profile {
+  if (flags.quick === true && flags.confirmatory === true)
+    throw new UsageError('--quick and --confirmatory name two profiles: give one', command);
+  return flags.quick === true ? 'quick' : flags.confirmatory === true ? 'confirmatory' : 'full';
+}
 
 /** Run options from the flags, every value checked: a bad one is a usage error naming it. */
 export function runOptions(flags: Flags, command: string): RunOptions & KitPaths {
@@ -28,7 +48,7 @@ export function runOptions(flags: Flags, command: string): RunOptions & KitPaths
   }
   return {
     architecture: strFlag(flags, 'architecture') as Architecture | undefined,
-    profile: flags.quick === true ? 'quick' : 'full',
+    profile: profileOf(flags, command),
     seeds: intFlag(flags, 'seeds', command),
     jobs: intFlag(flags, 'jobs', command),
     steps: intFlag(flags, 'steps', command),
@@ -45,7 +65,11 @@ export function runOptions(flags: Flags, command: string): RunOptions & KitPaths
 }
 
 /** The experiments a command names, or its group (--sweeps, --cnn, else the paper's three). */
-export function experimentsOf(parsed: Parsed, named: string[]): ExperimentConfig[] {
+export function experimentsOf(
+  parsed: Parsed,
+  named: string[],
+  profile: Profile = profileOf(parsed.flags, parsed.command),
+): ExperimentConfig[] {
   const experiments =
     named.length > 0
       ? named.map((n) => {
@@ -55,15 +79,17 @@ export function experimentsOf(parsed: Parsed, named: string[]): ExperimentConfig
             throw new UsageError((err as Error).message, parsed.command);
           }
         })
-      : parsed.flags.cnn === true
-        ? CNN_EXPERIMENTS
-        : parsed.flags.sweeps === true
-          ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS]
-          : MAIN_EXPERIMENTS;
+      : profile === 'confirmatory' && parsed.flags.cnn !== true
+        ? ALL_EXPERIMENTS.filter((e) => e.architecture === 'mlp' && hasProfile(e, 'confirmatory'))
+        : parsed.flags.cnn === true
+          ? CNN_EXPERIMENTS
+          : parsed.flags.sweeps === true
+            ? [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS]
+            : MAIN_EXPERIMENTS;
   // --variant must name a variant of every experiment it applies to (its own or one it shares).
   const wanted = listFlag(parsed.flags, 'variant') ?? [];
   for (const e of wanted.length === 0 ? [] : experiments) {
-    const all: string[] = allVariants(e);
+    const all: string[] = allVariants(hasProfile(e, profile) ? forProfile(e, profile) : e);
     if (!wanted.some((v) => all.includes(v)))
       throw new UsageError(
         `${e.name} has none of the variants ${wanted.join(', ')}: its variants are ${all.join(', ')}`,

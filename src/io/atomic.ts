@@ -1,15 +1,73 @@
-/** File writing that never leaves a half-written file under the final name. */
+/**
+ * File writing that is all-or-nothing: every byte is written (short writes
+ * are continued), flushed to disk, renamed over the final name, and the
+ * directory flushed, so a crash or a full disk leaves either the previous file
+ * or the new one, never part of one. On any error the temporary file is
+ * removed and the error names the path and what to do.
+ */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Writes `content` to a temporary file beside `path`, flushes it, then renames it over `path`. */
+/** The write calls `writeFileAtomic` makes: replaceable in tests, to inject short writes and ENOSPC. */
+export const fileOps = {
+  writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number): number =>
+    writeSync(fd, buffer, offset, length),
+};
+
+/** An error writing `path`, saying what went wrong and what to free or fix. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    override readonly cause: NodeJS.ErrnoException,
+  ) {
+    const code = cause.code ?? '';
+    const fix =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? `the disk holding ${dirname(path)} is full: free space there (or point --runs-dir / --results-dir elsewhere) and run the command again`
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? `${dirname(path)} cannot be written by this user: fix its permissions or write elsewhere`
+          : 'nothing was written under that name';
+    super(`could not write ${path}: ${cause.message}; ${fix} (the previous file, if any, is unchanged)`);
+    this.name = 'WriteError';
+  }
+}
+
+/** Writes all of `bytes` to `fd`, continuing after short writes. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const n = fileOps.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (!(n > 0))
+      throw Object.assign(new Error(`write returned ${n} with ${bytes.length - offset} bytes left`), { code: 'EIO' });
+    offset += n;
+  }
+}
+
+/** Flushes a directory's entries (the rename) to disk; a no-op where directories cannot be opened. */
+function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename has still happened.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `content` to a temporary file beside `path`, flushes it, renames it over `path`, and flushes the directory. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      writeAll(fd, typeof content === 'string' ? Buffer.from(content) : content);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -17,8 +75,9 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw err instanceof WriteError ? err : new WriteError(path, err as NodeJS.ErrnoException);
   }
+  fsyncDir(dirname(path));
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

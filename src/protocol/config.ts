@@ -6,10 +6,16 @@
 import type { LabelGrouping } from '../data/samplers';
 import type { Architecture, NormLayerConfig } from '../models';
 import { PAPER_RAMP, scaleRamp, type RenormRamp, type StaircaseRate } from '../renorm/schedule';
+import { CONFIRMATORY_PLAN, CONFIRMATORY_SEEDS } from './rule';
 import { TRAINED_VARIANTS, type Variant } from './variants';
 
 export { TRAINED_VARIANTS, type Variant } from './variants';
-export const PROFILES = ['quick', 'full'] as const;
+/**
+ * `full`: the configs as written (the exploratory round, seeds 1–5, under
+ * rule v1); `quick`: the smoke-test profile; `confirmatory`: the full configs
+ * on rule v2's confirmatory seeds and planned variants (`rule.ts`).
+ */
+export const PROFILES = ['quick', 'full', 'confirmatory'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export type SamplerConfig = { kind: 'iid' } | ({ kind: 'label-grouped' } & LabelGrouping);
@@ -138,6 +144,7 @@ export const QUICK_FACTOR = 20;
  */
 export function forProfile(config: ExperimentConfig, profile: Profile): ExperimentConfig {
   if (profile === 'full') return config;
+  if (profile === 'confirmatory') return confirmatory(config);
   if (profile !== 'quick')
     throw new Error(`Unknown profile '${profile as string}': expected one of ${PROFILES.join(', ')}`);
   const f = QUICK_FACTOR;
@@ -153,6 +160,30 @@ export function forProfile(config: ExperimentConfig, profile: Profile): Experime
     evalBatches: Math.min(config.evalBatches, 25),
     seeds: config.seeds.slice(0, 2),
   };
+}
+
+/**
+ * The confirmatory round of `config`: the full config on rule v2's fresh
+ * seeds, with the variants its plan names (`rule.ts`); an error for an
+ * experiment the rule plans no round of.
+ */
+function confirmatory(config: ExperimentConfig): ExperimentConfig {
+  const plan = CONFIRMATORY_PLAN[config.name];
+  if (plan === undefined)
+    throw new Error(
+      `experiment '${config.name}' has no confirmatory round: rule v2 plans ${Object.keys(CONFIRMATORY_PLAN).join(', ')}`,
+    );
+  return {
+    ...config,
+    variants: [...plan.variants],
+    sharedVariants: { ...(plan.sharedVariants ?? {}) },
+    seeds: [...CONFIRMATORY_SEEDS[config.architecture === 'conv' ? 'conv' : 'mlp']],
+  };
+}
+
+/** Whether `profile` has a round of `config` (every experiment has a quick and a full one). */
+export function hasProfile(config: ExperimentConfig, profile: Profile): boolean {
+  return profile !== 'confirmatory' || CONFIRMATORY_PLAN[config.name] !== undefined;
 }
 
 /** The decay whose averaging window 1/(1 − δ) is `f` times shorter (rounded to 12 digits). */

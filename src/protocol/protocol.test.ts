@@ -43,7 +43,7 @@ describe('configs and bad input', () => {
     assert.throws(() => validateConfig({ ...baseline, emaDecay: 1 }), /emaDecay must be in \[0, 1\), got 1/);
     assert.throws(
       () => validateConfig({ ...baseline, variants: ['bn', 'xn' as Variant] }),
-      /unknown variant 'xn': expected one of bn, brn, brn-noramp, gn, ln, none/,
+      /unknown variant 'xn': expected one of bn, brn, brn-noramp, brn-tight, gn, ln, none/,
     );
     assert.throws(() => validateConfig({ ...baseline, variants: ['bn', 'bn'] }), /a variant is listed twice/);
     assert.throws(

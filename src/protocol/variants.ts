@@ -1,6 +1,6 @@
 /**
  * The variants an experiment compares, in one place: the six that train
- * (`bn`, `brn`, `brn-noramp`, `gn`, `ln`, `none`) and the three further
+ * (`bn`, `brn`, `brn-noramp`, `brn-tight`, `gn`, `ln`, `none`) and the three further
  * evaluations of a trained BN model (`bn-standard`, `bn-batchstats`,
  * `bn-batchstats-iid`). Summaries, tables and figures find every variant by
  * these names.
@@ -9,7 +9,7 @@ import type { RenormClip } from '../renorm/clip';
 import { renormClipAt, type RenormRamp } from '../renorm/schedule';
 
 /** Variants that are trained, one job per seed. */
-export const TRAINED_VARIANTS = ['bn', 'brn', 'brn-noramp', 'gn', 'ln', 'none'] as const;
+export const TRAINED_VARIANTS = ['bn', 'brn', 'brn-noramp', 'brn-tight', 'gn', 'ln', 'none'] as const;
 export type Variant = (typeof TRAINED_VARIANTS)[number];
 
 /** Every variant a summary can hold: the trained ones and the evaluations of the BN model. */
@@ -20,6 +20,7 @@ export const SUMMARY_VARIANTS = [
   'bn-batchstats-iid',
   'brn',
   'brn-noramp',
+  'brn-tight',
   'gn',
   'ln',
   'none',
@@ -28,7 +29,7 @@ export type SummaryVariant = (typeof SUMMARY_VARIANTS)[number];
 
 /** The normalization a trained variant's model uses. */
 export function normalizationOf(variant: Variant): 'bn' | 'brn' | 'gn' | 'ln' | 'none' {
-  return variant === 'brn-noramp' ? 'brn' : variant;
+  return variant === 'brn-noramp' || variant === 'brn-tight' ? 'brn' : variant;
 }
 
 /**
@@ -53,6 +54,14 @@ export function groupsOf(variant: Variant): number | null {
 export const MICROBATCH_FREE: readonly Variant[] = ['gn', 'ln', 'none'];
 
 /**
+ * The final limits of `brn-tight`: rmax 1.5, dmax 0.5, the Batch Renorm
+ * setting the GN paper ran (Wu & He 2018, Figure 1 at 4 images per GPU),
+ * reached on the same ramp as `brn` (batchnorm for its warm-up, then linear):
+ * rule v2's ablation (`rule.ts`).
+ */
+export const TIGHT_CLIP: Readonly<RenormClip> = Object.freeze({ rmax: 1.5, dmax: 0.5 });
+
+/**
  * The clipping of a variant at `step` (null: not a renorm variant). `brn`
  * follows the ramp; `brn-noramp` uses the ramp's final limits from step 0
  * (the control for the paper's advice to start as batchnorm and relax gradually).
@@ -60,6 +69,7 @@ export const MICROBATCH_FREE: readonly Variant[] = ['gn', 'ln', 'none'];
 export function variantClipAt(variant: Variant, step: number, ramp: RenormRamp): RenormClip | null {
   if (variant === 'brn') return renormClipAt(step, ramp);
   if (variant === 'brn-noramp') return { rmax: ramp.rmax, dmax: ramp.dmax };
+  if (variant === 'brn-tight') return renormClipAt(step, { ...ramp, ...TIGHT_CLIP });
   return null;
 }
 
@@ -89,6 +99,10 @@ export const VARIANT_INFO: Record<SummaryVariant, { label: string; description: 
   'brn-noramp': {
     label: 'BRN (no ramp)',
     description: 'Batch Renormalization at rmax 3, dmax 5 from step 0 (no batchnorm start, no ramp)',
+  },
+  'brn-tight': {
+    label: 'BRN (rmax 1.5, dmax 0.5)',
+    description: 'Batch Renormalization ramped as BRN but to rmax 1.5 and dmax 0.5, the setting the GN paper ran',
   },
   gn: {
     label: 'GN',

@@ -24,6 +24,7 @@ const VARIANT_COLORS: Record<SummaryVariant, string> = {
   'bn-batchstats-iid': '#8c564b',
   brn: '#1f77b4',
   'brn-noramp': '#17becf',
+  'brn-tight': '#aec7e8',
   gn: '#2ca02c',
   ln: '#bcbd22',
   none: '#9467bd',

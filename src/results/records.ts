@@ -22,6 +22,20 @@ export interface HeaderRecord {
   dataSource: string;
   data: DataIdentity;
   config: ExperimentConfig;
+  /**
+   * When the job first started (ISO 8601, UTC) and the code it started from
+   * (the checkout's commit, and whether src/ had uncommitted changes; null
+   * outside a git checkout). Not part of a job's identity; logs made before
+   * these were recorded lack them.
+   */
+  startedAt?: string;
+  code?: CodeVersion | null;
+}
+
+export interface CodeVersion {
+  commit: string;
+  /** src/ differed from the commit. */
+  dirty: boolean;
 }
 
 export interface EvalRecord {
@@ -118,6 +132,28 @@ export function jobDifferences(logged: HeaderRecord, expected: HeaderRecord): st
   const fields = configDifferences(logged.config, expected.config);
   if (fields.length > 0) differs.push(`config (${fields.join(', ')} differ)`);
   return differs;
+}
+
+/** The steps a job of `config` evaluates at, in order: 0, every `evalEvery`, and the last step. */
+export function plannedEvalSteps(config: Pick<ExperimentConfig, 'steps' | 'evalEvery'>): number[] {
+  const steps = [0];
+  for (let s = config.evalEvery; s < config.steps; s += config.evalEvery) steps.push(s);
+  if (config.steps > 0) steps.push(config.steps);
+  return steps;
+}
+
+/**
+ * The first planned evaluation up to `upTo` that `evals` lacks or has out of
+ * order, or null when every one is there, in order (a log with a gap is never sealed).
+ */
+export function missingEvaluation(
+  config: Pick<ExperimentConfig, 'steps' | 'evalEvery'>,
+  evals: { step: number }[],
+  upTo = config.steps,
+): { step: number; index: number } | null {
+  const planned = plannedEvalSteps(config).filter((s) => s <= upTo);
+  for (const [i, step] of planned.entries()) if (evals[i]?.step !== step) return { step, index: i };
+  return evals.length > planned.length ? { step: evals[planned.length].step, index: planned.length } : null;
 }
 
 /** The header and evaluations of a partial log; a line cut short by an interruption is dropped. */

@@ -16,6 +16,7 @@
 import type { Architecture } from '../models';
 import type { PaperResult, Profile, SamplerConfig, ExperimentConfig } from '../protocol/config';
 import type { Claim, Side, Verdict } from '../protocol/claims';
+import type { FamilyResult } from './rule-verdicts';
 import type { SummaryVariant } from '../protocol/variants';
 import type { PairStat, SeedStat, Stat } from './stats';
 
@@ -106,8 +107,10 @@ export interface Summary {
   experiments: Record<string, ExperimentResults>;
   /** Paired differences across experiments (e.g. BRN on non-i.i.d. batches − BN on i.i.d. ones), by name. */
   comparisons: Record<string, CrossComparison>;
-  /** Each claim of the paper read from its interval by the rule in `protocol/claims.ts`. */
+  /** Each claim of the paper read from its interval by rule v1 (`protocol/claims.ts`); empty in the confirmatory round. */
   claims: ClaimResult[];
+  /** The confirmatory round's verdicts under rule v2 (`protocol/rule.ts`), family by family; absent in other profiles. */
+  ruleV2?: FamilyResult[];
   curves: Record<string, Partial<Record<SummaryVariant, CurvePoint[]>>>;
   configs: Record<string, ExperimentInfo>;
   timing: Record<string, Partial<Record<SummaryVariant, { msPerStep: Stat; trainSeconds: Stat }>>>;

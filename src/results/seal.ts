@@ -10,7 +10,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic';
-import type { EvalRecord, FinalRecord, HeaderRecord, JobRecord } from './records';
+import {
+  missingEvaluation,
+  plannedEvalSteps,
+  type EvalRecord,
+  type FinalRecord,
+  type HeaderRecord,
+  type JobRecord,
+} from './records';
 
 const MARK = ',"digest":"sha256:';
 
@@ -24,7 +31,7 @@ export function sealedFinalLine(lines: string[], final: FinalRecord | string): s
 }
 
 /** What is wrong with a log, for messages: where, and what to do. */
-export type LogFault = 'unreadable' | 'corrupt' | 'unfinished' | 'unsealed' | 'tampered' | 'trailing';
+export type LogFault = 'unreadable' | 'corrupt' | 'unfinished' | 'unsealed' | 'tampered' | 'trailing' | 'incomplete';
 
 export class LogProblem extends Error {
   constructor(
@@ -158,6 +165,19 @@ export function sealLog(path: string): 'sealed' | 'already sealed' {
   const lines = readFileSync(path, 'utf8').split('\n');
   lines.pop();
   const last = lines.pop()!;
+  // A gap is never sealed: every evaluation the config plans must be there, in order.
+  const records = lines.map((l) => JSON.parse(l) as JobRecord);
+  const header = records[0] as HeaderRecord;
+  const evals = records.filter((r): r is EvalRecord => r.kind === 'eval');
+  const gap = header.config === undefined ? null : missingEvaluation(header.config, evals);
+  if (gap !== null) {
+    throw new LogProblem(
+      path,
+      'incomplete',
+      null,
+      `the evaluations are not the ${plannedEvalSteps(header.config).length} the config plans (step ${gap.step} is ${evals[gap.index] === undefined ? 'missing' : `where step ${evals[gap.index].step} is`}): not sealed`,
+    );
+  }
   writeFileAtomic(path, [...lines, sealedFinalLine(lines, last)].map((l) => l + '\n').join(''));
   readFinishedLog(path);
   return 'sealed';

@@ -41,6 +41,7 @@ export const SOURCES: Record<SummaryVariant, Source> = {
   bn: trainedSource('bn'),
   brn: trainedSource('brn'),
   'brn-noramp': trainedSource('brn-noramp'),
+  'brn-tight': trainedSource('brn-tight'),
   gn: trainedSource('gn'),
   ln: trainedSource('ln'),
   none: trainedSource('none'),

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { COMPARISONS } from '../protocol/claims';
-import type { ExperimentConfig, Profile } from '../protocol/config';
+import { forProfile, hasProfile, type ExperimentConfig, type Profile } from '../protocol/config';
 import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
 import { profileRunsDir } from './layout';
@@ -21,6 +21,7 @@ import type { LogProblem } from './seal';
 import type { CrossComparison, ExperimentInfo, ExperimentResults, Summary, VariantSummary } from './schema';
 import { curve, PAIRS, SOURCES } from './sources';
 import { pairedDifference, seedStat, seedStatOrNull, stat } from './stats';
+import { judgeRuleV2, type SideValues } from './rule-verdicts';
 import { judgeClaims } from './verdicts';
 
 /**
@@ -111,6 +112,15 @@ function comparisonsOf(experiments: Record<string, ExperimentResults>): Record<s
   return out;
 }
 
+/** Each side's per-seed test accuracies in a summary, with the trained parameters or their average (rule v2's readings). */
+export function sideValues(summary: Summary): SideValues {
+  return (side, reading) => {
+    const v = summary.experiments[side.experiment]?.variants[side.variant];
+    if (v === undefined) return null;
+    return reading === 'trained' ? v.testAccuracy : v.testAccuracyEma;
+  };
+}
+
 /**
  * Builds the summary of `profile` from every finished job under
  * `<runsDir>/[<dataset>/]<profile>/`, with each experiment's config taken
@@ -164,7 +174,10 @@ export function summarizeLogs(
     for (const runs of own.values()) runs.forEach((r) => backends.add(r.header.backend));
     const shared = new Map<Variant, string>();
     const runsByVariant = new Map(own);
-    const sharing = known.find((e) => e.name === name)?.sharedVariants ?? {};
+    const written = known.find((e) => e.name === name);
+    const sharing =
+      (written !== undefined && hasProfile(written, profile) ? forProfile(written, profile) : written)
+        ?.sharedVariants ?? {};
     // Shared runs on this experiment's seeds only: the paired design needs every variant on the same ones.
     const seeds = new Set([...own.values()].flatMap((runs) => runs.map((r) => r.seed)));
     for (const [v, from] of Object.entries(sharing) as [Variant, string][]) {
@@ -182,7 +195,8 @@ export function summarizeLogs(
     summary.configs[name] = info;
   }
   summary.comparisons = comparisonsOf(summary.experiments);
-  summary.claims = judgeClaims(summary);
+  if (profile === 'confirmatory') summary.ruleV2 = judgeRuleV2(dataset, sideValues(summary));
+  else summary.claims = judgeClaims(summary);
   summary.backend = [...backends].sort().join(', ') || 'none';
   return { summary, problems };
 }

@@ -11,7 +11,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeJsonAtomic } from '../io/atomic';
-import { jobDifferences, readPartialLog, type EvalRecord, type HeaderRecord } from '../results/records';
+import {
+  jobDifferences,
+  missingEvaluation,
+  readPartialLog,
+  type EvalRecord,
+  type HeaderRecord,
+} from '../results/records';
 import type { NamedArray, Trainer, TrainerState } from './trainer';
 
 interface Checkpoint {
@@ -69,8 +75,8 @@ function readCheckpoint(path: string): { ckpt: Checkpoint; state: TrainerState }
     throw new Error(`not a whole JSON file (${(err as Error).message})`);
   }
   const { digest, ...ckpt } = parsed;
-  if (digest !== undefined && digest !== `sha256:${digestOf(ckpt)}`)
-    throw new Error('its contents do not match their digest');
+  if (digest === undefined) throw new Error('it has no digest, so its contents cannot be verified');
+  if (digest !== `sha256:${digestOf(ckpt)}`) throw new Error('its contents do not match their digest');
   if (!Number.isInteger(ckpt.step) || !Array.isArray(ckpt.weights) || !Array.isArray(ckpt.optimizer)) {
     throw new Error('it lacks the step or the arrays');
   }
@@ -125,8 +131,15 @@ export async function resumeOrStart(
     for (const path of candidates) {
       try {
         const { ckpt, state } = readCheckpoint(path);
+        // Every evaluation up to the checkpoint must be in the partial log, else an earlier point is tried.
+        const kept = partial.evals.filter((r) => r.step <= ckpt.step);
+        const gap = missingEvaluation(header.config, kept, ckpt.step);
+        if (gap !== null)
+          throw new Error(
+            `the partial log ${paths.partial} lacks the evaluation at step ${gap.step} (a damaged line ends what can be read of it)`,
+          );
         await trainer.restore(state);
-        const records = [partial.header, ...partial.evals.filter((r) => r.step <= ckpt.step)];
+        const records = [partial.header, ...kept];
         return { step: ckpt.step, trainSeconds: ckpt.trainSeconds, records };
       } catch (err) {
         const next = path === candidates[candidates.length - 1] ? 'starting from step 0' : 'trying the previous one';

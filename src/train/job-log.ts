@@ -5,10 +5,16 @@
  * atomic rename; the partial file and the checkpoints then go.
  */
 import { appendFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic, WriteError } from '../io/atomic';
 import type { JobFiles } from '../results/layout';
 import { previousCheckpoint } from './checkpoint';
-import type { FinalRecord, JobRecord } from '../results/records';
+import {
+  missingEvaluation,
+  type EvalRecord,
+  type FinalRecord,
+  type HeaderRecord,
+  type JobRecord,
+} from '../results/records';
 import { sealedFinalLine } from '../results/seal';
 
 export class JobLog {
@@ -25,14 +31,33 @@ export class JobLog {
 
   append<R extends JobRecord>(record: R): R {
     this.lines.push(JSON.stringify(record));
-    appendFileSync(this.paths.partial, this.lines[this.lines.length - 1] + '\n');
+    this.appendLast();
     return record;
   }
 
-  /** Appends the final record, sealed, and publishes the finished log. */
+  /** Appends the last line to the partial log; an error names the file (a line cut short by it is dropped on resume). */
+  private appendLast(): void {
+    try {
+      appendFileSync(this.paths.partial, this.lines[this.lines.length - 1] + '\n');
+    } catch (err) {
+      throw new WriteError(this.paths.partial, err as NodeJS.ErrnoException);
+    }
+  }
+
+  /** Appends the final record, sealed, and publishes the finished log; refuses a log that lacks a planned evaluation. */
   finish(final: FinalRecord): void {
+    const header = JSON.parse(this.lines[0]) as HeaderRecord;
+    const evals = this.lines
+      .slice(1)
+      .map((l) => JSON.parse(l) as JobRecord)
+      .filter((r): r is EvalRecord => r.kind === 'eval');
+    const gap = missingEvaluation(header.config, evals);
+    if (gap !== null)
+      throw new Error(
+        `${this.paths.partial}: not sealing a log without the evaluation at step ${gap.step} (the partial log and checkpoints are kept; run the job again)`,
+      );
     this.lines.push(sealedFinalLine(this.lines, final));
-    appendFileSync(this.paths.partial, this.lines[this.lines.length - 1] + '\n');
+    this.appendLast();
     writeFileAtomic(this.paths.final, this.lines.map((l) => l + '\n').join(''));
     rmSync(this.paths.partial, { force: true });
     rmSync(this.paths.checkpoint, { force: true });

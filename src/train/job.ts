@@ -5,12 +5,14 @@
  * interrupted job resumes from its checkpoint (`checkpoint.ts`) and reproduces
  * exactly the numbers an uninterrupted run would have given.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 import { activeBackend } from '../backend';
 import type { ExperimentData } from '../data/dataset';
 import { variantClipAt } from '../protocol/variants';
 import { learningRateAt } from '../renorm/schedule';
-import { jobDifferences, type EvalRecord, type HeaderRecord } from '../results/records';
+import { jobDifferences, type CodeVersion, type EvalRecord, type HeaderRecord } from '../results/records';
+import { KIT_ROOT } from '../paths';
 import { LogProblem, readFinishedLog, remedy } from '../results/seal';
 import { resumeOrStart, saveCheckpoint } from './checkpoint';
 import { JobLog } from './job-log';
@@ -41,6 +43,21 @@ export interface JobOutcome {
   busy?: LockOwner;
 }
 
+let code: CodeVersion | null | undefined;
+
+/** The checkout's commit and whether src/ has uncommitted changes (null outside a git checkout), read once per process. */
+export function codeVersion(): CodeVersion | null {
+  if (code !== undefined) return code;
+  const git = (args: string[]) =>
+    execFileSync('git', ['-C', KIT_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    code = { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'src']) !== '' };
+  } catch {
+    code = null;
+  }
+  return code;
+}
+
 /** The header a log of `spec` on `data` starts with: everything that identifies the job. */
 export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
   const { config, variant, seed } = spec;
@@ -56,6 +73,8 @@ export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
     dataSource: data.source,
     data: spec.data,
     config,
+    startedAt: new Date().toISOString(),
+    code: codeVersion(),
   };
 }
 

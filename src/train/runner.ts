@@ -135,7 +135,10 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
     const before = specs.length;
     for (const seed of config.seeds) for (const variant of config.variants.filter(wanted)) add(config, variant, seed);
     // A shared variant's jobs are its own experiment's, on this experiment's seeds.
-    for (const [variant, from] of Object.entries(written.sharedVariants ?? {}) as [Variant, string][]) {
+    for (const [variant, from] of Object.entries(forProfile(written, options.profile).sharedVariants ?? {}) as [
+      Variant,
+      string,
+    ][]) {
       if (!wanted(variant)) continue;
       const source = configFor(experimentByName(from));
       for (const seed of config.seeds) add({ ...source, seeds: config.seeds }, variant, seed);
