@@ -19,7 +19,7 @@ import { previousCheckpoint, resumableStep } from '../train/checkpoint';
 import { runJob } from '../train/job';
 import { describeOwner, whyStale, type LockOwner } from '../train/lock';
 import { jobSpecs } from '../train/runner';
-import { jobId, jobPaths, type JobSpec } from '../train/spec';
+import { dataOptionsOf, jobId, jobPaths, type JobSpec } from '../train/spec';
 import { strFlag, UsageError, intFlag, type Parsed } from './args';
 import { experimentsOf, runOptions } from './options';
 import { readFileSync } from 'node:fs';
@@ -258,7 +258,7 @@ async function runOneJob(parsed: Parsed): Promise<number> {
   const backend = await initBackend(options.backend);
   console.log(`${jobId(spec)} on ${backend}, host pid ${process.pid}`);
   const data = new DataCache();
-  const outcome = await runJob(spec, data.get({ ...spec.config, md5: spec.data.md5 }), {
+  const outcome = await runJob(spec, data.get(dataOptionsOf(spec)), {
     onProgress: (p) =>
       console.log(
         `step ${p.step}/${p.steps}${p.validationAccuracy === null ? '' : ` validation ${(100 * p.validationAccuracy).toFixed(2)}%`}`,

@@ -7,6 +7,7 @@ import { IN_CHECKOUT, KIT_ROOT, type KitPaths } from '../paths';
 import { forProfile, type Profile } from '../protocol/config';
 import { ALL_EXPERIMENTS, CNN_EXPERIMENTS, MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS } from '../protocol/registry';
 import { readFinalResults, LogProblems } from '../results/logs';
+import { describeLacking } from '../results/completeness';
 import { compareWithReference, loadReference, writeReference } from '../results/reference';
 import { variantEntries } from '../results/schema';
 import { LogProblem, sealLog } from '../results/seal';
@@ -121,15 +122,24 @@ async function run(parsed: Parsed): Promise<number> {
   );
   for (const f of pool.failed) console.error(`FAILED ${f.job}: ${f.message}`);
   if (outcome.summaryProblem !== null) console.error(`summary not written: ${outcome.summaryProblem}`);
-  else
+  else {
     console.log(
       outcome.summaryPath === null ? 'summary: not written (no job finished)' : `summary: ${outcome.summaryPath}`,
     );
+    const lacking = outcome.summary.jobs === undefined ? null : describeLacking(outcome.summary.jobs);
+    if (outcome.summaryPath !== null && lacking !== null) console.log(lacking);
+  }
   for (const e of experiments) {
     const results = outcome.summary.experiments[e.name];
     if (results === undefined) continue;
-    const cells = variantEntries(results).map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
-    console.log(`  ${e.name.padEnd(19)} test accuracy: ${cells.join(', ')}`);
+    // Both readings, named as the README names them (its headline is the parameter average).
+    const entries = variantEntries(results);
+    const trained = entries.map(([v, s]) => `${v} ${formatStat(s.testAccuracy)}`);
+    const average = entries.flatMap(([v, s]) =>
+      s.testAccuracyEma === null ? [] : [`${v} ${formatStat(s.testAccuracyEma)}`],
+    );
+    console.log(`  ${e.name.padEnd(19)} test accuracy, trained parameters: ${trained.join(', ')}`);
+    if (average.length > 0) console.log(`  ${''.padEnd(19)} test accuracy, parameter average: ${average.join(', ')}`);
   }
   if (pool.failed.length > 0 || outcome.summaryProblem !== null) return 1;
   if (command === 'reproduce')
@@ -144,9 +154,12 @@ function check(parsed: Parsed): number {
   // The logs first: a faulty one is named even when there is no reference to hold the rest against.
   const { results, problems } = readFinalResults(options.profile, options.runsDir, dataset);
   if (problems.length > 0) console.error(new LogProblems(problems).message);
-  const full = loadReference(options.profile, dataset);
-  const reference = only === null ? full : { ...full, jobs: full.jobs.filter((j) => only.includes(j.experiment)) };
-  const comparison = compareWithReference(results, reference);
+  const reference = loadReference(options.profile, dataset);
+  const comparison = compareWithReference(results, reference, {
+    ...(only === null ? {} : { experiments: only }),
+    ...(options.seeds === undefined ? {} : { seeds: options.seeds }),
+    ...(options.variants === undefined ? {} : { variants: options.variants }),
+  });
   console.log(
     `${options.profile} profile under ${options.runsDir} against the committed reference, made from ${reference.note}:`,
   );
@@ -157,6 +170,10 @@ function check(parsed: Parsed): number {
     return 1;
   }
   for (const line of comparison.lines) console.log(line);
+  if (comparison.absent.length > 0)
+    console.log(
+      `(absent jobs count against the check; if you ran a subset, give check the same experiments, --seeds and --variant)`,
+    );
   return comparison.matched === comparison.total && problems.length === 0 ? 0 : 1;
 }
 
@@ -199,7 +216,7 @@ export async function runCommand(parsed: Parsed): Promise<number> {
       return run(parsed);
     case 'summarize': {
       const options = runOptions(flags, command);
-      const { path } = writeSummary(
+      const { path, summary } = writeSummary(
         options.profile,
         options.runsDir,
         options.resultsDir,
@@ -207,6 +224,8 @@ export async function runCommand(parsed: Parsed): Promise<number> {
         datasetOf(flags),
       );
       console.log(`summary: ${path}`);
+      const lacking = summary.jobs === undefined ? null : describeLacking(summary.jobs);
+      if (lacking !== null) console.log(lacking);
       return 0;
     }
     case 'figures': {

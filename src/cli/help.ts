@@ -92,11 +92,12 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: ['quick', 'seeds', 'backend', 'data-dir', 'dataset', 'variant', 'steps', 'runs-dir', 'results-dir'],
   },
   check: {
-    usage: 'brn check [<experiment>...] [--quick | --confirmatory] [--dataset D] [--runs-dir D]',
+    usage:
+      'brn check [<experiment>...] [--quick | --confirmatory] [--seeds N] [--variant V] [--dataset D] [--runs-dir D]',
     summary: 'hold every finished job under --runs-dir against the committed reference (test accuracy, identical)',
     detail:
-      'The quick profile against data/reference/quick.json; the full profile against the committed logs. Experiments named: only their jobs.',
-    options: ['quick', 'confirmatory', 'runs-dir', 'data-dir', 'dataset'],
+      "The quick profile against data/reference/quick.json; the full profile against the committed logs. Experiments, --seeds or --variant given: only those jobs are requested; a requested job with no finished log is absent (a failure), the reference's others are listed as not requested.",
+    options: ['quick', 'confirmatory', 'seeds', 'variant', 'runs-dir', 'data-dir', 'dataset'],
   },
   reference: {
     usage: 'brn reference [<experiment>...] [--quick] [--dataset D] [--runs-dir D]',

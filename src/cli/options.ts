@@ -19,6 +19,9 @@ import {
   SWEEP_EXPERIMENTS,
 } from '../protocol/registry';
 import type { RunOptions } from '../train/runner';
+
+/** Data sets some experiments are defined on (their `dataset`): naming one picks those experiments. */
+const DATASETS_OWNED = [...new Set(ALL_EXPERIMENTS.flatMap((e) => (e.dataset === undefined ? [] : [e.dataset])))];
 import { intFlag, listFlag, strFlag, UsageError, type Flags, type Parsed } from './args';
 
 /** The profile the flags name: --quick, --confirmatory (rule v2's round), else full. */
@@ -80,7 +83,16 @@ export function experimentsOf(
           }
         })
       : profile === 'confirmatory' && parsed.flags.cnn !== true
-        ? ALL_EXPERIMENTS.filter((e) => e.architecture === 'mlp' && hasProfile(e, 'confirmatory'))
+        ? ALL_EXPERIMENTS.filter(
+            (e) =>
+              e.architecture === 'mlp' &&
+              hasProfile(e, 'confirmatory') &&
+              // Experiments defined on a data set of their own (mnist-triples) when it is named, the others else.
+              (e.dataset ?? null) ===
+                (DATASETS_OWNED.includes(strFlag(parsed.flags, 'dataset') ?? '')
+                  ? strFlag(parsed.flags, 'dataset')
+                  : null),
+          )
         : parsed.flags.cnn === true
           ? CNN_EXPERIMENTS
           : parsed.flags.sweeps === true

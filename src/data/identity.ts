@@ -4,7 +4,7 @@
  * those of a known data set (`datasets.ts`), else `idx-<8 hex digits>` of the
  * checksums, so two data sets can never share a job's path or a summary.
  */
-import { datasetByChecksums, datasetByName, type Checksums } from './datasets';
+import { datasetByChecksums, datasetByName, type Checksums, type DataTask } from './datasets';
 import { findIdxFile, md5, parseIdx, readIdxBytes } from './idx';
 import { IDX_FILES, mnistDataDir } from './mnist';
 
@@ -14,6 +14,8 @@ export interface DataIdentity {
   /** `mnist`, or `idx-<hash>` for other files. */
   name: string;
   md5: DataChecksums;
+  /** A task composed from the files (`mnist-triples`); absent when the files are used as they are. */
+  task?: DataTask;
 }
 
 /** The identity of the IDX files in `dataDir` (null: MNIST). A missing file is an error naming it. */
@@ -60,7 +62,8 @@ export function inspectData(dataDir: string | null): { identity: DataIdentity; t
  */
 export function knownDataIdentity(name: string): { dir: string | null; identity: DataIdentity } {
   const known = datasetByName(name);
-  const dir = name === 'mnist' ? null : known.dir();
+  // MNIST, and tasks composed from it, read MNIST from the package (dir null), as jobs record it.
+  const dir = known.dir === mnistDataDir ? null : known.dir();
   let identity: DataIdentity;
   try {
     identity = dataIdentity(dir);
@@ -76,7 +79,7 @@ export function knownDataIdentity(name: string): { dir: string | null; identity:
       );
     }
   }
-  return { dir, identity };
+  return { dir, identity: known.task === undefined ? identity : { ...identity, name: known.name, task: known.task } };
 }
 
 /** The directory level a data set adds under runs and results: none for MNIST, its name otherwise. */

@@ -25,7 +25,8 @@ export const MNIST_MD5: Record<keyof typeof IDX_FILES, string> = {
 /** One split: `count` images of `rows`×`cols` bytes (row-major) and their labels. */
 export interface ImageSet {
   images: Uint8Array;
-  labels: Uint8Array;
+  /** Uint16Array for more than 256 classes (mnist-triples). */
+  labels: Uint8Array | Uint16Array;
   count: number;
   rows: number;
   cols: number;

@@ -5,7 +5,7 @@
  * or the new one, never part of one. On any error the temporary file is
  * removed and the error names the path and what to do.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The write calls `writeFileAtomic` makes: replaceable in tests, to inject short writes and ENOSPC. */
@@ -82,4 +82,16 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Reads and parses the JSON file `path`; a file that is not whole JSON is named, with what to do. */
+export function readJsonFile<T = unknown>(path: string): T {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new Error(
+      `${path} is not a whole JSON file (${(err as Error).message}; ${text.length} bytes): restore it from git or make it again`,
+    );
+  }
 }

@@ -49,7 +49,14 @@ export interface ModelConfig {
   normLayer: NormLayerConfig;
   /** Image side and classes: 28 and 10 for MNIST. */
   imageSize: number;
+  /** Image width where images are not square (mnist-triples: 14 high, 42 wide); the MLP only. */
+  imageWidth?: number;
   classes: number;
+}
+
+/** Pixels of one flat input image. */
+export function inputPixels(cfg: Pick<ModelConfig, 'imageSize' | 'imageWidth'>): number {
+  return cfg.imageSize * (cfg.imageWidth ?? cfg.imageSize);
 }
 
 function normalizationLayer(cfg: ModelConfig, name: string): tf.layers.Layer | null {
@@ -94,7 +101,11 @@ export function buildModel(cfg: ModelConfig, seed: number): tf.Sequential {
   const kernel = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
   const normalized = cfg.normalization !== 'none';
   const model = tf.sequential();
-  const inputShape = [cfg.imageSize * cfg.imageSize];
+  if (cfg.architecture === 'conv' && cfg.imageWidth !== undefined && cfg.imageWidth !== cfg.imageSize)
+    throw new Error(
+      `the conv model takes square images; these are ${cfg.imageSize}x${cfg.imageWidth} (train the mlp on them)`,
+    );
+  const inputShape = [inputPixels(cfg)];
   const addNormalized = (linear: tf.layers.Layer, index: number) => {
     model.add(linear);
     const norm = normalizationLayer(cfg, `norm${index}`);

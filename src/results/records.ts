@@ -126,7 +126,10 @@ export function jobDifferences(logged: HeaderRecord, expected: HeaderRecord): st
   const differs: string[] = [];
   if (logged.backend !== expected.backend) differs.push(`backend ${logged.backend} (this run: ${expected.backend})`);
   if (logged.trainer !== expected.trainer) differs.push(`trainer ${logged.trainer} (this run: ${expected.trainer})`);
-  if (JSON.stringify(logged.data?.md5) !== JSON.stringify(expected.data.md5)) {
+  if (
+    JSON.stringify(logged.data?.md5) !== JSON.stringify(expected.data.md5) ||
+    (logged.data?.task ?? null) !== (expected.data.task ?? null)
+  ) {
     differs.push(`data ${logged.data?.name ?? 'unrecorded'} (this run: ${expected.data.name})`);
   }
   const fields = configDifferences(logged.config, expected.config);

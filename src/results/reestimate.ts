@@ -5,7 +5,8 @@
  * averaged weights' own population σ, and how far the averaged weights are
  * from the trained ones. The report's averaging finding reads it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from '../io/atomic';
 import { join } from 'node:path';
 import { dataSubdir } from '../data/identity';
 import type { Profile } from '../protocol/config';
@@ -68,7 +69,7 @@ export function reestimatePath(resultsDir: string, profile: Profile, experiment:
 export function readReestimate(path: string): Reestimate | null {
   if (!existsSync(path)) return null;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Reestimate;
+    return readJsonFile<Reestimate>(path);
   } catch (err) {
     throw new Error(`${path}: not a re-estimation result (${(err as Error).message}); rerun brn reestimate`);
   }

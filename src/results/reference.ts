@@ -11,9 +11,9 @@
  * the data, the Node version's Math functions or the backend differ; the
  * comparison says by how many images.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { writeJsonAtomic } from '../io/atomic';
+import { readJsonFile, writeJsonAtomic } from '../io/atomic';
 import { KIT_ROOT } from '../paths';
 import type { Profile } from '../protocol/config';
 import { finalResults, type JobResult } from './logs';
@@ -33,7 +33,7 @@ export function referencePath(profile: Profile, dataset = 'mnist'): string {
 /** The reference for `profile`: the committed file, else (full profile) the committed logs. */
 export function loadReference(profile: Profile, dataset = 'mnist'): Reference {
   const path = referencePath(profile, dataset);
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Reference;
+  if (existsSync(path)) return readJsonFile<Reference>(path);
   const jobs = finalResults(profile, join(KIT_ROOT, 'data', 'runs'), dataset);
   if (jobs.length === 0)
     throw new Error(`No reference for the ${profile} profile: neither ${path} nor committed logs under data/runs`);
@@ -56,29 +56,63 @@ export function writeReference(profile: Profile, runsDir: string, experiments: s
 
 /** A run held against a reference. */
 export interface ReferenceCheck {
-  /** One line per experiment, then the verdict line. */
+  /** One line per experiment compared, then the absent and not-requested lines, then the verdict line. */
   lines: string[];
   matched: number;
+  /** Reference jobs requested (all of them unless a scope is given). */
   total: number;
+  /** Requested reference jobs with no finished log: they count against the verdict. */
+  absent: string[];
+  /** Reference jobs outside the scope asked for: listed, not held against. */
+  notRequested: string[];
 }
 
 const key = (j: JobResult) => `${j.experiment}/${j.variant}-seed${j.seed}`;
 const images = (accuracy: number) => Math.round(accuracy * 10_000);
 
-/** Holds `run` against `reference`, job by job (every reference job counts; missing ones do not match). */
-export function compareWithReference(run: JobResult[], reference: Reference): ReferenceCheck {
+/** Which reference jobs a check asks about (every one unless told). */
+export interface ReferenceScope {
+  experiments?: string[];
+  /** Seeds 1…N, as `--seeds N` runs them. */
+  seeds?: number;
+  variants?: string[];
+}
+
+function inScope(j: JobResult, scope: ReferenceScope): boolean {
+  return (
+    (scope.experiments === undefined || scope.experiments.includes(j.experiment)) &&
+    (scope.seeds === undefined || j.seed <= scope.seeds) &&
+    (scope.variants === undefined || scope.variants.includes(j.variant))
+  );
+}
+
+const listed = (jobs: string[], shown = 4) =>
+  `${jobs.slice(0, shown).join(', ')}${jobs.length > shown ? `, … (${jobs.length - shown} more)` : ''}`;
+
+/**
+ * Holds `run` against the reference jobs `scope` asks about, job by job. A
+ * requested job without a finished log is absent and counts against the
+ * verdict; the reference's other jobs are listed as not requested.
+ */
+export function compareWithReference(
+  run: JobResult[],
+  reference: Reference,
+  scope: ReferenceScope = {},
+): ReferenceCheck {
   const byKey = new Map(run.map((j) => [key(j), j]));
-  const experiments = [...new Set(reference.jobs.map((j) => j.experiment))];
+  const requested = reference.jobs.filter((j) => inScope(j, scope));
+  const notRequested = reference.jobs.filter((j) => !inScope(j, scope)).map(key);
+  const absent = requested.filter((j) => !byKey.has(key(j))).map(key);
+  const compared = requested.filter((j) => byKey.has(key(j)));
   const lines: string[] = [];
   let matched = 0;
-  for (const e of experiments) {
-    const jobs = reference.jobs.filter((j) => j.experiment === e);
+  for (const e of [...new Set(compared.map((j) => j.experiment))]) {
+    const jobs = compared.filter((j) => j.experiment === e);
     const notes: string[] = [];
     let ok = 0;
     for (const ref of jobs) {
-      const got = byKey.get(key(ref));
-      if (got === undefined) notes.push(`${ref.variant}-seed${ref.seed} missing`);
-      else if (got.backend !== ref.backend || got.trainer !== ref.trainer)
+      const got = byKey.get(key(ref))!;
+      if (got.backend !== ref.backend || got.trainer !== ref.trainer)
         notes.push(
           `${ref.variant}-seed${ref.seed} on ${got.backend}/${got.trainer}, reference on ${ref.backend}/${ref.trainer}`,
         );
@@ -91,6 +125,13 @@ export function compareWithReference(run: JobResult[], reference: Reference): Re
     matched += ok;
     lines.push(`  ${e.padEnd(16)} ${ok} of ${jobs.length} identical${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`);
   }
-  lines.push(`reproduction: ${matched} of ${reference.jobs.length} jobs match the committed reference`);
-  return { lines, matched, total: reference.jobs.length };
+  if (absent.length > 0)
+    lines.push(`  absent: ${absent.length} requested jobs have no finished log: ${listed(absent)}`);
+  if (notRequested.length > 0)
+    lines.push(`  not requested: ${notRequested.length} reference jobs not held against: ${listed(notRequested)}`);
+  lines.push(
+    `reproduction: ${matched} of ${requested.length} jobs match the committed reference` +
+      ` (${compared.length} compared, ${absent.length} absent${notRequested.length > 0 ? `, ${notRequested.length} not requested` : ''})`,
+  );
+  return { lines, matched, total: requested.length, absent, notRequested };
 }

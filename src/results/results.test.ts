@@ -165,12 +165,34 @@ describe('summaries and references', () => {
       jobs: [job('a', 'bn', 1, 0.9712), job('a', 'brn', 1, 0.9715), job('b', 'bn', 1, 0.5)],
     };
     const same = compareWithReference(reference.jobs, reference);
-    assert.equal(same.lines[same.lines.length - 1], 'reproduction: 3 of 3 jobs match the committed reference');
+    assert.equal(
+      same.lines[same.lines.length - 1],
+      'reproduction: 3 of 3 jobs match the committed reference (3 compared, 0 absent)',
+    );
     const off = compareWithReference([job('a', 'bn', 1, 0.9712), job('a', 'brn', 1, 0.9717)], reference);
     assert.equal(off.matched, 1);
     assert.match(off.lines[0], /a +1 of 2 identical; brn-seed1 97.17% vs 97.15% \(2 test images\)/);
-    assert.match(off.lines[1], /b +0 of 1 identical; bn-seed1 missing/);
-    assert.equal(off.lines[2], 'reproduction: 1 of 3 jobs match the committed reference');
+    assert.match(off.lines[1], /absent: 1 requested jobs have no finished log: b\/bn-seed1$/);
+    assert.equal(off.lines[2], 'reproduction: 1 of 3 jobs match the committed reference (2 compared, 1 absent)');
+    assert.deepEqual(off.absent, ['b/bn-seed1']);
+  });
+
+  it('jobs outside the scope asked for are listed as not requested, not counted as failures', () => {
+    const jobs = [job('a', 'bn', 1, 0.97), job('a', 'bn', 2, 0.96), job('a', 'brn', 1, 0.98), job('b', 'bn', 1, 0.5)];
+    const reference = { profile: 'quick' as const, dataset: 'mnist', note: 'test', jobs };
+    const r = compareWithReference([jobs[0]], reference, { experiments: ['a'], seeds: 1, variants: ['bn'] });
+    assert.equal(r.matched, 1);
+    assert.equal(r.total, 1);
+    assert.deepEqual(r.absent, []);
+    assert.deepEqual(r.notRequested, ['a/bn-seed2', 'a/brn-seed1', 'b/bn-seed1']);
+    assert.match(
+      r.lines[1],
+      /not requested: 3 reference jobs not held against: a\/bn-seed2, a\/brn-seed1, b\/bn-seed1/,
+    );
+    assert.equal(
+      r.lines[2],
+      'reproduction: 1 of 1 jobs match the committed reference (1 compared, 0 absent, 3 not requested)',
+    );
   });
 });
 

@@ -17,6 +17,7 @@ import type { Architecture } from '../models';
 import type { PaperResult, Profile, SamplerConfig, ExperimentConfig } from '../protocol/config';
 import type { Claim, Side, Verdict } from '../protocol/claims';
 import type { FamilyResult } from './rule-verdicts';
+import type { JobsAccount } from './completeness';
 import type { SummaryVariant } from '../protocol/variants';
 import type { PairStat, SeedStat, Stat } from './stats';
 
@@ -111,6 +112,8 @@ export interface Summary {
   claims: ClaimResult[];
   /** The confirmatory round's verdicts under rule v2 (`protocol/rule.ts`), family by family; absent in other profiles. */
   ruleV2?: FamilyResult[];
+  /** The planned jobs of the summarized experiments it holds and lacks (absent in summaries written before it was recorded). */
+  jobs?: JobsAccount;
   curves: Record<string, Partial<Record<SummaryVariant, CurvePoint[]>>>;
   configs: Record<string, ExperimentInfo>;
   timing: Record<string, Partial<Record<SummaryVariant, { msPerStep: Stat; trainSeconds: Stat }>>>;

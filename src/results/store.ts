@@ -3,10 +3,10 @@
  * and the policy for replacing one: a summary is only rewritten from a
  * complete set of logs, so results never silently disappear.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataSubdir } from '../data/identity';
-import { writeJsonAtomic } from '../io/atomic';
+import { readJsonFile, writeJsonAtomic } from '../io/atomic';
 import { kitPaths } from '../paths';
 import type { Profile } from '../protocol/config';
 import { profileRunsDir } from './layout';
@@ -54,7 +54,7 @@ export function incompleteness(summary: Summary, previous: Summary | null): stri
 
 /** Reads the summary at `path`, or null when there is none. */
 export function readSummaryFile(path: string): Summary | null {
-  return existsSync(path) ? summaryFromJson(JSON.parse(readFileSync(path, 'utf8'))) : null;
+  return existsSync(path) ? summaryFromJson(readJsonFile(path)) : null;
 }
 
 /**

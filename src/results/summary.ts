@@ -15,6 +15,7 @@ import { COMPARISONS } from '../protocol/claims';
 import { forProfile, hasProfile, type ExperimentConfig, type Profile } from '../protocol/config';
 import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
+import { accountJobs, hasJobFiles } from './completeness';
 import { profileRunsDir } from './layout';
 import { experimentDirs, finishedRuns, LogProblems, type FinishedRun } from './logs';
 import type { LogProblem } from './seal';
@@ -147,6 +148,8 @@ export function summarizeLogs(
   order: string[] = [],
   dataset = 'mnist',
   known: ExperimentConfig[] = ALL_EXPERIMENTS,
+  /** Jobs a run just saw fail, recorded as such among the jobs the summary lacks. */
+  failed: string[] = [],
 ): { summary: Summary; problems: LogProblem[] } {
   const problems: LogProblem[] = [];
   const summary: Summary = {
@@ -168,8 +171,14 @@ export function summarizeLogs(
     if (!read.has(name)) read.set(name, dirs.includes(name) ? finishedRuns(join(root, name), problems) : new Map());
     return read.get(name)!;
   };
+  const accounted = new Map<string, { held: Map<string, Set<number>>; header?: ExperimentConfig }>();
   for (const name of dirs) {
     const own = runsOf(name);
+    if (own.size > 0 || hasJobFiles(join(root, name)))
+      accounted.set(name, {
+        held: new Map([...own].map(([v, runs]) => [v, new Set(runs.map((r) => r.seed))])),
+        header: [...own.values()][0]?.[0]?.header.config,
+      });
     if (own.size === 0) continue;
     for (const runs of own.values()) runs.forEach((r) => backends.add(r.header.backend));
     const shared = new Map<Variant, string>();
@@ -195,6 +204,7 @@ export function summarizeLogs(
     summary.configs[name] = info;
   }
   summary.comparisons = comparisonsOf(summary.experiments);
+  summary.jobs = accountJobs({ profile, runsDir, dataset, experiments: accounted, known, problems, failed });
   if (profile === 'confirmatory') summary.ruleV2 = judgeRuleV2(dataset, sideValues(summary));
   else summary.claims = judgeClaims(summary);
   summary.backend = [...backends].sort().join(', ') || 'none';

@@ -8,66 +8,14 @@
  * none blocks a job for good.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { testDir, writeTinyIdx } from '../testing';
+import { asAnotherUser, brn, CLI, fx, job, scratch, setupFaults } from './faults.fixture';
 
-const CLI = join(__dirname, '..', 'cli.js');
-
-function brn(...args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, CI: '1' },
-  });
-  if (r.error !== undefined) throw r.error;
-  return { status: r.status, out: r.stdout + r.stderr };
-}
-
-/** A short job of the quick baseline, on the tiny data set of `data`. */
-const job = (runs: string, data: string, ...more: string[]) =>
-  brn(
-    'run',
-    'baseline',
-    '--quick',
-    '--steps',
-    '40',
-    '--variant',
-    'bn',
-    '--seeds',
-    '1',
-    '--jobs',
-    '1',
-    '--data-dir',
-    data,
-    '--runs-dir',
-    runs,
-    ...more,
-  );
-
-let pristine: string;
-let data: string;
-let logPath: (runs: string) => string;
-
-before(() => {
-  data = writeTinyIdx(testDir('fault-idx'), 6_000, 500);
-  pristine = join(testDir('fault-pristine'), 'runs');
-  const r = job(pristine, data);
-  assert.equal(r.status, 0, r.out);
-  logPath = (runs) => {
-    const [name] = readdirSync(runs);
-    return join(runs, name, 'quick', 'baseline-steps40', 'bn-seed1.jsonl');
-  };
-});
-
-/** A scratch copy of the pristine run, to break. */
-function scratch(): { runs: string; log: string } {
-  const runs = join(testDir('fault'), 'runs');
-  cpSync(pristine, runs, { recursive: true });
-  return { runs, log: logPath(runs) };
-}
+before(setupFaults);
 
 describe('faulty logs', () => {
   it('a last line cut short: check and summarize name the file and line and exit 1; run sets it aside and retrains', () => {
@@ -75,8 +23,8 @@ describe('faulty logs', () => {
     const text = readFileSync(log, 'utf8');
     writeFileSync(log, text.slice(0, text.length - 40));
     for (const cmd of [
-      ['summarize', '--quick', '--data-dir', data, '--runs-dir', runs],
-      ['check', '--quick', '--data-dir', data, '--runs-dir', runs],
+      ['summarize', '--quick', '--data-dir', fx.data, '--runs-dir', runs],
+      ['check', '--quick', '--data-dir', fx.data, '--runs-dir', runs],
     ]) {
       const r = brn(...cmd);
       assert.equal(r.status, 1, r.out);
@@ -88,7 +36,7 @@ describe('faulty logs', () => {
       );
       assert.doesNotMatch(r.out, /Unexpected end of JSON/);
     }
-    const again = job(runs, data);
+    const again = job(runs, fx.data);
     assert.equal(again.status, 0, again.out);
     assert.match(again.out, /moved to .*bn-seed1\.jsonl\.rejected, and the job trains again/);
     assert.match(again.out, /1 jobs finished, 0 already done/);
@@ -101,7 +49,7 @@ describe('faulty logs', () => {
       .split('\n')
       .filter((l) => l !== '');
     writeFileSync(log, lines.slice(0, -1).join('\n') + '\n');
-    const r = job(runs, data);
+    const r = job(runs, fx.data);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /the log has no final record/);
     assert.match(r.out, /1 jobs finished, 0 already done/);
@@ -111,15 +59,15 @@ describe('faulty logs', () => {
     const { runs, log } = scratch();
     const n = readFileSync(log, 'utf8').trimEnd().split('\n').length;
     writeFileSync(log, readFileSync(log, 'utf8') + '{"kind":"eval","step":41,garbage\n');
-    const r = brn('check', '--quick', '--data-dir', data, '--runs-dir', runs);
+    const r = brn('check', '--quick', '--data-dir', fx.data, '--runs-dir', runs);
     assert.equal(r.status, 1, r.out);
     assert.match(r.out, new RegExp(`:${n + 1}: line ${n + 1} comes after the sealed final record \\(line ${n}\\)`));
-    const again = job(runs, data);
+    const again = job(runs, fx.data);
     assert.equal(again.status, 1, again.out);
     assert.match(again.out, new RegExp(`keep its first ${n} lines \\(\`head -n ${n} `));
     assert.equal(existsSync(`${log}.rejected`), false, 'the finished result is not set aside');
     spawnSync('bash', ['-c', `head -n ${n} '${log}' > '${log}.tmp' && mv '${log}.tmp' '${log}'`]);
-    assert.equal(job(runs, data).status, 0, 'the remedy works: the job counts as done');
+    assert.equal(job(runs, fx.data).status, 0, 'the remedy works: the job counts as done');
   });
 
   it('a number edited after the run fails the digest: summarize refuses and names the file; check too', () => {
@@ -131,79 +79,16 @@ describe('faulty logs', () => {
     );
     assert.notEqual(edited, text);
     writeFileSync(log, edited);
-    const r = brn('summarize', '--quick', '--data-dir', data, '--runs-dir', runs);
+    const r = brn('summarize', '--quick', '--data-dir', fx.data, '--runs-dir', runs);
     assert.equal(r.status, 1, r.out);
     assert.match(r.out, /the records do not match their digest: the log was changed after the run/);
     assert.match(r.out, /restore it .*or remove it and rerun the job/);
     assert.equal(existsSync(join(runs, '..', 'results')), false, 'no summary was published');
-    assert.equal(brn('check', '--quick', '--data-dir', data, '--runs-dir', runs).status, 1);
+    assert.equal(brn('check', '--quick', '--data-dir', fx.data, '--runs-dir', runs).status, 1);
   });
 });
 
-describe('checkpoints, locks, directories and data', () => {
-  it('a truncated checkpoint is named and skipped: the job resumes from the previous one', async () => {
-    const runs = join(testDir('ckpt'), 'runs');
-    const args = ['run', 'baseline', '--quick', '--steps', '6000', '--variant', 'bn', '--seeds', '1', '--jobs', '1'];
-    const child = spawn(process.execPath, [CLI, ...args, '--data-dir', data, '--runs-dir', runs], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    const base = () => logPath(runs).replace('steps40', 'steps6000').slice(0, -'.jsonl'.length);
-    // Kill the run (and its worker) once it has written two checkpoints, as a crash would.
-    for (let i = 0; i < 600; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const ready = existsSync(runs) && readdirSync(runs).length > 0;
-      if (ready && existsSync(`${base()}.ckpt.prev.json`) && existsSync(`${base()}.ckpt.json`)) break;
-    }
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
-    // Its worker notices the parent gone and exits a moment later: wait until the lock's pid is dead.
-    const holder = existsSync(`${base()}.lock`)
-      ? (JSON.parse(readFileSync(`${base()}.lock`, 'utf8')).pid as number)
-      : 0;
-    for (let i = 0; i < 100 && holder > 0; i++) {
-      try {
-        process.kill(holder, 0);
-      } catch {
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const newest = `${base()}.ckpt.json`;
-    const previous = JSON.parse(readFileSync(`${base()}.ckpt.prev.json`, 'utf8')).step as number;
-    writeFileSync(newest, readFileSync(newest, 'utf8').slice(0, 5000));
-    const st = brn(
-      'status',
-      'quick',
-      'baseline',
-      '--steps',
-      '6000',
-      '--variant',
-      'bn',
-      '--seeds',
-      '1',
-      '--data-dir',
-      data,
-      '--runs-dir',
-      runs,
-    );
-    assert.match(
-      st.out,
-      new RegExp(`interrupted .*checkpoint at step ${previous}: resumes there \\(.*ckpt\\.json cannot be used`),
-    );
-    const r = brn(...args, '--data-dir', data, '--runs-dir', runs);
-    assert.equal(r.status, 0, r.out);
-    assert.match(r.out, /checkpoint .*\.ckpt\.json cannot be used: not a whole JSON file .*; trying the previous one/);
-    const final = JSON.parse(readFileSync(`${base()}.jsonl`, 'utf8').trim().split('\n').pop()!);
-    assert.equal(final.timing.resumedFromStep, previous);
-    assert.equal(
-      existsSync(newest) || existsSync(`${base()}.ckpt.prev.json`),
-      false,
-      'checkpoints go when the job finishes',
-    );
-  });
-
+describe('locks, directories and data', () => {
   it('a lock held by a live but unrelated process (a reused pid) is taken over at once, saying so nowhere it need not', () => {
     const { runs, log } = scratch();
     writeFileSync(log, '');
@@ -220,14 +105,14 @@ describe('checkpoints, locks, directories and data', () => {
         slurmJob: null,
       }),
     );
-    const r = job(runs, data);
+    const r = job(runs, fx.data);
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /1 jobs finished/);
   });
 
   it(
     'a runs directory that cannot be written is named before any worker starts (as a non-root user)',
-    { skip: process.getuid?.() === 0 && !hasNobody() && 'no unprivileged user to run as' },
+    { skip: asAnotherUser() },
     () => {
       const dir = testDir('readonly');
       chmodSync(dir, 0o555);
@@ -247,7 +132,7 @@ describe('checkpoints, locks, directories and data', () => {
     },
   );
 
-  it('a data file with a bad magic number is named, with what is wrong, before any worker starts', () => {
+  it('a fx.data file with a bad magic number is named, with what is wrong, before any worker starts', () => {
     const bad = writeTinyIdx(testDir('bad-idx'), 6_000, 100);
     const path = join(bad, 't10k-images-idx3-ubyte');
     const bytes = readFileSync(path);
@@ -259,7 +144,3 @@ describe('checkpoints, locks, directories and data', () => {
     assert.doesNotMatch(r.out, /jobs finished/);
   });
 });
-
-function hasNobody(): boolean {
-  return spawnSync('id', ['nobody']).status === 0 && spawnSync('which', ['runuser']).status === 0;
-}

@@ -68,6 +68,10 @@ export class FusedConvTrainer extends FusedTrainer {
     if (model.architecture !== 'conv')
       throw new Error(`FusedConvTrainer trains the conv model, got ${model.architecture}`);
     const side = model.imageSize;
+    if (model.imageWidth !== undefined && model.imageWidth !== side)
+      throw new Error(
+        `the conv model takes square images; these are ${side}x${model.imageWidth} (train the mlp on them)`,
+      );
     if (side % 4 !== 0)
       throw new Error(`FusedConvTrainer: the image side must be a multiple of 4 (two 2×2 poolings), got ${side}`);
     const { kind, groups } = this.settings;

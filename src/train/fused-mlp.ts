@@ -11,7 +11,7 @@
  * trainers start from the same weights and the tests can hold one to the other.
  */
 import { matMulOp, softmaxCrossEntropyOp } from '../kernels';
-import type { ModelConfig } from '../models';
+import { inputPixels, type ModelConfig } from '../models';
 import type { OptimizerConfig } from '../protocol/config';
 import { tf } from '../tf';
 import { addBlock, blockBackward, blockEval, blockTrain, type Block, type Saved } from './fused-blocks';
@@ -33,7 +33,7 @@ export class FusedMlpTrainer extends FusedTrainer {
     }
     const { kind, groups } = this.settings;
     let layerSeed = seed * 1_000;
-    let fanIn = model.imageSize * model.imageSize;
+    let fanIn = inputPixels(model);
     this.blocks = [];
     this.kernels = [];
     model.hidden.forEach((units, i) => {

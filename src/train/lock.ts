@@ -20,7 +20,8 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic, WriteError } from '../io/atomic';
+import { LOCK_STALE_AFTER_MS } from '../results/layout';
 
 export interface LockOwner {
   host: string;
@@ -35,7 +36,7 @@ export interface LockOwner {
 }
 
 /** How long an owner may go without refreshing its lock before it counts as gone. */
-export const STALE_AFTER_MS = 15 * 60_000;
+export const STALE_AFTER_MS = LOCK_STALE_AFTER_MS;
 
 /** A process's start time on this host (Linux /proc), or null where it cannot be read. */
 export function processStart(pid: number): number | null {
@@ -151,14 +152,23 @@ export function tryLock(path: string, staleAfterMs = STALE_AFTER_MS): HeldLock |
     const owner = me();
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify(owner));
+      try {
+        const bytes = Buffer.from(JSON.stringify(owner));
+        if (writeSync(fd, bytes) !== bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      } catch (err) {
+        // A lock cut short by a full disk is no lock: remove it, and say which file could not be written.
+        closeSync(fd);
+        rmSync(path, { force: true });
+        throw new WriteError(path, err as NodeJS.ErrnoException);
+      }
       closeSync(fd);
       return {
         refresh: () => writeFileAtomic(path, JSON.stringify({ ...owner, heartbeat: Date.now() })),
         release: () => rmSync(path, { force: true }),
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (err instanceof WriteError || (err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw err instanceof WriteError ? err : new WriteError(path, err as NodeJS.ErrnoException);
     }
     let held = readOwner(path);
     if (held === null) {

@@ -25,7 +25,7 @@ import { FusedTrainer } from './fused-trainer';
 import type { Values } from './fused-values';
 import { runJob } from './job';
 import { jobSpecs, type RunOptions } from './runner';
-import { jobId, jobPaths, type JobSpec } from './spec';
+import { dataOptionsOf, jobId, jobPaths, type JobSpec } from './spec';
 import type { Trainer } from './trainer';
 
 function spread(values: Float32Array | number[]): Spread {
@@ -125,7 +125,7 @@ export async function reestimate(
     if (specs.length === 0) throw new Error(`no jobs of ${experiment.name} match the variants and seeds given`);
     backend = await initBackend(options.backend);
     for (const spec of specs) {
-      const data = cache.get({ ...spec.config, md5: spec.data.md5 });
+      const data = cache.get(dataOptionsOf(spec));
       trainExamples = data.train.count;
       say(`${jobId(spec)}: training again (${spec.config.steps.toLocaleString('en-US')} steps on ${backend})`);
       const read: { found: Omit<ReestimateJob, 'job' | 'seed' | 'variant' | 'logged'> | null } = { found: null };

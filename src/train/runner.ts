@@ -51,6 +51,36 @@ export interface RunOptions {
   log?: NodeJS.WriteStream | null;
 }
 
+/**
+ * The data set a run uses: --dataset, else the one its experiments are
+ * defined on (mnist-triples), else none (MNIST or --data-dir). Experiments on
+ * different data sets, or a --dataset or --data-dir other than an
+ * experiment's own, are an error naming them.
+ */
+export function impliedDataset(
+  experiments: ExperimentConfig[],
+  options: Pick<RunOptions, 'dataset' | 'dataDir'>,
+): string | undefined {
+  const own = [...new Set(experiments.map((e) => e.dataset ?? null))];
+  const defined = own.filter((d): d is string => d !== null);
+  if (defined.length === 0) return options.dataset;
+  const on = (d: string | null) =>
+    experiments
+      .filter((e) => (e.dataset ?? null) === d)
+      .map((e) => e.name)
+      .join(', ');
+  if (own.length > 1)
+    throw new Error(
+      `these experiments are defined on different data sets: ${own.map((d) => `${on(d)} on ${d ?? 'any (MNIST by default)'}`).join('; ')}: run them separately`,
+    );
+  const [d] = defined;
+  if ((options.dataset !== undefined && options.dataset !== d) || (options.dataDir ?? null) !== null)
+    throw new Error(
+      `${on(d)}: defined on ${d}, not on ${options.dataset ?? options.dataDir}: drop --dataset/--data-dir (or give --dataset ${d})`,
+    );
+  return d;
+}
+
 export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): JobSpec[] {
   if (!(PROFILES as readonly string[]).includes(options.profile))
     throw new Error(`Unknown profile '${options.profile}': expected one of ${PROFILES.join(', ')}`);
@@ -72,12 +102,13 @@ export function jobSpecs(experiments: ExperimentConfig[], options: RunOptions): 
   const specs: JobSpec[] = [];
   const identities = new Map<string | null, DataIdentity>();
   let dataDir = options.dataDir;
-  if (options.dataset !== undefined) {
+  const dataset = impliedDataset(experiments, options);
+  if (dataset !== undefined) {
     if (options.dataDir !== undefined && options.dataDir !== null)
       throw new Error(
         `--dataset and --data-dir name the data twice ('${options.dataset}', '${options.dataDir}'): give one`,
       );
-    const known = knownDataIdentity(options.dataset);
+    const known = knownDataIdentity(dataset);
     dataDir = known.dir;
     identities.set(known.dir, known.identity);
   }
@@ -218,6 +249,8 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
     runsDir,
     ALL_EXPERIMENTS.map((e) => e.name),
     dataset,
+    ALL_EXPERIMENTS,
+    pool.failed.map((f) => f.job),
   );
   let written: { path: string | null; problem: string | null } = { path: null, problem: null };
   if (problems.length > 0) {

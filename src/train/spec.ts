@@ -1,6 +1,7 @@
 /** A job as the runner hands it to a worker: one (experiment, variant, seed) on some data. */
 import type { DataIdentity } from '../data/identity';
 import type { ExperimentConfig, Profile, Variant } from '../protocol/config';
+import type { DataOptions } from '../data/dataset';
 import { jobFiles, type JobFiles } from '../results/layout';
 
 export interface JobSpec {
@@ -26,4 +27,15 @@ export function jobPaths(spec: JobSpec): JobFiles {
     variant: spec.variant,
     seed: spec.seed,
   });
+}
+
+/** The data options a job loads its data with: its config's split, its identity's checksums and task. */
+export function dataOptionsOf(spec: Pick<JobSpec, 'config' | 'data'>): DataOptions {
+  return {
+    dataDir: spec.config.dataDir,
+    validationSize: spec.config.validationSize,
+    splitSeed: spec.config.splitSeed,
+    md5: spec.data.md5,
+    ...(spec.data.task !== undefined ? { task: spec.data.task } : {}),
+  };
 }

@@ -41,6 +41,7 @@ export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, d
     microbatchSize: config.microbatchSize,
     normLayer: config.normLayer,
     imageSize: data.imageSize,
+    ...(data.imageWidth !== undefined ? { imageWidth: data.imageWidth } : {}),
     classes: data.classes,
   };
   const Fused = config.architecture === 'conv' ? FusedConvTrainer : FusedMlpTrainer;

@@ -7,7 +7,7 @@ import { DataCache } from '../data/dataset';
 import { runJob } from './job';
 import type { LockOwner } from './lock';
 import type { JobProgress } from './progress';
-import { jobId, type JobSpec } from './spec';
+import { dataOptionsOf, jobId, type JobSpec } from './spec';
 
 export type ToWorker = { type: 'job'; spec: JobSpec } | { type: 'exit' };
 export type FromWorker =
@@ -24,8 +24,16 @@ function send(message: FromWorker): void {
 }
 
 async function main(): Promise<void> {
-  // A worker whose parent has gone (killed, Ctrl-C) stops too; its job resumes on the next run.
+  // A worker whose parent has gone (killed, Ctrl-C, kill -9) stops too; its job resumes on the next run.
+  // The IPC channel's 'disconnect' needs the event loop, which a training job holds for minutes at a
+  // time, so the job also looks at the parent's pid before every step (a quarter of a microsecond):
+  // an orphan is re-parented, and exits between two steps, never inside a write.
   process.on('disconnect', () => process.exit(1));
+  const parent = process.ppid;
+  const exitIfOrphaned = () => {
+    if (process.ppid !== parent) process.exit(1);
+  };
+  setInterval(exitIfOrphaned, 200).unref();
   const backend = await initBackend();
   send({ type: 'ready', backend });
   const data = new DataCache();
@@ -35,9 +43,10 @@ async function main(): Promise<void> {
     const job = jobId(spec);
     Promise.resolve()
       .then(() =>
-        runJob(spec, data.get({ ...spec.config, md5: spec.data.md5 }), {
+        runJob(spec, data.get(dataOptionsOf(spec)), {
           onProgress: (progress) => send({ type: 'progress', progress }),
           onNotice: (notice) => send({ type: 'notice', job, message: `${job}: ${notice}` }),
+          beforeStep: exitIfOrphaned,
         }),
       )
       .then((r) =>
