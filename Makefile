@@ -13,11 +13,12 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # nbclient with the project's kernel, keeping execution counts (scripts/execute-notebooks.py says why not nbconvert)
 EXECUTE := scripts/jupyter-python.sh scripts/execute-notebooks.py
 
-.PHONY: setup install build jupyter kernel notebook notebook-server-test quick quick-sweeps reproduce sweeps fashion-mnist figures report rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
+.PHONY: triples-examples setup install build jupyter kernel notebook notebook-server-test quick quick-sweeps reproduce sweeps fashion-mnist figures report rebuild notebooks test unit-test notebook-test format format-check bench bench-peer test-cluster cnn cnn-convergence clean help
 
 help:
 	@echo "make quick        set up, train the quick profile (3,000 steps, 2 seeds) into build/quick, draw its figures there,"
-	@echo "                  and compare every job with the committed reference (data/reference/quick.json)"
+	@echo "                  and compare every job with the committed reference (data/reference/quick.json); then BN and BRN"
+	@echo "                  on the 1,000-class task (mnist-triples), against data/reference/mnist-triples-quick.json"
 	@echo "make test         set up, run the unit tests and execute every notebook into build/ (what CI runs)"
 	@echo ""
 	@echo "These rewrite committed results, and say so:"
@@ -33,6 +34,7 @@ help:
 	@echo "make notebooks    execute the notebooks in place (outputs from the committed results)"
 	@echo ""
 	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
+	@echo "make triples-examples  docs/figures/mnist-triples-examples.{svg,png}: the 1,000-class task's example grid"
 	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
 	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each;"
 	@echo "                  writes data/results/bench-peer.md"
@@ -66,10 +68,14 @@ setup: build jupyter kernel
 
 ## quick: the README's main command. Everything it writes is under build/quick (ignored by git).
 QUICK_DIR := build/quick
+# The 1,000-class task's quick jobs (docs/MNIST-TRIPLES.md), held against data/reference/mnist-triples-quick.json
+TRIPLES_QUICK := triples-baseline triples-paired --quick --variant bn,brn
 quick: build
 	rm -rf $(QUICK_DIR)
 	$(BRN) reproduce --quick --runs-dir $(QUICK_DIR)/runs --results-dir $(QUICK_DIR)/results --figures-dir $(QUICK_DIR)/figures
 	$(BRN) check --quick --runs-dir $(QUICK_DIR)/runs
+	$(BRN) run $(TRIPLES_QUICK) --runs-dir $(QUICK_DIR)/runs --results-dir $(QUICK_DIR)/results
+	$(BRN) check $(TRIPLES_QUICK) --dataset mnist-triples --runs-dir $(QUICK_DIR)/runs
 
 reproduce: build
 	@echo "make reproduce: writes data/runs/full, data/results/full, figures/, REPORT.md and README.md's claims"
@@ -87,6 +93,10 @@ fashion-mnist: build
 	@scripts/ensure-fashion-mnist.sh
 	@echo "make fashion-mnist: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
 	$(BRN) reproduce --dataset fashion-mnist --readme
+
+## triples-examples: the example grid of docs/MNIST-TRIPLES.md, drawn from the composed task
+triples-examples: build
+	node dist/report/triples-examples.js docs/figures
 
 ## cnn: the conv protocol (cnn-* experiments) on Fashion-MNIST: resumable, about five hours on two cores (its logged jobs took 340-760 s each, two at a time)
 cnn: build

@@ -7,7 +7,16 @@
 export * from './index';
 export { loadImageData, mnistDataDir, MNIST_MD5, IDX_FILES, type ImageData, type ImageSet } from './data/mnist';
 export { parseIdx, readIdxFile } from './data/idx';
-export { dataIdentity, type DataIdentity } from './data/identity';
+export { dataIdentity, knownDataIdentity, type DataIdentity } from './data/identity';
+export { DATASETS, DATASET_NAMES, datasetByName, type KnownDataset, type DataTask } from './data/datasets';
+export {
+  composeTriples,
+  downscale2x2,
+  splitDigest,
+  TRIPLES,
+  TRIPLES_TRAIN_DIGEST,
+  type TriplesSplits,
+} from './data/triples';
 export {
   iidSampler,
   labelGroupedSampler,
@@ -18,7 +27,16 @@ export {
   type EvalBatch,
   type LabelGrouping,
 } from './data/samplers';
-export { prepareData, toDevice, gatherBatch, DataCache, type ExperimentData, type DeviceSplit } from './data/dataset';
+export {
+  prepareData,
+  loadDataset,
+  toDevice,
+  gatherBatch,
+  DataCache,
+  type DataOptions,
+  type ExperimentData,
+  type DeviceSplit,
+} from './data/dataset';
 export {
   buildModel,
   NORMALIZATIONS,

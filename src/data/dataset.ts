@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf';
 import type { DataTask } from './datasets';
+import { knownDataIdentity } from './identity';
 import { loadImageData, MNIST_MD5, type ImageSet } from './mnist';
 import { checkTriplesDigest, composeTriples, TRIPLES } from './triples';
 import { validationSplit } from './samplers';
@@ -109,6 +110,21 @@ function prepareTask(options: DataOptions, task: DataTask): ExperimentData {
     imageWidth: splits.train.cols,
     source: `mnist-triples composed from ${mnist.source}`,
   };
+}
+
+/**
+ * A known data set by name (`mnist`, `fashion-mnist`, `mnist-triples`), md5-checked
+ * where it is installed and split as the kit's experiments split it (5,000
+ * validation images by split seed 0, unless told), on the device.
+ */
+export function loadDataset(name: string, split = { validationSize: 5_000, splitSeed: 0 }): ExperimentData {
+  const { dir, identity } = knownDataIdentity(name);
+  return prepareData({
+    dataDir: dir,
+    ...split,
+    md5: identity.md5,
+    ...(identity.task !== undefined ? { task: identity.task } : {}),
+  });
 }
 
 export function disposeData(data: ExperimentData): void {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { disposeData, loadDataset } from './dataset';
 import { knownDataIdentity } from './identity';
 import { loadImageData, type ImageData } from './mnist';
 import { validationSplit } from './samplers';
@@ -99,6 +100,24 @@ describe('mnist-triples', () => {
 
   it('bad input is named: a held-out position outside the training digits', () => {
     assert.throws(() => composeTriples(mnist, Int32Array.from([60_000])), /held-out position 60000 is outside/);
+  });
+
+  it('loads by name on the device, as notebooks load it: 588 pixels, 1,000 classes', () => {
+    const data = loadDataset('mnist-triples');
+    try {
+      assert.deepEqual(data.train.x.shape, [100_000, 588]);
+      assert.deepEqual(data.test.x.shape, [10_000, 588]);
+      assert.equal(data.classes, 1000);
+      assert.equal(data.imageSize, 14);
+      assert.equal(data.imageWidth, 42);
+      assert.equal(data.train.hostLabels[0], splits.train.labels[0]);
+    } finally {
+      disposeData(data);
+    }
+    assert.throws(
+      () => loadDataset('cifar-100'),
+      /Unknown dataset 'cifar-100': expected one of mnist, fashion-mnist, mnist-triples/,
+    );
   });
 
   it('loads by name: --dataset mnist-triples is MNIST, md5-checked, composed into the task', () => {
