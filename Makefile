@@ -47,10 +47,11 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-## build: compile TypeScript to dist/
+## build: compile TypeScript to dist/ (CommonJS), then the package root as ES modules (dist/esm: browser and Node)
 build: $(BUILD)
-$(BUILD): $(STAMP) $(SRC) tsconfig.json
+$(BUILD): $(STAMP) $(SRC) tsconfig.json scripts/build-esm.mjs
 	$(NODE_BIN)/tsc -p tsconfig.json
+	node scripts/build-esm.mjs
 	@chmod +x dist/cli.js
 	@touch $@
 
@@ -143,8 +144,10 @@ notebook: setup
 notebooks: setup
 	$(EXECUTE) --inplace $(NOTEBOOKS)
 
+## unit-test: every test file, the browser test included (headless Chromium, installed here as root)
 unit-test: build format-check
-	node --test $$(find dist -name '*.test.js' | sort)
+	@scripts/ensure-chromium.sh
+	BRN_BROWSER_TEST=required node --test $$(find dist -name '*.test.js' | sort)
 
 ## format-check: the committed prettier config over src/ (make format rewrites)
 format-check: $(STAMP)

@@ -32,4 +32,31 @@ describe('initBackend', () => {
       'the cpu backend was never started',
     );
   });
+
+  it('names what it knows for a backend it does not, and takes any backend registered with tfjs by name', () => {
+    const script = `
+      const { initBackend } = require(${JSON.stringify(join(__dirname, 'backend.js'))});
+      const { tf } = require(${JSON.stringify(join(__dirname, 'tf.js'))});
+      (async () => {
+        let unknown = '';
+        try { await initBackend('webgl'); } catch (e) { unknown = e.message; }
+        tf.registerBackend('cpu-again', tf.findBackendFactory('cpu'));
+        const name = await initBackend(['cpu-again', 'cpu']);
+        let switching = '';
+        try { await initBackend('wasm'); } catch (e) { switching = e.message; }
+        console.log(JSON.stringify({ unknown, name, active: tf.getBackend(), again: await initBackend(), switching }));
+      })();`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, BRN_BACKEND: '' },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    assert.match(out.unknown, /^Unknown backend 'webgl': expected one of tensorflow, wasm, cpu/);
+    assert.equal(out.name, 'cpu-again');
+    assert.equal(out.active, 'cpu-again');
+    assert.equal(out.again, 'cpu-again', 'a later call with no order returns the backend chosen');
+    assert.match(out.switching, /Backend 'cpu-again' is already active here; cannot switch to 'wasm'/);
+  });
 });

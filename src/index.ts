@@ -6,6 +6,8 @@
  * else: the replication kit is `batch-renorm-kit/kit`.
  */
 import { registerFileHandlers } from './io/file-handlers';
+// Conv2DBackpropFilter for the wasm backend, which lacks it: conv models train there (tfjs-gaps.ts).
+import './kernels/tfjs-gaps';
 
 registerFileHandlers();
 

@@ -98,6 +98,14 @@ export interface Simd {
   heap(): Float32Array;
 }
 
+/** Base64 to bytes in Node and in browsers (`atob` is global in both; Node has had it since 16). */
+function decodeBase64(text: string): Uint8Array {
+  const binary = (globalThis as unknown as { atob(s: string): string }).atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 const bound = new WeakMap<object, Simd | null>();
 
 /** The loops bound to `wasm`'s memory, or null where this runtime has no wasm SIMD or the memory is shared. */
@@ -107,7 +115,7 @@ export function simdFor(wasm: WasmModule): Simd | null {
   try {
     const memory = wasm.asm.memory;
     if (!(memory.buffer instanceof ArrayBuffer)) throw new Error('shared memory');
-    const module = new WebAssembly.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
+    const module = new WebAssembly.Module(decodeBase64(SIMD_WASM_BASE64));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     let pointer = 0;
     let capacity = 0;

@@ -9,7 +9,8 @@
  * `tf.loadLayersModel` must round-trip the model with identical predictions,
  * without tfjs-node; and a TypeScript file importing the root and the `./kit`
  * and `./notebook` types must compile under moduleResolution node10, node16
- * and bundler.
+ * and bundler; and the README's example must run as printed, as an ES module,
+ * on wasm (its conv model needs the kit's Conv2DBackpropFilter there).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -163,5 +164,45 @@ describe('the packed kit in a separate project', () => {
       },
     );
     assert.equal(r.status, 0, `the README's example does not check:\n${r.stdout}${r.stderr}`);
+
+    // ... and runs as printed, as an ES module in Node, on wasm (no tfjs-node): the conv model trains, which
+    // needs the kit's Conv2DBackpropFilter, and `import` reaches the same layers as `require` (one instance).
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        `@tensorflow/tfjs-backend-wasm@${USER_TFJS}`,
+      ],
+      project,
+    );
+    const body = example
+      .split('\n')
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')
+      .replace('await model.fit(', 'const history = await model.fit(');
+    writeFileSync(
+      join(project, 'readme-example.mjs'),
+      [
+        ...imports,
+        "import { createRequire } from 'node:module';",
+        'const x = tf.randomUniform([64, 28, 28, 1], 0, 1, "float32", 1);',
+        'const y = tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), "float32");',
+        body,
+        "const required = createRequire(import.meta.url)('batch-renorm-kit');",
+        'console.log(JSON.stringify({ backend: tf.getBackend(), loss: history.history.loss,',
+        '  sameLayers: required.batchRenormalization === batchRenormalization,',
+        '  reloaded: again.layers.map((l) => l.getClassName()).filter((n) => /normalization/i.test(n)) }));',
+      ].join('\n'),
+    );
+    const ran = JSON.parse(run(process.execPath, ['readme-example.mjs'], project).trim().split('\n').pop()!);
+    assert.equal(ran.backend, 'wasm', 'initBackend() picks wasm where tfjs-node is absent');
+    assert.equal(ran.loss.length, 4);
+    assert.ok(ran.loss.every(Number.isFinite), `loss ${ran.loss}`);
+    assert.equal(ran.sameLayers, true, 'import and require give one instance of the layers');
+    assert.deepEqual(ran.reloaded, ['BatchRenormalization', 'GroupNormalization']);
   });
 });

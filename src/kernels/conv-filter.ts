@@ -1,0 +1,152 @@
+/**
+ * ∂ℓ/∂W of a 2-D convolution (tfjs's `Conv2DBackpropFilter`, which the wasm
+ * backend lacks, tfjs issue 8474) on the kit's SIMD matrix product.
+ *
+ * For x [N, H, W, Cin], ∂ℓ/∂y [N, Ho, Wo, Cout] and a kernel [kh, kw, Cin, Cout]:
+ * with the patches P [N·Ho·Wo, kh·kw·Cin] of x (im2col; zeros where the
+ * window reaches into the padding), ∂ℓ/∂W as [kh·kw·Cin, Cout] is Pᵀ·∂ℓ/∂y,
+ * one `gemm` reading P through strides (no transpose is written). P is built
+ * in the backend's scratch memory, a block of examples at a time so that it
+ * stays under `PATCH_FLOATS`; blocks after the first are summed into the
+ * output in float32. Strides, 'same', 'valid', explicit and numeric padding
+ * and the rounding modes come from tfjs's own `computeConv2DInfo`; NHWC only
+ * (the wasm backend's convolutions are NHWC only too).
+ */
+import { tf } from '../tf';
+import type { HostMemory } from './memory';
+import type { Info } from './renorm-relu';
+
+/** The largest patch matrix built at once, in floats (16 MiB). */
+export const PATCH_FLOATS = 1 << 22;
+
+export interface ConvFilterAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | number[][];
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+export function conv2DBackpropFilter(mem: HostMemory, inputs: { x: Info; dy: Info }, attrs: ConvFilterAttrs): Info[] {
+  const { x: xInfo, dy: dyInfo } = inputs;
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
+    throw new Error(`Conv2DBackpropFilter: dataFormat '${attrs.dataFormat}' is not supported here, only 'NHWC'`);
+  }
+  if (xInfo.shape.length !== 4 || dyInfo.shape.length !== 4) {
+    throw new Error(`Conv2DBackpropFilter: x [${xInfo.shape}] and dy [${dyInfo.shape}] must both be rank 4 (NHWC)`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    xInfo.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad as 'valid',
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo, outChannels: Co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  if (dyInfo.shape[0] !== N || dyInfo.shape[1] !== Ho || dyInfo.shape[2] !== Wo || dyInfo.shape[3] !== Co) {
+    throw new Error(
+      `Conv2DBackpropFilter: dy is [${dyInfo.shape}], but x [${xInfo.shape}] and a ${kh}x${kw} kernel give [${[N, Ho, Wo, Co]}]`,
+    );
+  }
+  const taps = kh * kw * C;
+  const rowsPerExample = Ho * Wo;
+  const perBlock = Math.max(1, Math.min(N, Math.floor(PATCH_FLOATS / Math.max(1, taps * rowsPerExample))));
+  const blocks = Math.ceil(N / perBlock);
+
+  // Scratch first (it may grow the heap), then the outputs, then views.
+  const simd = mem.simd;
+  const patchFloats = perBlock * rowsPerExample * taps;
+  const partialFloats = blocks > 1 ? taps * Co : 0;
+  const scratch = simd !== null ? simd.scratch(patchFloats + partialFloats) : 0;
+  const { infos, views } = mem.alloc([[kh, kw, C, Co]]);
+  const out = views[0];
+  const x = mem.read(xInfo);
+  const dy = mem.read(dyInfo);
+  // Without the SIMD loops (no wasm SIMD, or the cpu backend) the scratch is ordinary JavaScript memory.
+  const area = simd !== null ? simd.heap().subarray(scratch >> 2) : new Float32Array(patchFloats + partialFloats);
+  const patches = area.subarray(0, patchFloats);
+  const partial = area.subarray(patchFloats, patchFloats + partialFloats);
+
+  for (let b = 0; b < blocks; b++) {
+    const n0 = b * perBlock;
+    const n1 = Math.min(N, n0 + perBlock);
+    fillPatches(x, patches, n0, n1, { H, W, C, Ho, Wo, kh, kw, sh, sw, top, left });
+    const rows = (n1 - n0) * rowsPerExample;
+    const target = b === 0 ? out : partial;
+    if (simd !== null) {
+      const dyAt = mem.offset(dyInfo) + 4 * n0 * rowsPerExample * Co;
+      const targetAt = b === 0 ? mem.offset(infos[0]) : scratch + 4 * patchFloats;
+      // C [taps, Co] = Pᵀ · dy: element (i, r) of Pᵀ is P[r, i], at r·taps + i.
+      simd.loops.gemm(scratch, dyAt, targetAt, taps, rows, Co, 1, taps);
+    } else {
+      productTransposedA(patches, dy.subarray(n0 * rowsPerExample * Co), target, taps, rows, Co);
+    }
+    if (b > 0) for (let i = 0; i < taps * Co; i++) out[i] = Math.fround(out[i] + partial[i]);
+  }
+  return infos;
+}
+
+interface Geometry {
+  H: number;
+  W: number;
+  C: number;
+  Ho: number;
+  Wo: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/** Rows (n, i, j) for n in [n0, n1) of the patch matrix: x[n, i·sh − top + a, j·sw − left + b, c] at column (a, b, c). */
+function fillPatches(x: Float32Array, p: Float32Array, n0: number, n1: number, g: Geometry): void {
+  const { H, W, C, Ho, Wo, kh, kw, sh, sw, top, left } = g;
+  const run = kw * C;
+  let o = 0;
+  for (let n = n0; n < n1; n++) {
+    const xn = n * H * W * C;
+    for (let i = 0; i < Ho; i++) {
+      for (let j = 0; j < Wo; j++) {
+        const w0 = j * sw - left;
+        for (let a = 0; a < kh; a++) {
+          const h = i * sh - top + a;
+          if (h < 0 || h >= H) {
+            p.fill(0, o, o + run);
+            o += run;
+            continue;
+          }
+          const rowAt = xn + h * W * C;
+          if (w0 >= 0 && w0 + kw <= W) {
+            // The whole window row is inside: one contiguous run of kw·C values.
+            p.set(x.subarray(rowAt + w0 * C, rowAt + (w0 + kw) * C), o);
+            o += run;
+            continue;
+          }
+          for (let b = 0; b < kw; b++) {
+            const w = w0 + b;
+            if (w < 0 || w >= W) p.fill(0, o, o + C);
+            else p.set(x.subarray(rowAt + w * C, rowAt + (w + 1) * C), o);
+            o += C;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** c [m, n] = aᵀ·b for a [k, m] and b [k, n], each element the float32 sum over k in order (the `gemm` order). */
+function productTransposedA(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) s = Math.fround(s + Math.fround(a[r * m + i] * b[r * n + j]));
+      c[i * n + j] = s;
+    }
+}

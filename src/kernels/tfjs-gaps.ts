@@ -1,0 +1,34 @@
+/**
+ * Kernels that `model.fit` on a convolutional model needs and tfjs's wasm
+ * backend lacks, registered on import. Today that is `Conv2DBackpropFilter`
+ * (∂ℓ/∂W of every `conv2d`, tfjs issue 8474): without it no conv model
+ * trains on wasm. Each is registered only where tfjs has none, so a tfjs
+ * release that adds its own keeps it (and one imported later replaces ours).
+ * The package root imports this module; so do the kit's trainers.
+ */
+import { tf } from '../tf';
+import { conv2DBackpropFilter, type ConvFilterAttrs } from './conv-filter';
+import { hostMemory } from './memory';
+import type { Info } from './renorm-relu';
+
+/** The kernels this module registers where the backend has none, by backend. */
+export const FILLED_KERNELS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  wasm: ['Conv2DBackpropFilter'],
+});
+
+/** Which of `FILLED_KERNELS` are the kit's (registered here), not tfjs's own, at this moment. */
+export const filledByKit = new Set<string>();
+
+for (const [backendName, kernels] of Object.entries(FILLED_KERNELS)) {
+  for (const kernelName of kernels) {
+    if (tf.getKernel(kernelName, backendName) !== undefined) continue;
+    const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) =>
+      conv2DBackpropFilter(
+        hostMemory('wasm', backend),
+        inputs as unknown as { x: Info; dy: Info },
+        attrs as unknown as ConvFilterAttrs,
+      )[0] as unknown as tf.TensorInfo;
+    tf.registerKernel({ kernelName, backendName, kernelFunc });
+    filledByKit.add(`${backendName}/${kernelName}`);
+  }
+}
