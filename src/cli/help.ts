@@ -71,9 +71,10 @@ export const COMMANDS: Record<string, CommandHelp> = {
     options: ['quick', 'confirmatory', 'runs-dir', 'results-dir', 'data-dir', 'dataset'],
   },
   figures: {
-    usage: 'brn figures [--quick] [--readme] [--dataset D] [--results-dir D] [--figures-dir D]',
-    summary: 'draw the figures (and with --readme the README and REPORT blocks) from a summary',
-    options: ['quick', 'results-dir', 'figures-dir', 'readme', 'dataset'],
+    usage: 'brn figures [--quick | --confirmatory] [--readme] [--dataset D] [--results-dir D] [--figures-dir D]',
+    summary:
+      "draw the figures (and with --readme the README and REPORT blocks) from a summary; the confirmatory round's go to <figures-dir>/confirmatory",
+    options: ['quick', 'confirmatory', 'results-dir', 'figures-dir', 'readme', 'dataset'],
   },
   report: {
     usage: 'brn report [--readme] [--results-dir D] [--figures-dir D]',

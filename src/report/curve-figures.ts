@@ -85,7 +85,9 @@ export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null
 }
 
 const VALIDATION = (summary: Summary) =>
-  `Validation accuracy in inference mode on 5,000 held-out ${datasetTitle(summary.dataset)} training images, with the trained parameters.`;
+  summary.dataset === 'mnist-triples'
+    ? 'Validation accuracy in inference mode on 10,000 held-out mnist-triples images (10 per class, from digits no training image uses), with the trained parameters.'
+    : `Validation accuracy in inference mode on 5,000 held-out ${datasetTitle(summary.dataset)} training images, with the trained parameters.`;
 
 /** Validation curves of several variants of one experiment (and extra series), as a figure. */
 function validationFigure(
@@ -114,8 +116,8 @@ function versus(summary: Summary, experiment: string): string {
   return others.length === 0 ? 'BN vs BRN' : ['BN', 'BRN', ...others].join(', ');
 }
 
-/** The model a prefixed experiment trains, for titles: 'CNN, ' for the conv protocol's. */
-const modelOf = (prefix: string) => (prefix === 'cnn-' ? 'CNN, ' : '');
+/** The model or task of a prefixed experiment, for titles: 'CNN, ' for the conv protocol's, the class count for the 1,000-class task's. */
+const modelOf = (prefix: string) => (prefix === 'cnn-' ? 'CNN, ' : prefix === 'triples-' ? '1,000 classes, ' : '');
 
 /** Figure 2: paper Figure 1, i.i.d. minibatches of 32, with the controls (`prefix` 'cnn-': the conv protocol's). */
 export function baselineSpec(summary: Summary, prefix = ''): Spec | null {
@@ -232,5 +234,37 @@ export function mismatchSpec(summary: Summary): Spec | null {
       'Gap = mean |logits in training mode − logits in inference mode| / mean |logits in inference mode|, on validation minibatches drawn like the training ones (moving statistics untouched). Lines are means over seeds (no bands on a log axis); values below 1e-9 are drawn at 1e-9.',
     ),
     { hconcat: panels, resolve: { scale: { y: 'shared' } } },
+  );
+}
+
+/**
+ * Figure 3 as the paper drew it, on the 1,000-class task: label-paired
+ * minibatches (16 labels x 2 of 1,000 classes), BN against BRN, BN read with
+ * the statistics of i.i.d. and of label-paired validation minibatches, GN and
+ * LN where run, and BN on i.i.d. minibatches for reference.
+ */
+export function triplesPairedSpec(summary: Summary): Spec | null {
+  const e = 'triples-paired';
+  if (summary.configs[e] === undefined) return null;
+  return validationFigure(
+    summary,
+    e,
+    `1,000 classes, label-paired (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
+    "Dashed: BN (standard), the BN model with a moving variance; BN with the statistics of validation minibatches paired by label like the training ones (the statistics carry the labels; the paper's 25 x 2 reading); and BN on i.i.d. minibatches of 32 ('triples-baseline'). Solid brown: the BN model with the statistics of i.i.d. validation minibatches of 32 (label-blind).",
+    [
+      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
+      ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'gn', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'ln', 'validationAccuracy'),
+      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+      ...curveSeries(summary, 'triples-baseline', 'bn', 'validationAccuracy', {
+        id: 'bn-minibatch32',
+        label: 'BN (i.i.d. minibatch 32)',
+        dash: true,
+      }),
+    ],
   );
 }

@@ -3,12 +3,22 @@
  * report use (figure 1 the ramp, 2 baseline, 3a/3b microbatch and its sweep,
  * 4a/4b/4c non-i.i.d., its sweep and its training accuracy, 5 the mismatch,
  * 6 the verdicts, 7 the conv protocol's batch-size figure and 7a-c its
- * curves, 8 the parameter average seed by seed). A figure whose data a
+ * curves, 8 the parameter average seed by seed, 9a-b the 1,000-class task's
+ * curves; 9c, labels per batch against the class count, needs two summaries:
+ * `CLASS_COUNT_FIGURE`). A figure whose data a
  * summary lacks is not drawn for it.
  */
 import type { Summary } from '../results/schema';
 import type { Spec } from './chart';
-import { baselineSpec, microbatchSpec, mismatchSpec, nonIidSpec, nonIidTrainingSpec, rampSpec } from './curve-figures';
+import {
+  baselineSpec,
+  microbatchSpec,
+  mismatchSpec,
+  nonIidSpec,
+  nonIidTrainingSpec,
+  rampSpec,
+  triplesPairedSpec,
+} from './curve-figures';
 import { averagingSpec } from './averaging-figure';
 import { cnnBatchSizeSpec, microbatchSweepSpec, nonIidSweepSpec } from './sweep-figures';
 import { verdictsSpec } from './verdict-figure';
@@ -81,6 +91,17 @@ export const FIGURES: FigureDef[] = [
     spec: (s) => nonIidSpec(s, 'cnn-'),
   },
   {
+    name: 'triples-baseline',
+    description: '1,000 classes (mnist-triples): every variant on i.i.d. minibatches of 32',
+    spec: (s) => baselineSpec(s, 'triples-'),
+  },
+  {
+    name: 'triples-paired',
+    description:
+      "1,000 classes (mnist-triples): label-paired minibatches of 16 labels x 2, BN, its batch-statistics readings, BRN (paper Figure 3's setting)",
+    spec: triplesPairedSpec,
+  },
+  {
     name: 'averaging',
     description:
       'the parameter average against the trained parameters, seed by seed, on 2 labels x 16 (BRN, BRN without the ramp)',
@@ -92,3 +113,10 @@ export const FIGURES: FigureDef[] = [
     spec: verdictsSpec,
   },
 ];
+
+/** Figure 9c: BN and BRN against labels per minibatch with 10 classes and with 1,000 (the MNIST and the mnist-triples summary of one profile). */
+export const CLASS_COUNT_FIGURE = {
+  name: 'labels-per-batch-classes',
+  description:
+    'final accuracy against labels per minibatch, BN and BRN, with 10 classes (MNIST) and 1,000 (mnist-triples)',
+} as const;

@@ -13,7 +13,8 @@ import type { Profile } from '../protocol/config';
 import type { Summary } from '../results/schema';
 import { readSummary } from '../results/store';
 import { partialNote } from '../results/completeness';
-import { FIGURES, type FigureDef } from './figures';
+import { CLASS_COUNT_FIGURE, FIGURES, type FigureDef } from './figures';
+import { classCountSpec } from './sweep-figures';
 import { renderSvg, svgToPng } from './render';
 import { resultsBlock } from './table';
 
@@ -94,7 +95,9 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     );
   }
   const fallback = options.profile === 'full' ? readSummary('quick', options.resultsDir, dataset) : null;
-  const figuresDir = dataset === 'mnist' ? options.figuresDir : join(options.figuresDir, dataset);
+  // The confirmatory round's figures sit apart from the exploratory (full) ones they would otherwise replace.
+  const base = options.profile === 'confirmatory' ? join(options.figuresDir, 'confirmatory') : options.figuresDir;
+  const figuresDir = dataset === 'mnist' ? base : join(base, dataset);
   const written: string[] = [];
   // A protocol the full summary has begun (the conv one) is drawn from it alone, as far as it has run,
   // never mixed with quick-profile figures; the quick summary stands in only for a protocol not begun.
@@ -113,6 +116,7 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
       );
     } else written.push(paths.svg, paths.png);
   }
+  if (dataset === 'mnist-triples') written.push(...(await writeClassCountFigure(summary, options, figuresDir)));
   for (const s of fallback === null ? [summary] : [summary, fallback]) {
     // The full profile's block leads with the claims and their verdicts; the quick one (2 seeds) is the table alone.
     const table = resultsBlock(s, { claims: s.profile === 'full' });
@@ -124,4 +128,32 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     if (readme !== null && updateReadme(readme, key, table)) written.push(readme);
   }
   return written;
+}
+
+/**
+ * Figure 9c beside the 1,000-class task's figures: its summary with MNIST's
+ * of the same profile (the 10-class labels-per-batch sweep). Removed when
+ * either lacks its sweep, as any other figure whose data is gone.
+ */
+async function writeClassCountFigure(thousand: Summary, options: FigureOptions, figuresDir: string): Promise<string[]> {
+  const ten = readSummary(options.profile, options.resultsDir, 'mnist');
+  const spec = ten === null ? null : classCountSpec(ten, thousand);
+  const paths = ['svg', 'png'].map((ext) => join(figuresDir, `${CLASS_COUNT_FIGURE.name}.${ext}`));
+  if (spec === null) {
+    const stale = paths.filter((f) => existsSync(f));
+    for (const f of stale) rmSync(f);
+    console.error(
+      `figure '${CLASS_COUNT_FIGURE.name}': needs the labels-per-batch sweeps of both the ${options.profile} MNIST and mnist-triples summaries (skipped${stale.length > 0 ? `; removed the earlier ${stale.join(', ')}` : ''})`,
+    );
+    return [];
+  }
+  for (const jobs of [ten!.jobs, thousand.jobs]) {
+    const note = partialNote(jobs);
+    const title = (spec as { title?: { text?: string } }).title;
+    if (note !== null && title !== undefined && typeof title.text === 'string') title.text = `${title.text} (${note})`;
+  }
+  const svg = await renderSvg(spec);
+  writeFileAtomic(paths[0], svg);
+  writeFileAtomic(paths[1], svgToPng(svg));
+  return paths;
 }

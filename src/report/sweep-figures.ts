@@ -16,6 +16,27 @@ export function sweepSpec(
   rows: { x: number; experiment: string }[],
   variants: SummaryVariant[],
 ): Spec | null {
+  const panel = sweepPanel(summary, xTitle, rows, variants);
+  if (panel === null) return null;
+  return top(
+    title,
+    caption(
+      summary,
+      panel.seeds,
+      `${extra} Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`,
+    ),
+    panel.body,
+  );
+}
+
+/** One sweep chart (lines, bands, every seed a point) and its seed counts; null below 3 swept values. */
+function sweepPanel(
+  summary: Summary,
+  xTitle: string,
+  rows: { x: number; experiment: string }[],
+  variants: SummaryVariant[],
+  size?: { width: number; height: number },
+): { body: Spec; seeds: string } | null {
   const present = rows.filter((r) => summary.experiments[r.experiment] !== undefined).sort((a, b) => a.x - b.x);
   if (present.length < 3) return null;
   const at = (r: { experiment: string }, v: SummaryVariant) => summary.experiments[r.experiment].variants[v];
@@ -30,7 +51,7 @@ export function sweepSpec(
     present.map((r) => ({ at: r.x, seeds: seedsOf(summary, r.experiment) })),
     'x = ',
   );
-  const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true });
+  const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true }, size);
   const perSeed = variants.flatMap((variant) =>
     present.flatMap((r) => {
       const s = at(r, variant)?.testAccuracy;
@@ -50,11 +71,61 @@ export function sweepSpec(
       tooltip: [{ field: 'series' }, { field: 'seed' }, { field: 'value', format: '.2f' }],
     },
   };
-  const { data, layer, ...size } = chart;
+  const { data, layer, ...rest } = chart;
+  return { body: { ...rest, layer: [{ data, layer }, seedPoints] }, seeds };
+}
+
+/** The label-grouped experiments of a summary whose names pass `names`, by labels per minibatch k. */
+function labelSweepRows(summary: Summary, names: (name: string) => boolean): { x: number; experiment: string }[] {
+  return Object.entries(summary.configs)
+    .filter(([name, c]) => names(name) && c.sampler.kind === 'label-grouped')
+    .map(([experiment, c]) => ({ experiment, x: c.sampler.kind === 'label-grouped' ? c.sampler.labelsPerBatch : 0 }));
+}
+
+/**
+ * BN's and BRN's final accuracy against labels per minibatch, beside the
+ * class count: the 10-class sweep (MNIST, `non-iid` and `non-iid-k*`) and the
+ * 1,000-class one (mnist-triples, `triples-paired` and `triples-k*`), one
+ * panel each. With 10 classes a minibatch of 32 holds k of them (k = 16
+ * repeats labels); with 1,000 it holds 1.6% of them at the paper's 16 x 2.
+ * Null unless both summaries have 3 swept values.
+ */
+export function classCountSpec(ten: Summary, thousand: Summary): Spec | null {
+  const size = { width: 330, height: 250 };
+  const xTitle = 'labels per minibatch k (log scale)';
+  const variants: SummaryVariant[] = ['bn', 'brn'];
+  const left = sweepPanel(
+    ten,
+    xTitle,
+    labelSweepRows(ten, (n) => n === 'non-iid' || n.startsWith('non-iid-k')),
+    variants,
+    size,
+  );
+  const right = sweepPanel(
+    thousand,
+    xTitle,
+    labelSweepRows(thousand, (n) => n === 'triples-paired' || /^triples-k\d+$/.test(n)),
+    variants,
+    size,
+  );
+  if (left === null || right === null) return null;
+  const panel = (body: Spec, title: string) => ({
+    ...body,
+    title: { text: title, fontSize: 12, fontWeight: 'normal' },
+  });
   return top(
-    title,
-    caption(summary, seeds, `${extra} Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`),
-    { ...size, layer: [{ data, layer }, seedPoints] },
+    'Final accuracy against labels per minibatch, with 10 classes and with 1,000',
+    [
+      `${ten.profile} profiles · backends: ${[...new Set([ten.backend, thousand.backend])].join(', ')} · mean ± std over 10 classes: ${left.seeds}; 1,000 classes: ${right.seeds}`,
+      `Minibatches of 32 = k labels x 32/k examples. Left: ${datasetTitle(ten.dataset)} (10 classes; k = 16 repeats labels). Right: mnist-triples (1,000 classes; k = 16 is the paper's 16 x 2, 1.6% of the classes in a batch). Each panel on its own test set of 10,000 images and its own accuracy scale. Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`,
+    ],
+    {
+      hconcat: [
+        panel(left.body, `10 classes (${datasetTitle(ten.dataset)})`),
+        panel(right.body, '1,000 classes (mnist-triples)'),
+      ],
+      resolve: { scale: { y: 'independent' } },
+    },
   );
 }
 
@@ -75,9 +146,7 @@ export function microbatchSweepSpec(summary: Summary): Spec | null {
 
 /** Figure 4b: final test accuracy against the labels per minibatch k (needs the sweep). */
 export function nonIidSweepSpec(summary: Summary): Spec | null {
-  const rows = Object.entries(summary.configs)
-    .filter(([name, c]) => (name === 'non-iid' || name.startsWith('non-iid-k')) && c.sampler.kind === 'label-grouped')
-    .map(([experiment, c]) => ({ experiment, x: c.sampler.kind === 'label-grouped' ? c.sampler.labelsPerBatch : 0 }));
+  const rows = labelSweepRows(summary, (name) => name === 'non-iid' || name.startsWith('non-iid-k'));
   return sweepSpec(
     summary,
     'Final accuracy against labels per minibatch',

@@ -100,8 +100,10 @@ describe('tables and the README block', () => {
       figuresDir: join(dir, 'figures'),
       readme,
     });
-    assert.equal(written.filter((p) => p.endsWith('.svg')).length, FIGURES.length);
-    assert.equal(written.filter((p) => p.endsWith('.png')).length, FIGURES.length);
+    // Every figure but the 1,000-class task's, which a 10-class summary has no data for.
+    const drawn = FIGURES.filter((f) => !f.name.startsWith('triples-')).length;
+    assert.equal(written.filter((p) => p.endsWith('.svg')).length, drawn);
+    assert.equal(written.filter((p) => p.endsWith('.png')).length, drawn);
     const text = readFileSync(readme, 'utf8');
     assert.ok(text.startsWith('before\n<!-- results:quick:start -->\nTest accuracy'));
     assert.ok(
