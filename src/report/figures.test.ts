@@ -9,43 +9,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SUMMARY_VARIANTS, type SummaryVariant } from '../protocol/variants';
 import type { Summary } from '../results/schema';
-import type { SeedStat, Stat } from '../results/stats';
+import type { SeedStat } from '../results/stats';
 import { colorOf, seedCountText, WIDTH, wrap, type SeriesId, type Spec } from './chart';
 import { FIGURES } from './figures';
 import { renderSvg, svgToPng } from './render';
 import { textWidth } from './text-width';
-import { CONFIGS, FIELDS, SUMMARY } from './summary.fixture';
-import { classCountSpec, microbatchSweepSpec } from './sweep-figures';
-
-/** Every data row of a spec and its nested views, tagged with the index of the top-level panel it sits in. */
-function rows(spec: Spec, panel = 0): (Record<string, unknown> & { panel: number })[] {
-  const own = ((spec.data as { values?: Record<string, unknown>[] } | undefined)?.values ?? []).map((r) => ({
-    ...r,
-    panel,
-  }));
-  const children = ['layer', 'vconcat', 'hconcat'].flatMap((k) =>
-    ((spec[k] as Spec[] | undefined) ?? []).flatMap((child, i) => rows(child, k === 'layer' ? panel : i)),
-  );
-  return [...own, ...children];
-}
-
-/** Plotted means by series label, as "x:mean" strings (a line's rows carry `series`, `x` and `mean`). */
-function plotted(spec: Spec, panel?: number): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const r of rows(spec)) {
-    if (typeof r.series !== 'string' || typeof r.mean !== 'number' || (panel !== undefined && r.panel !== panel))
-      continue;
-    out.set(r.series, [...(out.get(r.series) ?? []), `${r.x}:${r.mean.toFixed(6)}`]);
-  }
-  return out;
-}
-
-type Source = [experiment: string, variant: string, field: (typeof FIELDS)[number]];
-
-/** What the series `label` must show: the curve field of (experiment, variant), in percent unless `scale` says otherwise. */
-function expectedCurve([e, v, f]: Source, scale = 100): string[] {
-  return SUMMARY.curves[e][v as SummaryVariant]!.map((p) => `${p.step}:${(scale * (p[f] as Stat).mean).toFixed(6)}`);
-}
+import { CONFIGS, SUMMARY } from './summary.fixture';
+import { microbatchSweepSpec } from './sweep-figures';
+import { expectedCurve, plotted, rows, type Source } from './figure-probe.fixture';
 
 function specOf(name: string): Spec {
   const spec = FIGURES.find((f) => f.name === name)!.spec(SUMMARY);
@@ -156,80 +127,6 @@ describe('each figure plots the series it names', () => {
         )
         .sort(),
     );
-  });
-
-  it('labels per batch against the class count: each panel from its own summary, k from each config', () => {
-    // A 1,000-class summary made of the fixture's label-grouped experiments under the triples names.
-    const renamed: Record<string, [string, number]> = {
-      'non-iid-k4': ['triples-k4', 4],
-      'non-iid': ['triples-paired', 16],
-      'non-iid-k1': ['triples-k32', 32],
-    };
-    const thousand: Summary = structuredClone({ ...SUMMARY, dataset: 'mnist-triples', experiments: {}, configs: {} });
-    for (const [from, [to, k]] of Object.entries(renamed)) {
-      thousand.experiments[to] = SUMMARY.experiments[from];
-      thousand.configs[to] = {
-        ...CONFIGS[from],
-        sampler: { kind: 'label-grouped', labelsPerBatch: k, examplesPerLabel: 32 / k },
-      };
-    }
-    const spec = classCountSpec(SUMMARY, thousand)!;
-    assert.ok(spec !== null);
-    const mean = (e: string, v: SummaryVariant) =>
-      (100 * SUMMARY.experiments[e].variants[v]!.testAccuracy.mean).toFixed(6);
-    for (const [label, v] of [
-      ['BN', 'bn'],
-      ['BRN', 'brn'],
-    ] as const) {
-      assert.deepEqual(plotted(spec, 0).get(label), [
-        `1:${mean('non-iid-k1', v)}`,
-        `2:${mean('non-iid', v)}`,
-        `4:${mean('non-iid-k4', v)}`,
-      ]);
-      assert.deepEqual(plotted(spec, 1).get(label), [
-        `4:${mean('non-iid-k4', v)}`,
-        `16:${mean('non-iid', v)}`,
-        `32:${mean('non-iid-k1', v)}`,
-      ]);
-    }
-    assert.deepEqual([...plotted(spec, 1).keys()].sort(), ['BN', 'BRN']);
-    const title = (spec as { title: { text: string; subtitle: string[] } }).title;
-    assert.match(title.text, /10 classes and with 1,000/);
-    assert.match(title.subtitle.join(' '), /1,000 classes: \d seeds/);
-    // Either summary without its sweep: no figure.
-    assert.equal(classCountSpec(SUMMARY, { ...thousand, experiments: {} }), null);
-  });
-
-  it('the 1,000-class curves: BN, its readings, BRN and BN on i.i.d. minibatches from triples-baseline', () => {
-    const triples: Summary = {
-      ...SUMMARY,
-      dataset: 'mnist-triples',
-      curves: { 'triples-paired': SUMMARY.curves['non-iid'], 'triples-baseline': SUMMARY.curves.baseline },
-      configs: {
-        'triples-paired': {
-          ...CONFIGS['non-iid'],
-          sampler: { kind: 'label-grouped', labelsPerBatch: 16, examplesPerLabel: 2 },
-        },
-        'triples-baseline': CONFIGS.baseline,
-      },
-    };
-    const spec = FIGURES.find((f) => f.name === 'triples-paired')!.spec(triples)!;
-    const got = plotted(spec);
-    assert.deepEqual(got.get('BRN'), expectedCurve(['non-iid', 'brn', 'validationAccuracy']));
-    assert.deepEqual(got.get('BN (i.i.d. minibatch 32)'), expectedCurve(['baseline', 'bn', 'validationAccuracy']));
-    assert.deepEqual(
-      got.get('BN, statistics of i.i.d. batches'),
-      expectedCurve(['non-iid', 'bn-batchstats-iid', 'validationAccuracy']),
-    );
-    assert.match(
-      (spec as { title: { text: string } }).title.text,
-      /^1,000 classes, label-paired \(16 labels x 2 examples\)/,
-    );
-    assert.match(
-      (spec as { title: { subtitle: string[] } }).title.subtitle.join(' '),
-      /10,000 held-out mnist-triples images/,
-    );
-    assert.equal(FIGURES.find((f) => f.name === 'triples-paired')!.spec(SUMMARY), null);
   });
 
   it('conv curves: every normalizer, GN and LN in the microbatch figure from the whole-minibatch jobs they share', () => {
