@@ -43,7 +43,7 @@ export function isBackendName(name: string): name is (typeof BACKENDS)[number] {
 }
 
 function registered(name: string): boolean {
-  return tf.findBackendFactory(name) !== null && tf.findBackendFactory(name) !== undefined;
+  return tf.findBackendFactory(name) != null;
 }
 
 /** Whether `initBackend` can be asked for `name` here: a backend it knows how to load, or one registered with tfjs. */

@@ -162,6 +162,18 @@ function shapeOf(summary: Summary, experiment: string): string {
   return s?.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
 }
 
+/** The validation curves of a label-grouped experiment: BN, its three readings, BRN (and without the ramp), GN, LN, none. */
+function labelGroupedSeries(summary: Summary, e: string): Series[] {
+  return [
+    ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
+    ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
+    ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
+    ...(['bn-batchstats-iid', 'brn', 'brn-noramp', 'gn', 'ln', 'none'] as const).flatMap((v) =>
+      curveSeries(summary, e, v, 'validationAccuracy'),
+    ),
+  ];
+}
+
 /** Figure 4a: paper Figure 3, non-i.i.d. minibatches, with every control. */
 export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
   const e = `${prefix}non-iid`;
@@ -171,17 +183,7 @@ export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
     e,
     `${modelOf(prefix)}Non-i.i.d. minibatches (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
     'Dashed: BN (standard), the BN model with a moving variance. The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
-    [
-      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
-      ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn-noramp', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'gn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'ln', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
-    ],
+    labelGroupedSeries(summary, e),
   );
 }
 
@@ -252,14 +254,7 @@ export function triplesPairedSpec(summary: Summary): Spec | null {
     `1,000 classes, label-paired (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
     "Dashed: BN (standard), the BN model with a moving variance; BN with the statistics of validation minibatches paired by label like the training ones (the statistics carry the labels; the paper's 25 x 2 reading); and BN on i.i.d. minibatches of 32 ('triples-baseline'). Solid brown: the BN model with the statistics of i.i.d. validation minibatches of 32 (label-blind).",
     [
-      ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
-      ...curveSeries(summary, e, 'bn-batchstats-iid', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'brn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'gn', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'ln', 'validationAccuracy'),
-      ...curveSeries(summary, e, 'none', 'validationAccuracy'),
+      ...labelGroupedSeries(summary, e),
       ...curveSeries(summary, 'triples-baseline', 'bn', 'validationAccuracy', {
         id: 'bn-minibatch32',
         label: 'BN (i.i.d. minibatch 32)',

@@ -13,7 +13,7 @@ import type { Profile } from '../protocol/config';
 import type { Summary } from '../results/schema';
 import { readSummary } from '../results/store';
 import { partialNote } from '../results/completeness';
-import { CLASS_COUNT_FIGURE, FIGURES, type FigureDef } from './figures';
+import { CLASS_COUNT_FIGURE, FIGURES, type FigureDef, type Spec } from './figures';
 import { classCountSpec } from './sweep-figures';
 import { renderSvg, svgToPng } from './render';
 import { resultsBlock } from './table';
@@ -39,12 +39,23 @@ export function figureByName(name: string): FigureDef {
 /** Figure `name` of `summary` as an SVG string, or null when the summary lacks its data (e.g. a sweep not run). */
 export async function renderFigureSvg(name: string, summary: Summary): Promise<string | null> {
   const spec = figureByName(name).spec(summary);
-  if (spec === null) return null;
-  // A summary that lacks planned jobs says so in every figure's title.
-  const note = partialNote(summary.jobs);
+  return spec === null ? null : renderSvg(notingPartial(spec, [summary]));
+}
+
+/** A summary that lacks planned jobs says so in the title of every figure drawn from it. */
+function notingPartial(spec: Spec, summaries: Summary[]): Spec {
   const title = (spec as { title?: { text?: string } }).title;
-  if (note !== null && title !== undefined && typeof title.text === 'string') title.text = `${title.text} (${note})`;
-  return renderSvg(spec);
+  for (const s of summaries) {
+    const note = partialNote(s.jobs);
+    if (note !== null && title !== undefined && typeof title.text === 'string') title.text = `${title.text} (${note})`;
+  }
+  return spec;
+}
+
+/** Writes an SVG and its PNG rendering. */
+function writeSvgAndPng(paths: { svg: string; png: string }, svg: string): void {
+  writeFileAtomic(paths.svg, svg);
+  writeFileAtomic(paths.png, svgToPng(svg));
 }
 
 /** Renders one figure to SVG and PNG files; returns their paths, or null when the summary lacks its data. */
@@ -56,8 +67,7 @@ export async function writeFigure(
   const svg = await renderFigureSvg(def.name, summary);
   if (svg === null) return null;
   const paths = { svg: join(figuresDir, `${def.name}.svg`), png: join(figuresDir, `${def.name}.png`) };
-  writeFileAtomic(paths.svg, svg);
-  writeFileAtomic(paths.png, svgToPng(svg));
+  writeSvgAndPng(paths, svg);
   return paths;
 }
 
@@ -147,13 +157,6 @@ async function writeClassCountFigure(thousand: Summary, options: FigureOptions, 
     );
     return [];
   }
-  for (const jobs of [ten!.jobs, thousand.jobs]) {
-    const note = partialNote(jobs);
-    const title = (spec as { title?: { text?: string } }).title;
-    if (note !== null && title !== undefined && typeof title.text === 'string') title.text = `${title.text} (${note})`;
-  }
-  const svg = await renderSvg(spec);
-  writeFileAtomic(paths[0], svg);
-  writeFileAtomic(paths[1], svgToPng(svg));
+  writeSvgAndPng({ svg: paths[0], png: paths[1] }, await renderSvg(notingPartial(spec, [ten!, thousand])));
   return paths;
 }
