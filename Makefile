@@ -111,9 +111,11 @@ cnn-convergence: build
 	node dist/train/convergence.js cnn-baseline bn,gn 24000 1000 data/results/fashion-mnist/cnn-convergence.json --dataset fashion-mnist
 
 figures: build
-	@echo "make figures: writes figures/ (and figures/fashion-mnist/) from data/results"
+	@echo "make figures: writes figures/ (figures/fashion-mnist/, figures/mnist-triples/, figures/confirmatory/) from data/results"
 	$(BRN) figures
 	@if [ -f data/results/fashion-mnist/full/summary.json ]; then $(BRN) figures --dataset fashion-mnist; fi
+	@if [ -f data/results/mnist-triples/full/summary.json ]; then $(BRN) figures --dataset mnist-triples; fi
+	@if [ -f data/results/mnist-triples/confirmatory/summary.json ]; then $(BRN) figures --confirmatory --dataset mnist-triples; fi
 
 ## report: REPORT.md and README.md's claims block from data/results and figures/, build/REPORT.html with
 ## the figures inlined, and build/REPORT.pdf where Debian's chromium is installed
@@ -129,9 +131,13 @@ report: build
 ## rebuild: every committed summary, figure, table and notebook from the committed logs
 rebuild: build
 	@echo "make rebuild: writes data/results, figures/, REPORT.md, README.md's claims and notebooks/ from data/runs"
-	$(BRN) summarize
-	$(BRN) summarize --quick
-	@if [ -d data/runs/fashion-mnist/full ]; then $(BRN) summarize --dataset fashion-mnist; fi
+	@set -e; for d in mnist fashion-mnist mnist-triples; do \
+	  root=data/runs; [ $$d = mnist ] || root=data/runs/$$d; \
+	  for p in full quick confirmatory; do \
+	    flag=; [ $$p = full ] || flag=--$$p; \
+	    if [ -d $$root/$$p ]; then echo "$(BRN) summarize $$flag --dataset $$d"; $(BRN) summarize $$flag --dataset $$d; fi; \
+	  done; \
+	done
 	$(MAKE) figures
 	$(MAKE) report
 	$(MAKE) notebooks

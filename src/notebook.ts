@@ -8,7 +8,7 @@
  * notebook's first cell awaits `initBackend()`.
  */
 export * from './kit';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { initBackend } from './backend';
 import { KIT_ROOT, kitPaths } from './paths';
 import { BASE, forProfile, type Profile } from './protocol/config';
@@ -19,7 +19,8 @@ import { progressNote, readingDependent, reportParts, restrict } from './report/
 import { renderFigureSvg } from './report/make';
 import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
-import { readSummary, summaryCovers } from './results/store';
+import { readSummary, summaryCovers, summaryPath } from './results/store';
+import { CONFIRMATORY_DATASETS, confirmatoryParts, partLines } from './report/confirmatory';
 import { runExperiments } from './train/runner';
 
 // Chosen now, so a cell that uses tf before awaiting initBackend() does not land on the slow cpu backend
@@ -242,4 +243,39 @@ export function readingDependentMarkdown(options: { resultsDir?: string } = {}):
   const paths = kitPaths({ resultsDir: options.resultsDir });
   const lines = readingDependent(reportParts(paths.resultsDir, paths.figuresDir));
   return lines.length === 0 ? 'None: every claim has the same verdict with both readings.' : lines.join('\n');
+}
+
+export interface ConfirmatoryResults {
+  /** The committed confirmatory summary of the data set, or null where none is committed. */
+  summary: Summary | null;
+  /** Where it came from, and how far its round has run. */
+  note: string;
+  /** Rule v2's verdicts on its MLP, family by family, each reading with n, δ, raw and Holm p and interval. */
+  verdicts: string;
+}
+
+/**
+ * The committed confirmatory round of `dataset`'s MLP (rule v2 on seeds 6–15), as the report's
+ * section 3.1 shows it. It trains nothing, whatever BRN_NOTEBOOK_PROFILE says: the round's
+ * verdicts exist only as committed logs and their summary.
+ */
+export function confirmatoryResults(dataset: string, options: { resultsDir?: string } = {}): ConfirmatoryResults {
+  const { resultsDir } = kitPaths({ resultsDir: options.resultsDir });
+  const part = confirmatoryParts(resultsDir).find((p) => p.dataset === dataset && p.architecture === 'mlp');
+  if (part === undefined)
+    throw new Error(
+      `Unknown dataset '${dataset}' for the confirmatory round: expected one of ${CONFIRMATORY_DATASETS.join(', ')}`,
+    );
+  const file = relative(KIT_ROOT, summaryPath(resultsDir, 'confirmatory', dataset));
+  if (part.summary === null)
+    return {
+      summary: null,
+      note: `No confirmatory summary is committed at \`${file}\`: \`brn run --confirmatory --dataset ${dataset}\` runs the round (resumable), then \`brn summarize --confirmatory --dataset ${dataset}\`.`,
+      verdicts: '',
+    };
+  return {
+    summary: part.summary,
+    note: `Showing the committed **confirmatory** round (rule v2, seeds 6–15) from \`${file}\`, backend ${part.summary.backend}.`,
+    verdicts: partLines(part, null, '###').join('\n'),
+  };
 }

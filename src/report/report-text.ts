@@ -77,6 +77,27 @@ export const DEVIATIONS = `- **Models.** The MLP is 784-100-100-100-10 with ReLU
   defines it. Neither depends on the microbatch size, so their microbatch numbers are the
   whole-batch jobs'.`;
 
+export const RULE_V2_TEXT = `**Rule v2, the confirmatory round** (\`src/protocol/rule.ts\`, its families in
+\`rule-families.ts\` and \`rule-cnn.ts\`, judged by \`src/results/rule-verdicts.ts\`). Each data set ×
+model has a *primary* family, the BRN paper's three figure claims as the kit tests them there (i.i.d.
+32: BRN matches BN; microbatches of 4: BRN beats BN; non-i.i.d.: BRN beats BN, on 16 labels × 2 of
+1,000 classes for the 1,000-class task and on 2 labels × 16 of 10 classes, named the stress test,
+on MNIST and Fashion-MNIST), and a *secondary* family for the rest (the GN paper's claims, the
+ablation at rmax 1.5, dmax 0.5, the controls). BN in the primary family is standard BN, evaluated
+with its moving variance as tfjs-layers and Keras evaluate. "b beats a" is a one-sided paired t
+test of b − a > 0: *reproduced* at a Holm-adjusted p < 0.025 within its family, *against* when the
+opposite one-sided test gives a Holm-adjusted p < 0.025, *not significant* otherwise. "b matches
+a" is two one-sided tests (TOST) at a margin δ of 5% of a's mean test error: *matched* at a
+Holm-adjusted TOST p < 0.05, *differs* when the 95% interval lies wholly outside ±δ,
+*inconclusive* otherwise. Holm's m is the family's declared size, and a claim without runs counts
+at p = 1. Each claim is judged with the trained parameters and with their moving average; the
+headline is that verdict when the two agree and *depends on the reading* when they do not. The t
+distribution is \`@stdlib\`'s, tested against SciPy's values. The rule was committed before any
+of its runs, on seeds no earlier job had used (section 3.1 shows the commit and the jobs' start
+times); the confirmatory verdicts use only those runs.
+
+**Rule v1, the exploratory round** (seeds 1–5, \`src/protocol/claims.ts\`), kept as it was:`;
+
 export const RULE = `Every claim is a paired difference b − a in test accuracy with its 95% Student t interval over
 seeds. A claim that b **beats** a is *reproduced* when the interval lies above 0, *reversed* when
 it lies below 0, and *not significant* otherwise; a claim that b **matches** a is *matched* when

@@ -16,7 +16,10 @@ describe('the report', () => {
   it('is written from the committed summaries in the reproducibility-report shape, twice to the same bytes', () => {
     const out = testDir('report');
     const readme = join(out, 'README.md');
-    writeFileSync(readme, 'before\n<!-- results:claims:start -->\nold\n<!-- results:claims:end -->\nafter\n');
+    writeFileSync(
+      readme,
+      'before\n<!-- results:confirmatory:start -->\n<!-- results:confirmatory:end -->\n<!-- results:claims:start -->\nold\n<!-- results:claims:end -->\nafter\n',
+    );
     const written = writeReport({ resultsDir: RESULTS, figuresDir: FIGURES, outDir: out, readme });
     assert.deepEqual(written, [join(out, 'REPORT.md'), join(out, 'build', 'REPORT.html'), readme]);
     const md = readFileSync(written[0], 'utf8');
@@ -28,11 +31,15 @@ describe('the report', () => {
       '### 2.2 Compute',
       '### 2.4 The verdict rule, and what was known when',
       '## 3 Results',
+      '### 3.1 The confirmatory round (rule v2)',
       '### 4.1 The verdicts against the papers',
       '### 4.2 Verdicts that depend on the reading',
     ])
       assert.ok(md.includes(`\n${heading}\n`), `REPORT.md lacks '${heading}'`);
-    assert.match(md, /### 3\.1 MNIST, MLP/);
+    assert.match(md, /### 3\.2 MNIST, MLP, exploratory \(rule v1, seeds 1–5\)/);
+    // The confirmatory round comes first: in the summary, and as the first results section.
+    assert.ok(md.indexOf('The confirmatory round, by rule v2') < md.indexOf('The exploratory round, by rule v1'));
+    assert.ok(md.indexOf('### 3.1 The confirmatory round') < md.indexOf('### 3.2 '));
     // Figures are linked relative to the report and inlined in the HTML: no image is fetched from anywhere.
     assert.match(md, /!\[verdicts\]\(\.\.\/.*figures\/verdicts\.png\)|!\[verdicts\]\(figures\/verdicts\.png\)/);
     const images = html.match(/<img [^>]*src="([^"]*)"/g) ?? [];
@@ -40,7 +47,11 @@ describe('the report', () => {
     for (const img of images) assert.match(img, /src="data:image\/png;base64,/);
     assert.doesNotMatch(html, /&lt;details&gt;/);
     const block = readFileSync(readme, 'utf8');
-    assert.match(block, /^before\n<!-- results:claims:start -->\nEach claim as its verdict and b − a/);
+    assert.match(block, /^before\n<!-- results:confirmatory:start -->\nRule v2 \(`src\/protocol\/rule\.ts`/);
+    assert.match(
+      block,
+      /\n<!-- results:confirmatory:end -->\n<!-- results:claims:start -->\nThe exploratory round: rule v1 on seeds 1–5/,
+    );
     assert.match(block, /\n\| Claim \| MNIST, MLP \(n=5\) \|/);
     assert.match(block, /\n\| i\.i\.d\. minibatches of 32: BRN matches BN \| \*\*(matched|differs|inconclusive)\*\* /);
     assert.match(block, /<!-- results:claims:end -->\nafter\n$/);

@@ -15,7 +15,18 @@ import { MATCH_MARGIN } from '../protocol/claims';
 import { VARIANT_INFO } from '../protocol/variants';
 import { readSummary } from '../results/store';
 import { judgeClaimsOnSeeds } from '../results/verdicts';
-import { DEVIATIONS, DIFFICULT, EASY, METHOD_SUMMARY, REFERENCES, RULE, SCOPE, TITLE } from './report-text';
+import {
+  DEVIATIONS,
+  DIFFICULT,
+  EASY,
+  METHOD_SUMMARY,
+  REFERENCES,
+  RULE,
+  RULE_V2_TEXT,
+  SCOPE,
+  TITLE,
+} from './report-text';
+import { confirmatorySection, tallyOf, type ConfirmatoryPart } from './confirmatory';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { CNN_EXPERIMENTS } from '../protocol/registry';
 import { jobsOf, partLabel, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
@@ -50,7 +61,7 @@ function resultsSection(part: ReportPart, index: string, base: string): string[]
   const { summary } = part;
   const controls = controlsTable(summary);
   return [
-    `### ${index} ${part.title}`,
+    `### ${index} ${part.title}, exploratory (rule v1, seeds 1–5)`,
     '',
     `${jobsOf(summary)} jobs (${summary.profile} profile, backend ${summary.backend}); by the rule: ${tally(summary.claims)}.`,
     '',
@@ -149,12 +160,28 @@ function averageShift(summary: Summary, c: ClaimResult): string {
 /** The report, from its parts; `extra` holds further generated sections (the averaging finding, compute, speed). */
 export function reportMarkdown(
   parts: ReportPart[],
-  extra: { base: string; findings: string[]; compute: string[]; speed: string[] },
+  extra: {
+    base: string;
+    findings: string[];
+    compute: string[];
+    speed: string[];
+    confirmatory: ConfirmatoryPart[];
+    figuresDir: string;
+    resultsDir?: string;
+  },
 ): string {
   const { base } = extra;
+  const confirmatoryLines = extra.confirmatory.map((p) => {
+    const judged = p.families.some((f) => f.claims.some((c) => c.headline !== 'not run'));
+    const primary = p.families.filter((f) => f.family === 'primary');
+    const secondary = p.families.filter((f) => f.family === 'secondary');
+    return judged
+      ? `- **${p.title}**: primary ${tallyOf(primary)}; secondary ${tallyOf(secondary)}.`
+      : `- **${p.title}**: not run yet.`;
+  });
   const summaryLines = parts.map(
     (p, i) =>
-      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned ?? [])} jobs, section 3.${i + 1})` : ''}: ${tally(p.summary.claims)}.`,
+      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned ?? [])} jobs, section 3.${i + 2})` : ''}: ${tally(p.summary.claims)}.`,
   );
   const claimRows = parts.flatMap((p) =>
     p.summary.claims.map((c) => ({ 'Data set, model': p.title, Claim: c.statement, Paper: c.paper, Kind: c.kind })),
@@ -170,7 +197,11 @@ export function reportMarkdown(
     '',
     '**Methodology.** ' + METHOD_SUMMARY,
     '',
-    '**Results.** By the rule (section 2.4), with the parameter average as the headline:',
+    '**Results.** The confirmatory round, by rule v2 on fresh seeds (sections 2.4 and 3.1), headline verdicts (a verdict stands where the trained parameters and their average agree):',
+    '',
+    ...confirmatoryLines,
+    '',
+    'The exploratory round, by rule v1 on seeds 1–5 (a rule written after part of those results were seen, sections 3.2 on), with the parameter average as the headline:',
     '',
     ...summaryLines,
     '',
@@ -204,11 +235,14 @@ export function reportMarkdown(
     '',
     '### 2.4 The verdict rule, and what was known when',
     '',
+    RULE_V2_TEXT,
+    '',
     RULE,
     '',
     '## 3 Results',
     '',
-    ...parts.flatMap((p, i) => resultsSection(p, `3.${i + 1}`, base)),
+    ...confirmatorySection(extra.confirmatory, extra.figuresDir, base, extra.resultsDir),
+    ...parts.flatMap((p, i) => resultsSection(p, `3.${i + 2}`, base)),
     '## 4 Discussion',
     '',
     '### 4.1 The verdicts against the papers',

@@ -17,6 +17,7 @@ import { coreHours, progressNote, provisional, readText, reportMarkdown, reportP
 import { MACHINE } from './report-text';
 import { markdownTable, normalizerTable } from './table';
 import { averagingFinding } from './averaging-finding';
+import { confirmatoryGlance, confirmatoryParts } from './confirmatory';
 
 export interface ReportOptions {
   resultsDir: string;
@@ -134,7 +135,7 @@ export function claimsAtAGlance(parts: ReportPart[]): string {
   const verdicts = parts.reduce((k, p) => k + p.summary.claims.length, 0);
   const split = parts.reduce((k, p) => k + p.summary.claims.filter((c) => c.verdict !== c.verdictEma).length, 0);
   return [
-    `Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs${cells.includes('—') ? '; "—": not a question asked of that model' : ''}${cells.includes('not yet run') ? '; "not yet run": planned, its jobs not yet committed' : ''}. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
+    `The exploratory round: rule v1 on seeds 1–5, a rule written after part of these results were seen, with no equivalence test and no multiplicity control. Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs${cells.includes('—') ? '; "—": not a question asked of that model' : ''}${cells.includes('not yet run') ? '; "not yet run": planned, its jobs not yet committed' : ''}. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
     '',
     markdownTable(rows),
     '',
@@ -179,6 +180,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
   md: string;
   html: string;
   claims: string;
+  confirmatory: string;
   speed: string;
   normalizers: string;
 } {
@@ -187,8 +189,12 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     throw new Error(
       `No full-profile summary under ${options.resultsDir}: run 'make reproduce' (or 'make rebuild') first`,
     );
+  const confirmatory = confirmatoryParts(options.resultsDir);
   const md = reportMarkdown(parts, {
     base: options.outDir,
+    confirmatory,
+    figuresDir: options.figuresDir,
+    resultsDir: options.resultsDir,
     compute: computeSection(parts),
     speed: speedSection(options.resultsDir),
     findings: averagingFinding(options.resultsDir, options.figuresDir, options.outDir),
@@ -197,6 +203,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     md,
     html: reportHtml(md, options.outDir),
     claims: claimsAtAGlance(parts),
+    confirmatory: confirmatoryGlance(confirmatory),
     speed: readmeSpeed(options.resultsDir),
     normalizers: normalizersAtAGlance(parts),
   };
@@ -204,7 +211,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
 
 /** Writes REPORT.md, build/REPORT.html and (with `readme`) the README's claims block; returns the paths written. */
 export function writeReport(options: ReportOptions): string[] {
-  const { md, html, claims, speed, normalizers } = buildReport(options);
+  const { md, html, claims, confirmatory, speed, normalizers } = buildReport(options);
   // The HTML inlines every figure (megabytes): a build product beside the PDF, not a committed file.
   const written = [join(options.outDir, 'REPORT.md'), join(options.outDir, 'build', 'REPORT.html')];
   writeFileAtomic(written[0], md);
@@ -212,6 +219,7 @@ export function writeReport(options: ReportOptions): string[] {
   if (options.readme !== null) {
     // Each block whose markers the README has (one without them is left alone).
     const done = [
+      updateReadme(options.readme, 'confirmatory', confirmatory),
       updateReadme(options.readme, 'claims', claims),
       updateReadme(options.readme, 'normalizers', normalizers),
       updateReadme(options.readme, 'speed', speed),

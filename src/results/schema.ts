@@ -100,6 +100,15 @@ export interface ExperimentInfo {
   variants: string[];
 }
 
+export interface RunProvenance {
+  firstStartedAt: string | null;
+  lastStartedAt: string | null;
+  /** The distinct commits the logs name (a log made from uncommitted src/ adds '+dirty'). */
+  commits: string[];
+  /** Logs without a start time (made before it was recorded). */
+  undated: number;
+}
+
 export interface Summary {
   profile: Profile;
   /** The data set's name (`mnist`, or `idx-<hash>` for other IDX files). */
@@ -112,6 +121,12 @@ export interface Summary {
   claims: ClaimResult[];
   /** The confirmatory round's verdicts under rule v2 (`protocol/rule.ts`), family by family; absent in other profiles. */
   ruleV2?: FamilyResult[];
+  /**
+   * The confirmatory round: when its summarized jobs first started (the earliest and latest
+   * `startedAt` of their logs, ISO 8601 UTC) and the code commits they started from, so the
+   * report can show that rule v2's commit precedes them. Absent in other profiles.
+   */
+  provenance?: RunProvenance;
   /** The planned jobs of the summarized experiments it holds and lacks (absent in summaries written before it was recorded). */
   jobs?: JobsAccount;
   curves: Record<string, Partial<Record<SummaryVariant, CurvePoint[]>>>;

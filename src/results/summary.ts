@@ -19,7 +19,14 @@ import { accountJobs, hasJobFiles } from './completeness';
 import { profileRunsDir } from './layout';
 import { experimentDirs, finishedRuns, LogProblems, type FinishedRun } from './logs';
 import type { LogProblem } from './seal';
-import type { CrossComparison, ExperimentInfo, ExperimentResults, Summary, VariantSummary } from './schema';
+import type {
+  CrossComparison,
+  ExperimentInfo,
+  ExperimentResults,
+  RunProvenance,
+  Summary,
+  VariantSummary,
+} from './schema';
 import { curve, PAIRS, SOURCES } from './sources';
 import { pairedDifference, seedStat, seedStatOrNull, stat } from './stats';
 import { judgeRuleV2, type SideValues } from './rule-verdicts';
@@ -205,8 +212,25 @@ export function summarizeLogs(
   }
   summary.comparisons = comparisonsOf(summary.experiments);
   summary.jobs = accountJobs({ profile, runsDir, dataset, experiments: accounted, known, problems, failed });
-  if (profile === 'confirmatory') summary.ruleV2 = judgeRuleV2(dataset, sideValues(summary));
-  else summary.claims = judgeClaims(summary);
+  if (profile === 'confirmatory') {
+    summary.ruleV2 = judgeRuleV2(dataset, sideValues(summary));
+    summary.provenance = provenanceOf([...read.values()].flatMap((m) => [...m.values()].flat()));
+  } else summary.claims = judgeClaims(summary);
   summary.backend = [...backends].sort().join(', ') || 'none';
   return { summary, problems };
+}
+
+/** When `runs` started and from which commits (a run read twice, as a shared variant, counts once). */
+export function provenanceOf(runs: FinishedRun[]): RunProvenance {
+  const headers = [...new Set(runs.map((r) => r.header))];
+  const dates = headers.flatMap((h) => (h.startedAt === undefined ? [] : [h.startedAt])).sort();
+  const commits = headers.flatMap((h) =>
+    h.code === undefined || h.code === null ? [] : [`${h.code.commit}${h.code.dirty ? '+dirty' : ''}`],
+  );
+  return {
+    firstStartedAt: dates[0] ?? null,
+    lastStartedAt: dates[dates.length - 1] ?? null,
+    commits: [...new Set(commits)].sort(),
+    undated: headers.length - dates.length,
+  };
 }

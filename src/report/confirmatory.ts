@@ -1,0 +1,302 @@
+/**
+ * The confirmatory round in the report and the README: rule v2's verdicts
+ * (`protocol/rule.ts`, judged into each confirmatory summary by
+ * `results/rule-verdicts.ts`), family by family, with for every verdict its
+ * reading, n, δ, raw and Holm p and interval; when the round's jobs started
+ * against the rule's commit; and the jobs that did not train.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { datasetTitle } from '../data/datasets';
+import { familiesOf } from '../protocol/rule';
+import type { ClaimFamily, Family } from '../protocol/rule-claim';
+import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
+import type { FamilyResult, ReadingResult, RuleClaimResult, V2Verdict } from '../results/rule-verdicts';
+import type { Summary } from '../results/schema';
+import { readSummary } from '../results/store';
+import { markdownTable } from './table';
+
+/** Rule v2's commit, as `git log` names it: the fixed point every confirmatory log must start after. */
+export const RULE_V2_COMMIT = { hash: 'bb82087', date: '2026-12-05T15:53:00Z' } as const;
+
+/** The data sets with a confirmatory round, in the report's order: the paper's non-i.i.d. setting (1,000 classes) first. */
+export const CONFIRMATORY_DATASETS = ['mnist-triples', 'mnist', 'fashion-mnist'] as const;
+
+export interface ConfirmatoryPart {
+  /** e.g. "MNIST, MLP". */
+  title: string;
+  dataset: string;
+  architecture: ClaimFamily['architecture'];
+  /** The summary, or null where none is committed (every claim then 'not run'). */
+  summary: Summary | null;
+  /** The primary family, then the secondary, judged where the summary holds them. */
+  families: FamilyResult[];
+}
+
+/** A family no summary has judged: its claims, each 'not run'. */
+function unjudged(f: ClaimFamily): FamilyResult {
+  return {
+    architecture: f.architecture,
+    family: f.family,
+    m: f.claims.length,
+    claims: f.claims.map((c) => ({ ...c, trained: null, average: null, headline: 'not run' as V2Verdict })),
+  };
+}
+
+/** Every data set × model rule v2 declares a family for, with its committed confirmatory verdicts. */
+export function confirmatoryParts(resultsDir: string): ConfirmatoryPart[] {
+  return CONFIRMATORY_DATASETS.flatMap((dataset) => {
+    const summary = readSummary('confirmatory', resultsDir, dataset);
+    const declared = familiesOf(dataset);
+    const architectures = [...new Set(declared.map((f) => f.architecture))];
+    return architectures.map((architecture) => ({
+      title: `${datasetTitle(dataset)}, ${architecture === 'conv' ? 'CNN' : 'MLP'}`,
+      dataset,
+      architecture,
+      summary,
+      families: declared
+        .filter((f) => f.architecture === architecture)
+        .map(
+          (f) =>
+            summary?.ruleV2?.find((j) => j.architecture === f.architecture && j.family === f.family) ?? unjudged(f),
+        ),
+    }));
+  });
+}
+
+const points = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(100 * x).toFixed(2)}`;
+const interval = (ci: [number, number]) => `[${points(ci[0])}, ${points(ci[1])}]`;
+/** A p value as the tables print it. */
+export const formatP = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+
+/** b − a and its 95% interval, in points. */
+const difference = (r: ReadingResult) => `${points(r.mean)} ${interval(r.ci95)}`;
+
+/** The p a verdict rests on: "beats" the Holm p of b > a, or of b < a when that one is the verdict. */
+function decidingP(r: ReadingResult): { raw: number; holm: number } {
+  if (r.verdict === 'against' && r.pAgainst !== null && r.pAgainstHolm !== null)
+    return { raw: r.pAgainst, holm: r.pAgainstHolm };
+  return { raw: r.p, holm: r.pHolm };
+}
+
+/** One reading in the README's cell: its verdict, b − a [95% CI], δ for "matches", Holm p. */
+function readingCell(r: ReadingResult | null): string {
+  if (r === null) return 'not run';
+  const delta = r.margin === null ? '' : `, δ ±${(100 * r.margin).toFixed(2)}`;
+  return `${r.verdict}: ${difference(r)}${delta}, Holm p ${formatP(decidingP(r).holm)}`;
+}
+
+/** Whether any claim of the part has been judged (a model with no committed job has none). */
+const judged = (part: ConfirmatoryPart) => part.families.some((f) => f.claims.some((c) => c.headline !== 'not run'));
+
+/** "partial: k of n jobs" for a judged part whose summary lacks planned jobs (the account is the summary's, all models). */
+const partialNote = (part: ConfirmatoryPart) => {
+  const jobs = part.summary?.jobs;
+  if (part.summary === null || jobs === undefined || !judged(part)) return null;
+  const own = jobs.planned;
+  return jobs.held < own ? `partial: ${jobs.held} of ${own} jobs` : null;
+};
+
+/** A family's verdicts counted, e.g. "2 reproduced, 1 inconclusive". */
+export function tallyOf(families: FamilyResult[]): string {
+  const counts = new Map<V2Verdict, number>();
+  for (const c of families.flatMap((f) => f.claims)) counts.set(c.headline, (counts.get(c.headline) ?? 0) + 1);
+  return [...counts].map(([v, k]) => `${k} ${v}`).join(', ');
+}
+
+const familyOf = (part: ConfirmatoryPart, family: Family) => part.families.filter((f) => f.family === family);
+const nOf = (c: RuleClaimResult) => c.trained?.n ?? c.average?.n ?? 0;
+
+/** The README's block: every primary claim with both readings and its headline, then each secondary family's tally. */
+export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
+  const rows = parts.flatMap((p) =>
+    familyOf(p, 'primary').flatMap((f) =>
+      f.claims.map((c) => ({
+        'Data set, model': p.title,
+        Claim: c.statement,
+        Headline: `**${c.headline}**`,
+        'Trained parameters': readingCell(c.trained),
+        'Parameter average': readingCell(c.average),
+        n: nOf(c) === 0 ? '—' : String(nOf(c)),
+      })),
+    ),
+  );
+  const secondary = parts.map((p) => {
+    const note = partialNote(p);
+    const claims = familyOf(p, 'secondary').flatMap((f) => f.claims);
+    return `${p.title}: ${claims.length} secondary claim${claims.length === 1 ? '' : 's'}, ${tallyOf(familyOf(p, 'secondary'))}${note === null ? '' : ` (${note})`}.`;
+  });
+  const partial = parts.filter((p) => partialNote(p) !== null && p.summary !== null);
+  return [
+    `Rule v2 (\`src/protocol/rule.ts\`, committed at ${RULE_V2_COMMIT.hash} on ${RULE_V2_COMMIT.date.replace('T', ' ').replace('Z', ' UTC')}, before every confirmatory job: [REPORT.md](REPORT.md#31-the-confirmatory-round-rule-v2) shows the dates) on fresh seeds. b − a in test accuracy, in points, paired by seed, with its 95% interval. "b beats a": one-sided paired t, reproduced at Holm p < 0.025 in its family; "b matches a": TOST at δ = 5% of a's test error, matched at Holm p < 0.05, differs when the 95% interval lies wholly outside ±δ. The headline is the verdict where the trained parameters and their average agree, else "depends on the reading". BN is standard BN (moving variance).`,
+    '',
+    markdownTable(rows),
+    '',
+    ...secondary.map((s) => `- ${s}`),
+    ...(partial.length > 0
+      ? ['', `Partial summaries count a missing claim at p = 1 in Holm's correction; their verdicts may still move.`]
+      : []),
+    '',
+  ].join('\n');
+}
+
+/** A family's table for the report: two rows a claim (trained, average), each with its reading, n, δ, p and Holm p. */
+function familyTable(f: FamilyResult): string {
+  const rows = f.claims.flatMap((c) =>
+    (['trained', 'average'] as const).map((reading, i) => {
+      const r = c[reading];
+      const p = r === null ? null : decidingP(r);
+      return {
+        Claim: i === 0 ? c.statement : '',
+        Paper: i === 0 ? c.paper : '',
+        Headline: i === 0 ? `**${c.headline}**` : '',
+        Reading: reading === 'trained' ? 'trained' : 'average',
+        n: r === null ? '—' : String(r.n),
+        'b − a [95% CI]': r === null ? 'not run' : difference(r),
+        δ: r === null || r.margin === null ? '' : `±${(100 * r.margin).toFixed(2)}`,
+        p: p === null ? '' : formatP(p.raw),
+        'Holm p': p === null ? '' : formatP(p.holm),
+        Verdict: r === null ? 'not run' : r.verdict,
+      };
+    }),
+  );
+  return markdownTable(rows);
+}
+
+/**
+ * Variants that normalize without minibatch statistics (GN, LN, none), so that a test accuracy at chance
+ * cannot come from the statistics they are evaluated with: their jobs that ended at most 1.5× chance
+ * with the trained parameters did not train.
+ */
+const BATCH_FREE: readonly string[] = ['gn', 'ln', 'none'];
+
+export function untrained(
+  summary: Summary,
+  classes: number,
+): { experiment: string; variant: string; k: number; n: number }[] {
+  return Object.entries(summary.experiments).flatMap(([experiment, e]) =>
+    (Object.entries(e.variants) as [SummaryVariant, NonNullable<(typeof e.variants)[SummaryVariant]>][])
+      .filter(([variant, v]) => v.trainedIn === undefined && BATCH_FREE.includes(variant))
+      .map(([variant, v]) => ({
+        experiment,
+        variant,
+        k: v.testAccuracy.values.filter((a) => a <= 1.5 / classes).length,
+        n: v.testAccuracy.values.length,
+      }))
+      .filter((u) => u.k > 0),
+  );
+}
+
+const classesOf = (dataset: string) => (dataset === 'mnist-triples' ? 1000 : 10);
+const when = (iso: string | null) => (iso === null ? '—' : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
+
+/**
+ * Figures shown under a part, as [directory under figures/, name, caption]: the confirmatory round's own
+ * curves, and the labels-per-batch sweep (exploratory seeds 1–3) that puts 16 × 2 among its neighbours.
+ */
+const PART_FIGURES: Record<string, [string, string, string][]> = {
+  'mnist-triples': [
+    ['confirmatory/mnist-triples', 'triples-paired', 'Label-paired 16 × 2 of 1,000 classes, confirmatory seeds'],
+    ['confirmatory/mnist-triples', 'triples-baseline', 'i.i.d. minibatches of 32, 1,000 classes, confirmatory seeds'],
+    [
+      'mnist-triples',
+      'labels-per-batch-classes',
+      'Labels per minibatch of 32, 10 classes against 1,000 (the sweep, seeds 1–3: exploratory)',
+    ],
+  ],
+};
+
+/** The report's section 3.1; figures are linked relative to `base` (REPORT.md's directory). */
+export function confirmatorySection(
+  parts: ConfirmatoryPart[],
+  figuresDir: string,
+  base: string,
+  resultsDir?: string,
+): string[] {
+  const datasets = [...new Set(parts.map((p) => p.dataset))];
+  const provenance = datasets.map((d) => {
+    const s = parts.find((p) => p.dataset === d)!.summary;
+    const pv = s?.provenance;
+    return {
+      'Data set': datasetTitle(d),
+      Jobs: s?.jobs === undefined ? '—' : `${s.jobs.held} of ${s.jobs.planned}`,
+      'First job started': when(pv?.firstStartedAt ?? null),
+      'Last job started': when(pv?.lastStartedAt ?? null),
+      'Code commits of the logs': pv === undefined ? '—' : pv.commits.map((c) => c.slice(0, 7)).join(', ') || '—',
+    };
+  });
+  const early = datasets.filter((d) => {
+    const first = parts.find((p) => p.dataset === d)!.summary?.provenance?.firstStartedAt;
+    return first !== null && first !== undefined && Date.parse(first) <= Date.parse(RULE_V2_COMMIT.date);
+  });
+  const lines = [
+    '### 3.1 The confirmatory round (rule v2)',
+    '',
+    `Rule v2 (section 2.4) was committed at ${RULE_V2_COMMIT.hash}, ${when(RULE_V2_COMMIT.date)}, as code (\`src/protocol/rule.ts\`, \`rule-families.ts\`, \`rule-cnn.ts\`): its families, tests, margins and seeds. Its confirmatory jobs ran on seeds no earlier job had used (6–15 for the MLP and the 1,000-class task), from these commits, starting at these times (each log's header records both):`,
+    '',
+    markdownTable(provenance),
+    '',
+    early.length === 0
+      ? `Every confirmatory job started after the rule's commit.`
+      : `**These data sets have a job that started before the rule's commit: ${early.map(datasetTitle).join(', ')}.**`,
+    '',
+  ];
+  for (const p of parts) lines.push(...partLines(p, { figuresDir, base }));
+  const probePath = resultsDir === undefined ? null : join(resultsDir, 'triples-ln-probe.md');
+  const probe = probePath !== null && existsSync(probePath) ? readFileSync(probePath, 'utf8') : null;
+  if (probe !== null)
+    lines.push(
+      "**Is the kit's layer the cause?** `scripts/triples-ln-probe.js` trains the 1,000-class task's MLP with tfjs's own `layerNormalization` and with the kit's `GroupNormalization` at one group, at the protocol's learning rate and at a tenth of it (exploratory, one seed, tfjs-layers' training loop):",
+      '',
+      probe.trimEnd(),
+      '',
+    );
+  return lines;
+}
+
+/**
+ * One data set × model of the round: its families' tables and the jobs that did not train, under a
+ * heading of `level`; with `figures`, its committed figures linked relative to `figures.base`.
+ */
+export function partLines(
+  p: ConfirmatoryPart,
+  figures: { figuresDir: string; base: string } | null,
+  level = '####',
+): string[] {
+  const lines: string[] = [];
+  const note = partialNote(p);
+  lines.push(`${level} ${p.title}${note === null ? '' : ` (${note})`}`, '');
+  if (p.summary === null || !judged(p)) {
+    lines.push('Not run yet: no confirmatory job of this model is committed.', '');
+    return lines;
+  }
+  for (const f of p.families) {
+    lines.push(
+      `**${f.family === 'primary' ? 'Primary' : 'Secondary'} family** (m = ${f.m} for Holm): ${tallyOf([f])}.`,
+      '',
+      familyTable(f),
+      '',
+    );
+  }
+  for (const [dir, name, caption] of figures !== null && p.architecture === 'mlp'
+    ? (PART_FIGURES[p.dataset] ?? [])
+    : []) {
+    const png = join(figures!.figuresDir, dir, `${name}.png`);
+    if (existsSync(png)) lines.push(`![${caption}](${relative(figures!.base, png)})`, '');
+  }
+  const failed = untrained(p.summary, classesOf(p.dataset));
+  if (failed.length > 0) {
+    lines.push(
+      `**Jobs that did not train.** ${failed
+        .map(
+          (u) =>
+            `${VARIANT_INFO[u.variant as SummaryVariant]?.label ?? u.variant} on \`${u.experiment}\`: ${u.k} of ${u.n} seeds`,
+        )
+        .join(
+          '; ',
+        )} ended at no more than 1.5× chance (chance: ${(100 / classesOf(p.dataset)).toFixed(2)}%) with the trained parameters; these variants use no minibatch statistics, so such a job did not learn. Every variant trains at the protocol's learning rate (RMSProp 0.001, momentum 0.9, the paper's), and the verdicts above count these jobs as they are: a comparison with such a variant says that it failed to train at that rate, not how well it normalizes when it trains.`,
+      '',
+    );
+  }
+  return lines;
+}
