@@ -8,11 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { datasetTitle } from '../data/datasets';
+import { TRIPLES } from '../data/triples';
 import { familiesOf } from '../protocol/rule';
 import type { ClaimFamily, Family } from '../protocol/rule-claim';
 import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
 import type { FamilyResult, ReadingResult, RuleClaimResult, V2Verdict } from '../results/rule-verdicts';
 import type { Summary } from '../results/schema';
+import { formatPoints } from '../results/stats';
 import { readSummary } from '../results/store';
 import { markdownTable } from './table';
 
@@ -64,13 +66,15 @@ export function confirmatoryParts(resultsDir: string): ConfirmatoryPart[] {
   });
 }
 
-const points = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(100 * x).toFixed(2)}`;
-const interval = (ci: [number, number]) => `[${points(ci[0])}, ${points(ci[1])}]`;
+const interval = (ci: [number, number]) => `[${formatPoints(ci[0])}, ${formatPoints(ci[1])}]`;
 /** A p value as the tables print it. */
 export const formatP = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
 
+/** An ISO 8601 UTC time as the tables print it: `2026-12-05 15:53:00 UTC`. */
+const when = (iso: string | null) => (iso === null ? '—' : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
+
 /** b − a and its 95% interval, in points. */
-const difference = (r: ReadingResult) => `${points(r.mean)} ${interval(r.ci95)}`;
+const difference = (r: ReadingResult) => `${formatPoints(r.mean)} ${interval(r.ci95)}`;
 
 /** The p a verdict rests on: "beats" the Holm p of b > a, or of b < a when that one is the verdict. */
 function decidingP(r: ReadingResult): { raw: number; holm: number } {
@@ -126,9 +130,9 @@ export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
     const claims = familyOf(p, 'secondary').flatMap((f) => f.claims);
     return `${p.title}: ${claims.length} secondary claim${claims.length === 1 ? '' : 's'}, ${tallyOf(familyOf(p, 'secondary'))}${note === null ? '' : ` (${note})`}.`;
   });
-  const partial = parts.filter((p) => partialNote(p) !== null && p.summary !== null);
+  const partial = parts.filter((p) => partialNote(p) !== null);
   return [
-    `Rule v2 (\`src/protocol/rule.ts\`, committed at ${RULE_V2_COMMIT.hash} on ${RULE_V2_COMMIT.date.replace('T', ' ').replace('Z', ' UTC')}, before every confirmatory job: [REPORT.md](REPORT.md#31-the-confirmatory-round-rule-v2) shows the dates) on fresh seeds. b − a in test accuracy, in points, paired by seed, with its 95% interval. "b beats a": one-sided paired t, reproduced at Holm p < 0.025 in its family; "b matches a": TOST at δ = 5% of a's test error, matched at Holm p < 0.05, differs when the 95% interval lies wholly outside ±δ. The headline is the verdict where the trained parameters and their average agree, else "depends on the reading". BN is standard BN (moving variance).`,
+    `Rule v2 (\`src/protocol/rule.ts\`, committed at ${RULE_V2_COMMIT.hash} on ${when(RULE_V2_COMMIT.date)}, before every confirmatory job: [REPORT.md](REPORT.md#31-the-confirmatory-round-rule-v2) shows the dates) on fresh seeds. b − a in test accuracy, in points, paired by seed, with its 95% interval. "b beats a": one-sided paired t, reproduced at Holm p < 0.025 in its family; "b matches a": TOST at δ = 5% of a's test error, matched at Holm p < 0.05, differs when the 95% interval lies wholly outside ±δ. The headline is the verdict where the trained parameters and their average agree, else "depends on the reading". BN is standard BN (moving variance).`,
     '',
     markdownTable(rows),
     '',
@@ -150,7 +154,7 @@ function familyTable(f: FamilyResult): string {
         Claim: i === 0 ? c.statement : '',
         Paper: i === 0 ? c.paper : '',
         Headline: i === 0 ? `**${c.headline}**` : '',
-        Reading: reading === 'trained' ? 'trained' : 'average',
+        Reading: reading,
         n: r === null ? '—' : String(r.n),
         'b − a [95% CI]': r === null ? 'not run' : difference(r),
         δ: r === null || r.margin === null ? '' : `±${(100 * r.margin).toFixed(2)}`,
@@ -187,8 +191,7 @@ export function untrained(
   );
 }
 
-const classesOf = (dataset: string) => (dataset === 'mnist-triples' ? 1000 : 10);
-const when = (iso: string | null) => (iso === null ? '—' : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
+const classesOf = (dataset: string) => (dataset === 'mnist-triples' ? TRIPLES.classes : 10);
 
 /**
  * Figures shown under a part, as [directory under figures/, name, caption]: the confirmatory round's own
@@ -278,12 +281,11 @@ export function partLines(
       '',
     );
   }
-  for (const [dir, name, caption] of figures !== null && p.architecture === 'mlp'
-    ? (PART_FIGURES[p.dataset] ?? [])
-    : []) {
-    const png = join(figures!.figuresDir, dir, `${name}.png`);
-    if (existsSync(png)) lines.push(`![${caption}](${relative(figures!.base, png)})`, '');
-  }
+  if (figures !== null && p.architecture === 'mlp')
+    for (const [dir, name, caption] of PART_FIGURES[p.dataset] ?? []) {
+      const png = join(figures.figuresDir, dir, `${name}.png`);
+      if (existsSync(png)) lines.push(`![${caption}](${relative(figures.base, png)})`, '');
+    }
   const failed = untrained(p.summary, classesOf(p.dataset));
   if (failed.length > 0) {
     lines.push(

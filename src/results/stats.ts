@@ -80,10 +80,13 @@ export function formatStat(s: Stat | null | undefined): string {
   return `${(100 * s.mean).toFixed(2)}% ± ${(100 * s.std).toFixed(2)} (n=${s.n})`;
 }
 
+/** A difference of accuracies (fractions) in signed percentage points: `+0.62`, `−1.20`. */
+export const formatPoints = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}`;
+
 /** A paired difference in percentage points with its interval: `+0.62 [+0.31, +0.93] (n=5)`, or '—'. */
 export function formatPair(p: PairStat | null | undefined): string {
   if (p === undefined || p === null || p.n === 0) return '—';
-  const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}`;
+  const pts = formatPoints;
   return p.ciLow === null || p.ciHigh === null
     ? `${pts(p.mean)} (n=${p.n}, no interval)`
     : `${pts(p.mean)} [${pts(p.ciLow)}, ${pts(p.ciHigh)}] (n=${p.n})`;
