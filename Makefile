@@ -35,7 +35,8 @@ help:
 	@echo ""
 	@echo "make test-cluster a local single-node Slurm (root) runs the quick baseline through brn submit; jobs vs the reference"
 	@echo "make triples-examples  docs/figures/mnist-triples-examples.{svg,png}: the 1,000-class task's example grid"
-	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN)"
+	@echo "make bench        model-step time: plain tfjs-layers vs the experiment loop (BN, BRN); the conv kernels,"
+	@echo "                  tfjs vs the kit, beside the gemm rate and the conv step (writes data/results/bench-conv.md)"
 	@echo "make bench-peer   the experiment loop beside PyTorch (MLP and conv, BN and BRN, minibatch 32 and 4), one thread each;"
 	@echo "                  writes data/results/bench-peer.md"
 	@echo "make notebook     Jupyter on notebooks/ with the TypeScript kernel, on 127.0.0.1 with a token (prints the URL)"
@@ -105,10 +106,11 @@ cnn: build
 	@echo "make cnn: writes data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT.md and README.md's claims"
 	$(BRN) reproduce --cnn --dataset fashion-mnist --readme
 
-## cnn-convergence: the validation-only check that fixed the conv protocol's step count (about an hour)
+## cnn-convergence: the conv protocol's validation-only convergence check at the paper's schedule
+## (BN and GN, seed 1, 60,000 steps, every 3,000; about 50 minutes on one core)
 cnn-convergence: build
 	@scripts/ensure-fashion-mnist.sh
-	node dist/train/convergence.js cnn-baseline bn,gn 24000 1000 data/results/fashion-mnist/cnn-convergence.json --dataset fashion-mnist
+	node dist/train/convergence.js cnn-baseline bn,gn 60000 3000 data/results/fashion-mnist/cnn-convergence-60k.json --dataset fashion-mnist
 
 figures: build
 	@echo "make figures: writes figures/ (figures/fashion-mnist/, figures/mnist-triples/, figures/confirmatory/) from data/results"
@@ -178,6 +180,7 @@ test: unit-test notebook-test notebook-server-test
 
 bench: build
 	node dist/bench/loop.js
+	node dist/bench/conv-kernels.js
 
 ## test-cluster: a real single-node Slurm (Debian's, as root) runs the quick baseline as a job array
 ## through brn submit; every job is held against the committed quick reference; Slurm is stopped after

@@ -108,12 +108,12 @@ describe("Conv2DBackpropFilter on wasm against the cpu backend's", () => {
   }
 
   it(`sums several blocks of examples when the patches exceed ${PATCH_FLOATS} floats`, () => {
-    // 10 examples of 40·40 rows × 400 taps: blocks of 6 and 4 examples.
-    const xs: [number, number, number, number] = [10, 40, 40, 16];
+    // 10 examples of 40·40 rows × 400 taps ('valid': the patch path, not the framed one): blocks of 6 and 4.
+    const xs: [number, number, number, number] = [10, 44, 44, 16];
     const ws: [number, number, number, number] = [5, 5, 16, 4];
     assert.ok(10 * 40 * 40 * 400 > PATCH_FLOATS, 'the case must need more than one block');
-    const wasm = filterGradient('wasm', xs, ws, 1, 'same', 'blocks');
-    const cpu = filterGradient('cpu', xs, ws, 1, 'same', 'blocks');
+    const wasm = filterGradient('wasm', xs, ws, 1, 'valid', 'blocks');
+    const cpu = filterGradient('cpu', xs, ws, 1, 'valid', 'blocks');
     assertCloseToScale(wasm.grad, cpu.grad, 'dW', 1e-5);
   });
 

@@ -2,6 +2,10 @@
  * ∂ℓ/∂W of a 2-D convolution (tfjs's `Conv2DBackpropFilter`, which the wasm
  * backend lacks, tfjs issue 8474) on the kit's SIMD matrix product.
  *
+ * Stride 1 with 'same' padding and an odd square kernel goes to
+ * `convSameFilter` (`conv-gemm.ts`, the kernel the kit's conv trainer uses):
+ * no patch matrix. Every other geometry takes the patch matrix below.
+ *
  * For x [N, H, W, Cin], ∂ℓ/∂y [N, Ho, Wo, Cout] and a kernel [kh, kw, Cin, Cout]:
  * with the patches P [N·Ho·Wo, kh·kw·Cin] of x (im2col; zeros where the
  * window reaches into the padding), ∂ℓ/∂W as [kh·kw·Cin, Cout] is Pᵀ·∂ℓ/∂y,
@@ -13,6 +17,7 @@
  * (the wasm backend's convolutions are NHWC only too).
  */
 import { tf } from '../tf';
+import { convSameFilter } from './conv-gemm';
 import type { HostMemory } from './memory';
 import type { Info } from './renorm-relu';
 
@@ -53,6 +58,18 @@ export function conv2DBackpropFilter(mem: HostMemory, inputs: { x: Info; dy: Inf
       `Conv2DBackpropFilter: dy is [${dyInfo.shape}], but x [${xInfo.shape}] and a ${kh}x${kw} kernel give [${[N, Ho, Wo, Co]}]`,
     );
   }
+  // Stride 1 and 'same' padding with an odd square kernel (the conv model's layers, and most): the framed kernel.
+  const p = (kh - 1) / 2;
+  const framed =
+    mem.simd !== null &&
+    kh === kw &&
+    kh % 2 === 1 &&
+    sh === 1 &&
+    sw === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right].every((v) => v === p);
+  if (framed) return convSameFilter(mem, inputs, { k: kh });
   const taps = kh * kw * C;
   const rowsPerExample = Ho * Wo;
   const perBlock = Math.max(1, Math.min(N, Math.floor(PATCH_FLOATS / Math.max(1, taps * rowsPerExample))));

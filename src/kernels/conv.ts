@@ -7,6 +7,10 @@
  *   takes it), and optionally the output transposed to [H/2·W/2·C, N] for a
  *   following dense layer's weight gradient;
  * - `maxPool2Backward`: ∂ℓ/∂y routed back to those positions, zeros elsewhere.
+ *
+ * On wasm with SIMD and channels in fours, both are loops of `simd.wat`
+ * (`max_pool2`, `max_pool2_back`: the same selections, so the same bits);
+ * the loops below are for the rest.
  */
 import type { HostMemory } from './memory';
 import type { Info } from './renorm-relu';
@@ -26,6 +30,10 @@ export function maxPool2(mem: HostMemory, inputs: { x: Info }, attrs: { transpos
     [N, Ho, Wo, C],
     [attrs.transposed ? per : 0, N],
   ]);
+  if (mem.simd !== null && C % 4 === 0 && !attrs.transposed) {
+    mem.simd.loops.max_pool2(mem.offset(inputs.x), N * Ho, Wo, C, mem.offset(infos[0]), mem.offset(infos[1]));
+    return infos;
+  }
   const [y, where, yT] = views;
   const x = mem.read(inputs.x);
   const rowStride = W * C;
@@ -39,11 +47,21 @@ export function maxPool2(mem: HostMemory, inputs: { x: Info }, attrs: { transpos
           const v1 = x[base + C + c];
           const v2 = x[base + rowStride + c];
           const v3 = x[base + rowStride + C + c];
+          // Plain assignments: a destructuring swap here allocated an array per element.
           let best = v0;
           let at = 0;
-          if (v1 > best) [best, at] = [v1, 1];
-          if (v2 > best) [best, at] = [v2, 2];
-          if (v3 > best) [best, at] = [v3, 3];
+          if (v1 > best) {
+            best = v1;
+            at = 1;
+          }
+          if (v2 > best) {
+            best = v2;
+            at = 2;
+          }
+          if (v3 > best) {
+            best = v3;
+            at = 3;
+          }
           y[o + c] = best;
           where[o + c] = at;
           if (attrs.transposed) yT[(o - n * per + c) * N + n] = best;
@@ -59,6 +77,10 @@ export function maxPool2Backward(mem: HostMemory, inputs: { dy: Info; where: Inf
   const [N, Ho, Wo, C] = inputs.dy.shape;
   const [H, W] = [2 * Ho, 2 * Wo];
   const { infos, views } = mem.alloc([[N, H, W, C]]);
+  if (mem.simd !== null && C % 4 === 0) {
+    mem.simd.loops.max_pool2_back(mem.offset(inputs.dy), mem.offset(inputs.where), N * Ho, Wo, C, mem.offset(infos[0]));
+    return infos;
+  }
   const [dx] = views;
   const dy = mem.read(inputs.dy);
   const where = mem.read(inputs.where);
@@ -70,10 +92,11 @@ export function maxPool2Backward(mem: HostMemory, inputs: { dy: Info; where: Inf
         const o = ((n * Ho + i) * Wo + j) * C;
         for (let c = 0; c < C; c++) {
           const at = where[o + c];
-          dx[base + c] = at === 0 ? dy[o + c] : 0;
-          dx[base + C + c] = at === 1 ? dy[o + c] : 0;
-          dx[base + rowStride + c] = at === 2 ? dy[o + c] : 0;
-          dx[base + rowStride + C + c] = at === 3 ? dy[o + c] : 0;
+          const g = dy[o + c];
+          dx[base + c] = at === 0 ? g : 0;
+          dx[base + C + c] = at === 1 ? g : 0;
+          dx[base + rowStride + c] = at === 2 ? g : 0;
+          dx[base + rowStride + C + c] = at === 3 ? g : 0;
         }
       }
     }

@@ -16,6 +16,7 @@ import {
 } from './renorm-relu';
 import { renormReluBackwardSimd, renormReluForwardSimd } from './renorm-relu-simd';
 import { maxPool2, maxPool2Backward } from './conv';
+import { convSame, convSameFilter } from './conv-gemm';
 import {
   groupNormReluBackward,
   groupNormReluBackwardSimd,
@@ -69,6 +70,8 @@ const KERNELS: Record<string, KernelBody> = {
     groupNormReluBackward as unknown as KernelBody,
     (i) => i.dy.shape[1],
   ),
+  BrnConvSame: convSame as unknown as KernelBody,
+  BrnConvSameFilter: convSameFilter as unknown as KernelBody,
   BrnMaxPool2: maxPool2 as unknown as KernelBody,
   BrnMaxPool2Backward: maxPool2Backward as unknown as KernelBody,
   BrnBiasReluForward: biasReluForward as unknown as KernelBody,
@@ -200,6 +203,30 @@ export function biasReluBackwardOp(dy: tf.Tensor, y: tf.Tensor): tf.Tensor[] {
 export function matMulOp(a: tf.Tensor, b: tf.Tensor, transposeA = false): tf.Tensor {
   if (hasSimdKernels()) return run('BrnMatMul', { a, b }, { transposeA })[0];
   return tf.matMul(transposeA ? tf.transpose(a) : a, b);
+}
+
+/**
+ * x [N, H, W, C] ⊛ w [k, k, C, Cout], stride 1, 'same' (odd k). With `flip`,
+ * the input gradient of a layer with kernel w [k, k, Cout', C] from
+ * x = ∂ℓ/∂y: the convolution with w flipped in both spatial axes and its
+ * channel axes swapped. On wasm with SIMD, the kit's kernel on `gemm`
+ * (`conv-gemm.ts`); elsewhere `tf.conv2d`.
+ */
+export function convSameOp(x: tf.Tensor, w: tf.Tensor, flip = false): tf.Tensor {
+  if (hasSimdKernels()) return run('BrnConvSame', { x, w }, { flip })[0];
+  const kernel = flip ? tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) : w;
+  return tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same');
+}
+
+/**
+ * ∂ℓ/∂W [k, k, C, Cout] of a stride-1 'same' k×k convolution of x [N, H, W, C]
+ * from ∂ℓ/∂y [N, H, W, Cout]. On wasm with SIMD, the kit's kernel on `gemm`;
+ * elsewhere tfjs's own `Conv2DBackpropFilter`.
+ */
+export function convSameFilterOp(x: tf.Tensor, dy: tf.Tensor, k: number): tf.Tensor {
+  if (hasSimdKernels()) return run('BrnConvSameFilter', { x, dy }, { k })[0];
+  const filterShape = [k, k, x.shape[3]!, dy.shape[3]!];
+  return run('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape })[0];
 }
 
 /** Rows `positions` of `data` and `labels`: [x, labels as float32]. */

@@ -29,6 +29,12 @@ export interface SimdLoops {
   ): void;
   ema(s: number, v: number, out: number, n: number, keep: number): void;
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
+  /** C += A·B, otherwise as `gemm`. */
+  gemm_acc(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
+  /** 2×2 max-pooling of [N, H, W, C] (C a multiple of 4) as rows = N·H/2 rows of wo = W/2 outputs: y and where. */
+  max_pool2(x: number, rows: number, wo: number, c: number, y: number, where: number): void;
+  /** ∂ℓ/∂x of max_pool2 from dy and where. */
+  max_pool2_back(dy: number, where: number, rows: number, wo: number, c: number, dx: number): void;
   col_mean(x: number, rows: number, cols: number, out: number): void;
   col_var(x: number, rows: number, cols: number, mean: number, out: number): void;
   norm_relu(

@@ -7,6 +7,8 @@
 ;; Built by scripts/build-simd.mjs into src/kernels/simd-binary.ts.
 (module
   (import "env" "memory" (memory 1))
+  ;; Set by gemm_acc for one call: the tiles start from C instead of zero.
+  (global $accumulate (mut i32) (i32.const 0))
 
   ;; RMSProp (tfjs's, not centred) over n parameters:
   ;; ms <- decay*ms + (1-decay)*g*g; mom <- momentum*mom + lr*g/sqrt(ms+eps);
@@ -282,6 +284,16 @@
         (if (i32.eq (local.get $c) (local.get $stride)) (then (local.set $c (i32.const 0))))
         (br $each))))
 
+  ;; C <- C + A*B, otherwise as gemm: each element is C's value, then the
+  ;; products over k added in order (the convolutions sum their taps so).
+  (func (export "gemm_acc")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $arow i32) (param $ak i32)
+    (global.set $accumulate (i32.const 1))
+    (call $gemm (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $k) (local.get $n)
+      (local.get $arow) (local.get $ak))
+    (global.set $accumulate (i32.const 0)))
+
   ;; C <- A*B for A [m, k], B [k, n] and C [m, n], B and C row-major and A
   ;; read through strides (in floats): element (i, k) of A is at
   ;; i*$arow + k*$ak, so A row-major is ($arow, $ak) = (k, 1) and A stored
@@ -291,7 +303,7 @@
   ;; float32, from zero: what XNNPACK's kernels behind tfjs's matMul compute,
   ;; so the results are the same bits. Tiles of 4 rows by 8 columns, then 4
   ;; columns, then one; leftover rows one at a time.
-  (func (export "gemm")
+  (func $gemm (export "gemm")
     (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
     (param $arow i32) (param $ak i32)
     (local $i i32)
@@ -337,10 +349,21 @@
     (block $done8
       (loop $cols8
         (br_if $done8 (i32.ge_u (local.get $j) (local.get $jend)))
-        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
-        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
-        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
-        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (if (global.get $accumulate)
+          (then
+            (local.set $pb (i32.add (local.get $c) (local.get $j)))
+            (local.set $c00 (v128.load (local.get $pb))) (local.set $c01 (v128.load offset=16 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c10 (v128.load (local.get $pb))) (local.set $c11 (v128.load offset=16 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c20 (v128.load (local.get $pb))) (local.set $c21 (v128.load offset=16 (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c30 (v128.load (local.get $pb))) (local.set $c31 (v128.load offset=16 (local.get $pb))))
+          (else
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))))
         (local.set $pa (local.get $a))
         (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
         (local.set $pb (i32.add (local.get $b) (local.get $j)))
@@ -383,8 +406,19 @@
     (block $done4
       (loop $cols4
         (br_if $done4 (i32.ge_u (local.get $j) (local.get $jend)))
-        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0))
-        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))
+        (if (global.get $accumulate)
+          (then
+            (local.set $pb (i32.add (local.get $c) (local.get $j)))
+            (local.set $c00 (v128.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c10 (v128.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c20 (v128.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $c30 (v128.load (local.get $pb))))
+          (else
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))))
         (local.set $pa (local.get $a))
         (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
         (local.set $pb (i32.add (local.get $b) (local.get $j)))
@@ -417,8 +451,19 @@
     (block $done1
       (loop $cols1
         (br_if $done1 (i32.ge_u (local.get $j) (local.get $jend)))
-        (local.set $x0 (f32.const 0)) (local.set $x1 (f32.const 0))
-        (local.set $x2 (f32.const 0)) (local.set $x3 (f32.const 0))
+        (if (global.get $accumulate)
+          (then
+            (local.set $pb (i32.add (local.get $c) (local.get $j)))
+            (local.set $x0 (f32.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $x1 (f32.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $x2 (f32.load (local.get $pb)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+            (local.set $x3 (f32.load (local.get $pb))))
+          (else
+            (local.set $x0 (f32.const 0)) (local.set $x1 (f32.const 0))
+            (local.set $x2 (f32.const 0)) (local.set $x3 (f32.const 0))))
         (local.set $pa (local.get $a))
         (local.set $aend (i32.add (local.get $a) (i32.mul (local.get $k) (local.get $ak))))
         (local.set $pb (i32.add (local.get $b) (local.get $j)))
@@ -458,7 +503,8 @@
     (block $done4
       (loop $cols4
         (br_if $done4 (i32.ge_u (local.get $j) (local.get $jend)))
-        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $acc (select (v128.load (i32.add (local.get $c) (local.get $j))) (v128.const i32x4 0 0 0 0)
+          (global.get $accumulate)))
         (local.set $pa (local.get $a))
         (local.set $pb (i32.add (local.get $b) (local.get $j)))
         (block $kdone
@@ -476,7 +522,7 @@
     (block $done1
       (loop $cols1
         (br_if $done1 (i32.ge_u (local.get $j) (local.get $jend)))
-        (local.set $x (f32.const 0))
+        (local.set $x (select (f32.load (i32.add (local.get $c) (local.get $j))) (f32.const 0) (global.get $accumulate)))
         (local.set $pa (local.get $a))
         (local.set $pb (i32.add (local.get $b) (local.get $j)))
         (block $kdone
@@ -489,4 +535,95 @@
         (f32.store (i32.add (local.get $c) (local.get $j)) (local.get $x))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $cols1))))
+
+  ;; 2x2 max-pooling, stride 2, of x [N, H, W, C] (C a multiple of 4) as
+  ;; $rows = N*H/2 output rows of $wo outputs: y and where [N, H/2, W/2, C],
+  ;; where the window position (0..3, row-major) of the first largest, as
+  ;; float32. Strictly greater replaces, as the scalar loop.
+  (func (export "max_pool2")
+    (param $x i32) (param $rows i32) (param $wo i32) (param $c i32) (param $y i32) (param $where i32)
+    (local $q i32) (local $j i32) (local $k i32) (local $in i32) (local $p i32) (local $o i32)
+    (local $cb i32) (local $rowb i32)
+    (local $best v128) (local $at v128) (local $v v128) (local $m v128)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.shl (i32.mul (local.get $wo) (local.get $cb)) (i32.const 1)))
+    (block $qdone
+      (loop $qloop
+        (br_if $qdone (i32.ge_u (local.get $q) (local.get $rows)))
+        (local.set $in (i32.add (local.get $x) (i32.mul (local.get $q) (i32.shl (local.get $rowb) (i32.const 1)))))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $wo)))
+            (local.set $k (i32.const 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $k) (local.get $cb)))
+                (local.set $p (i32.add (local.get $in) (local.get $k)))
+                (local.set $best (v128.load (local.get $p)))
+                (local.set $at (v128.const f32x4 0 0 0 0))
+                (local.set $v (v128.load (i32.add (local.get $p) (local.get $cb))))
+                (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+                (local.set $at (v128.bitselect (v128.const f32x4 1 1 1 1) (local.get $at) (local.get $m)))
+                (local.set $p (i32.add (local.get $p) (local.get $rowb)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+                (local.set $at (v128.bitselect (v128.const f32x4 2 2 2 2) (local.get $at) (local.get $m)))
+                (local.set $v (v128.load (i32.add (local.get $p) (local.get $cb))))
+                (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+                (local.set $at (v128.bitselect (v128.const f32x4 3 3 3 3) (local.get $at) (local.get $m)))
+                (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $best))
+                (v128.store (i32.add (local.get $where) (local.get $o)) (local.get $at))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kloop)))
+            (local.set $in (i32.add (local.get $in) (i32.shl (local.get $cb) (i32.const 1))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $qloop))))
+
+  ;; dx [N, H, W, C] of max_pool2 from dy and where [N, H/2, W/2, C]: each
+  ;; gradient to the position where names, zeros at the other three.
+  (func (export "max_pool2_back")
+    (param $dy i32) (param $where i32) (param $rows i32) (param $wo i32) (param $c i32) (param $dx i32)
+    (local $q i32) (local $j i32) (local $k i32) (local $out i32) (local $p i32) (local $o i32)
+    (local $cb i32) (local $rowb i32) (local $g v128) (local $w v128)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowb (i32.shl (i32.mul (local.get $wo) (local.get $cb)) (i32.const 1)))
+    (block $qdone
+      (loop $qloop
+        (br_if $qdone (i32.ge_u (local.get $q) (local.get $rows)))
+        (local.set $out (i32.add (local.get $dx) (i32.mul (local.get $q) (i32.shl (local.get $rowb) (i32.const 1)))))
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $wo)))
+            (local.set $k (i32.const 0))
+            (block $kdone
+              (loop $kloop
+                (br_if $kdone (i32.ge_u (local.get $k) (local.get $cb)))
+                (local.set $g (v128.load (i32.add (local.get $dy) (local.get $o))))
+                (local.set $w (v128.load (i32.add (local.get $where) (local.get $o))))
+                (local.set $p (i32.add (local.get $out) (local.get $k)))
+                (v128.store (local.get $p)
+                  (v128.and (local.get $g) (f32x4.eq (local.get $w) (v128.const f32x4 0 0 0 0))))
+                (v128.store (i32.add (local.get $p) (local.get $cb))
+                  (v128.and (local.get $g) (f32x4.eq (local.get $w) (v128.const f32x4 1 1 1 1))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowb)))
+                (v128.store (local.get $p)
+                  (v128.and (local.get $g) (f32x4.eq (local.get $w) (v128.const f32x4 2 2 2 2))))
+                (v128.store (i32.add (local.get $p) (local.get $cb))
+                  (v128.and (local.get $g) (f32x4.eq (local.get $w) (v128.const f32x4 3 3 3 3))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $kloop)))
+            (local.set $out (i32.add (local.get $out) (i32.shl (local.get $cb) (i32.const 1))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $qloop))))
 )

@@ -6,7 +6,8 @@
 import type { LabelGrouping } from '../data/samplers';
 import type { Architecture, NormLayerConfig } from '../models';
 import { PAPER_RAMP, scaleRamp, type RenormRamp, type StaircaseRate } from '../renorm/schedule';
-import { CONFIRMATORY_PLAN, CONFIRMATORY_SEEDS } from './rule';
+import { CNN_CONFIRMATORY_PLAN } from './cnn-plan';
+import { CONFIRMATORY_PLAN, CONFIRMATORY_SEEDS, type ConfirmatoryPlan } from './rule';
 import { TRAINED_VARIANTS, type Variant } from './variants';
 
 export { TRAINED_VARIANTS, type Variant } from './variants';
@@ -173,10 +174,10 @@ export function forProfile(config: ExperimentConfig, profile: Profile): Experime
  * experiment the rule plans no round of.
  */
 function confirmatory(config: ExperimentConfig): ExperimentConfig {
-  const plan = CONFIRMATORY_PLAN[config.name];
+  const plan = confirmatoryPlan(config.name);
   if (plan === undefined)
     throw new Error(
-      `experiment '${config.name}' has no confirmatory round: rule v2 plans ${Object.keys(CONFIRMATORY_PLAN).join(', ')}`,
+      `experiment '${config.name}' has no confirmatory round: rule v2 plans ${[...Object.keys(CONFIRMATORY_PLAN), ...Object.keys(CNN_CONFIRMATORY_PLAN)].join(', ')}`,
     );
   return {
     ...config,
@@ -186,9 +187,14 @@ function confirmatory(config: ExperimentConfig): ExperimentConfig {
   };
 }
 
+/** The confirmatory plan of an experiment: rule v2's (the MLP's), or the conv protocol's (`cnn-plan.ts`). */
+function confirmatoryPlan(name: string): ConfirmatoryPlan | undefined {
+  return CONFIRMATORY_PLAN[name] ?? (CNN_CONFIRMATORY_PLAN as Record<string, ConfirmatoryPlan>)[name];
+}
+
 /** Whether `profile` has a round of `config` (every experiment has a quick and a full one). */
 export function hasProfile(config: ExperimentConfig, profile: Profile): boolean {
-  return profile !== 'confirmatory' || CONFIRMATORY_PLAN[config.name] !== undefined;
+  return profile !== 'confirmatory' || confirmatoryPlan(config.name) !== undefined;
 }
 
 /** The decay whose averaging window 1/(1 − δ) is `f` times shorter (rounded to 12 digits). */

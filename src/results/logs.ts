@@ -66,6 +66,8 @@ export interface JobResult {
   seed: number;
   backend: string;
   trainer: string;
+  /** The header's `arithmetic`, where it has one. */
+  arithmetic?: string;
   testAccuracy: number;
 }
 
@@ -85,8 +87,16 @@ export function readFinalResults(
     const byVariant = [...finishedRuns(join(root, name), problems)].sort(([a], [b]) => a.localeCompare(b));
     for (const [variant, runs] of byVariant) {
       for (const r of runs) {
-        const { backend, trainer } = r.header;
-        results.push({ experiment: name, variant, seed: r.seed, backend, trainer, testAccuracy: r.final.testAccuracy });
+        const { backend, trainer, arithmetic } = r.header;
+        results.push({
+          experiment: name,
+          variant,
+          seed: r.seed,
+          backend,
+          trainer,
+          ...(arithmetic !== undefined ? { arithmetic } : {}),
+          testAccuracy: r.final.testAccuracy,
+        });
       }
     }
   }

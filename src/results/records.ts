@@ -9,6 +9,18 @@ import type { DataIdentity } from '../data/identity';
 import type { ExperimentConfig, Profile, Variant } from '../protocol/config';
 import type { RenormDiagnostics } from '../renorm/diagnostics';
 
+/**
+ * The fused conv trainer's arithmetic, recorded in its logs' headers and part
+ * of a job's identity: 'conv-v2' since its convolutions run through
+ * `convSameOp` and `convSameFilterOp` (on wasm the kit's framed kernels; the
+ * weight gradient sums in another order than before). Logs without it were
+ * made by the earlier conv arithmetic (tfjs's conv2d for every convolution,
+ * the weight gradient of transposed operands), whose last commit is
+ * `EARLIER_CONV_ARITHMETIC_COMMIT`.
+ */
+export const CONV_ARITHMETIC = 'conv-v2';
+export const EARLIER_CONV_ARITHMETIC_COMMIT = '4da7f89';
+
 export interface HeaderRecord {
   kind: 'header';
   job: string;
@@ -19,6 +31,12 @@ export interface HeaderRecord {
   backend: string;
   /** 'fused' or 'layers' (see `trainerKind`): the two round differently. */
   trainer: string;
+  /**
+   * The fused conv trainer's arithmetic (`CONV_ARITHMETIC`); absent for the
+   * other trainers and in conv logs made by the earlier conv arithmetic. Part
+   * of a job's identity.
+   */
+  arithmetic?: string;
   dataSource: string;
   data: DataIdentity;
   config: ExperimentConfig;
@@ -119,13 +137,17 @@ export function configDifferences(a: ExperimentConfig, b: ExperimentConfig): str
 /**
  * What differs between the runs two headers describe, as phrases naming each
  * difference ("backend cpu (this run: wasm)"); empty for the same job. The
- * config, backend, trainer and data checksums decide it: everything that
+ * config, backend, trainer (and its arithmetic) and data checksums decide it: everything that
  * changes a job's numbers.
  */
 export function jobDifferences(logged: HeaderRecord, expected: HeaderRecord): string[] {
   const differs: string[] = [];
   if (logged.backend !== expected.backend) differs.push(`backend ${logged.backend} (this run: ${expected.backend})`);
   if (logged.trainer !== expected.trainer) differs.push(`trainer ${logged.trainer} (this run: ${expected.trainer})`);
+  if ((logged.arithmetic ?? null) !== (expected.arithmetic ?? null))
+    differs.push(
+      `arithmetic ${logged.arithmetic ?? 'the earlier conv kernels'} (this run: ${expected.arithmetic ?? 'none recorded'})`,
+    );
   if (
     JSON.stringify(logged.data?.md5) !== JSON.stringify(expected.data.md5) ||
     (logged.data?.task ?? null) !== (expected.data.task ?? null)

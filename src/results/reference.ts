@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { readJsonFile, writeJsonAtomic } from '../io/atomic';
 import { KIT_ROOT } from '../paths';
 import type { Profile } from '../protocol/config';
+import { EARLIER_CONV_ARITHMETIC_COMMIT } from './records';
 import { finalResults, type JobResult } from './logs';
 
 export interface Reference {
@@ -65,6 +66,12 @@ export interface ReferenceCheck {
   absent: string[];
   /** Reference jobs outside the scope asked for: listed, not held against. */
   notRequested: string[];
+  /**
+   * Requested reference jobs whose log was made by another arithmetic than the
+   * run's (the earlier conv kernels): listed, neither held against nor counted
+   * as reproduced.
+   */
+  superseded: string[];
 }
 
 const key = (j: JobResult) => `${j.experiment}/${j.variant}-seed${j.seed}`;
@@ -103,7 +110,11 @@ export function compareWithReference(
   const requested = reference.jobs.filter((j) => inScope(j, scope));
   const notRequested = reference.jobs.filter((j) => !inScope(j, scope)).map(key);
   const absent = requested.filter((j) => !byKey.has(key(j))).map(key);
-  const compared = requested.filter((j) => byKey.has(key(j)));
+  const arithmetic = (j: JobResult) => j.arithmetic ?? null;
+  const supersededJobs = requested.filter((j) => byKey.has(key(j)) && arithmetic(byKey.get(key(j))!) !== arithmetic(j));
+  const superseded = supersededJobs.map(key);
+  const compared = requested.filter((j) => byKey.has(key(j)) && !superseded.includes(key(j)));
+  const held = requested.length - superseded.length;
   const lines: string[] = [];
   let matched = 0;
   for (const e of [...new Set(compared.map((j) => j.experiment))]) {
@@ -127,11 +138,20 @@ export function compareWithReference(
   }
   if (absent.length > 0)
     lines.push(`  absent: ${absent.length} requested jobs have no finished log: ${listed(absent)}`);
+  if (superseded.length > 0) {
+    const by = (j: JobResult) =>
+      j.arithmetic ?? `the earlier conv arithmetic (code up to commit ${EARLIER_CONV_ARITHMETIC_COMMIT})`;
+    const ref = supersededJobs[0];
+    lines.push(
+      `  superseded: ${superseded.length} reference jobs were made by ${by(ref)}, this run by ${by(byKey.get(key(ref))!)}:` +
+        ` not compared, and not reproduced by this run: ${listed(superseded)}`,
+    );
+  }
   if (notRequested.length > 0)
     lines.push(`  not requested: ${notRequested.length} reference jobs not held against: ${listed(notRequested)}`);
   lines.push(
-    `reproduction: ${matched} of ${requested.length} jobs match the committed reference` +
-      ` (${compared.length} compared, ${absent.length} absent${notRequested.length > 0 ? `, ${notRequested.length} not requested` : ''})`,
+    `reproduction: ${matched} of ${held} jobs match the committed reference` +
+      ` (${compared.length} compared, ${absent.length} absent${superseded.length > 0 ? `, ${superseded.length} superseded` : ''}${notRequested.length > 0 ? `, ${notRequested.length} not requested` : ''})`,
   );
-  return { lines, matched, total: requested.length, absent, notRequested };
+  return { lines, matched, total: held, absent, notRequested, superseded };
 }

@@ -14,6 +14,7 @@ import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 import type { EvalRecord, FinalRecord, HeaderRecord } from './records';
 import { compareWithReference } from './reference';
+import { CONV_ARITHMETIC, EARLIER_CONV_ARITHMETIC_COMMIT } from './records';
 import { sealedFinalLine } from './seal';
 import { summaryFromJson, summaryToJson } from './schema';
 import { pairedDifference, stat } from './stats';
@@ -175,6 +176,35 @@ describe('summaries and references', () => {
     assert.match(off.lines[1], /absent: 1 requested jobs have no finished log: b\/bn-seed1$/);
     assert.equal(off.lines[2], 'reproduction: 1 of 3 jobs match the committed reference (2 compared, 1 absent)');
     assert.deepEqual(off.absent, ['b/bn-seed1']);
+  });
+
+  it('reference jobs made by the earlier conv arithmetic are named as superseded, neither mismatches nor reproduced', () => {
+    const old = [job('cnn', 'bn', 1, 0.9), job('cnn', 'brn', 1, 0.91), job('a', 'bn', 1, 0.97)];
+    const reference = { profile: 'full' as const, dataset: 'fashion-mnist', note: 'test', jobs: old };
+    // This run: the conv jobs by the current arithmetic (one with the old accuracy, one without), the MLP job as before.
+    const run = [
+      { ...job('cnn', 'bn', 1, 0.9), arithmetic: CONV_ARITHMETIC },
+      { ...job('cnn', 'brn', 1, 0.95), arithmetic: CONV_ARITHMETIC },
+      job('a', 'bn', 1, 0.97),
+    ];
+    const r = compareWithReference(run, reference);
+    assert.equal(r.matched, 1);
+    assert.equal(r.total, 1);
+    assert.deepEqual(r.superseded, ['cnn/bn-seed1', 'cnn/brn-seed1']);
+    assert.match(r.lines[0], /^ {2}a +1 of 1 identical$/);
+    assert.match(
+      r.lines[1],
+      new RegExp(
+        `superseded: 2 reference jobs were made by the earlier conv arithmetic \\(code up to commit ${EARLIER_CONV_ARITHMETIC_COMMIT}\\), this run by ${CONV_ARITHMETIC}: not compared, and not reproduced by this run: cnn/bn-seed1, cnn/brn-seed1`,
+      ),
+    );
+    assert.equal(
+      r.lines[2],
+      'reproduction: 1 of 1 jobs match the committed reference (1 compared, 0 absent, 2 superseded)',
+    );
+    // A reference made by the current arithmetic is held to it as any other.
+    const current = { ...reference, jobs: run };
+    assert.equal(compareWithReference(run, current).matched, 3);
   });
 
   it('jobs outside the scope asked for are listed as not requested, not counted as failures', () => {

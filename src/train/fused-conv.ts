@@ -4,15 +4,14 @@
  * dense 100, normalization + ReLU, dense 10) trained through fused kernels,
  * the backward pass written out: no tape, a few dozen launches a step.
  *
- * Where the time goes, and why each piece is what it is (measured on wasm):
- * - the convolutions forward are tfjs's own `conv2d` (XNNPACK, faster here
- *   than im2col + matMul);
- * - ∂ℓ/∂input of conv2 is `conv2d` of ∂ℓ/∂y with the kernel flipped and its
- *   channels swapped (the stride-1 'same' identity `models/conv.ts` uses);
- * - ∂ℓ/∂W is one more `conv2d`, of the padded input with its batch and
- *   channel axes swapped by ∂ℓ/∂y as the kernel (`weightGradient`): wasm has
- *   no Conv2DBackpropFilter, and this beat im2col + one matMul on the fast
- *   path (5.8 ms against 10.2 for conv2 at minibatch 32);
+ * Where the time goes, and why each piece is what it is (measured on wasm,
+ * `make bench` prints the per-kernel table):
+ * - the convolutions forward, conv2's input gradient and both weight
+ *   gradients are the kit's kernels on its SIMD `gemm` (`convSameOp`,
+ *   `convSameFilterOp`, `kernels/conv-gemm.ts`): the input copied once into
+ *   a zero-framed layout, each kernel row one strided product, no patch
+ *   matrix, no `tf.pad` or `tf.transpose` (tfjs's conv2d repacks its operands
+ *   at every call, and its weight gradient needed three transposes and a pad);
  * - normalization + ReLU is one kernel per layer over [N·H·W, C] rows
  *   (BN/BRN pool each channel over the examples of a (micro)batch and every
  *   position; GN over each example's positions and group of channels);
@@ -23,7 +22,14 @@
  * Names and seeded initializers follow `buildModel`, so this trainer and
  * `LayersTrainer` start from the same weights (the tests hold one to the other).
  */
-import { matMulOp, maxPool2BackwardOp, maxPool2Op, softmaxCrossEntropyOp } from '../kernels';
+import {
+  convSameFilterOp,
+  convSameOp,
+  matMulOp,
+  maxPool2BackwardOp,
+  maxPool2Op,
+  softmaxCrossEntropyOp,
+} from '../kernels';
 import type { ModelConfig } from '../models';
 import type { OptimizerConfig } from '../protocol/config';
 import { tf } from '../tf';
@@ -38,24 +44,6 @@ interface ConvLayer {
   cin: number;
   cout: number;
   side: number;
-}
-
-/**
- * ∂ℓ/∂W [k, k, Cin, Cout] of a stride-1 'same' convolution of x [N, H, W, Cin]
- * from ∂ℓ/∂y [N, H, W, Cout]: ∂ℓ/∂W[a,b,i,o] = Σ_{n,h,w} pad(x)[n,h+a,w+b,i]·∂ℓ/∂y[n,h,w,o],
- * which is conv2d(pad(x) as [Cin, H+2p, W+2p, N], ∂ℓ/∂y as [H, W, N, Cout], 'valid').
- */
-export function weightGradient(x: tf.Tensor, dy: tf.Tensor, k: number): tf.Tensor {
-  const p = (k - 1) / 2;
-  const padded = tf.pad(x, [
-    [0, 0],
-    [p, p],
-    [p, p],
-    [0, 0],
-  ]);
-  const input = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
-  const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-  return tf.transpose(tf.conv2d(input, kernel, 1, 'valid'), [1, 2, 0, 3]);
 }
 
 export class FusedConvTrainer extends FusedTrainer {
@@ -100,10 +88,9 @@ export class FusedConvTrainer extends FusedTrainer {
     this.values.startAverage();
   }
 
-  /** conv2d of the layer's input [N, s, s, cin] with its kernel, as rows [N·s·s, cout]. */
+  /** The 'same' convolution of the layer's input [N, s, s, cin] with its kernel, as rows [N·s·s, cout]. */
   private conv(layer: ConvLayer, input: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
-    const y = tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same');
-    return tf.reshape(y, [-1, layer.cout]);
+    return tf.reshape(convSameOp(input, kernel), [-1, layer.cout]);
   }
 
   protected gradients(x: tf.Tensor, labels: tf.Tensor): StepResult {
@@ -137,11 +124,10 @@ export class FusedConvTrainer extends FusedTrainer {
     const dp2 = tf.reshape(matMulOp(dh3, tf.transpose(p('dense1/kernel'))), p2.shape);
     const dh2 = back(b2, tf.reshape(maxPool2BackwardOp(dp2, where2), [-1, c2.cout]), f2.saved);
     const dh2Image = tf.reshape(dh2, [n, c2.side, c2.side, c2.cout]);
-    grads.set(c2.kernel, weightGradient(p1, dh2Image, K));
-    const flipped = tf.transpose(tf.reverse(p(c2.kernel), [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    const dp1 = tf.conv2d(dh2Image as tf.Tensor4D, flipped, 1, 'same');
+    grads.set(c2.kernel, convSameFilterOp(p1, dh2Image, K));
+    const dp1 = convSameOp(dh2Image, p(c2.kernel), true);
     const dh1 = back(b1, tf.reshape(maxPool2BackwardOp(dp1, where1), [-1, c1.cout]), f1.saved);
-    grads.set(c1.kernel, weightGradient(x4, tf.reshape(dh1, [n, c1.side, c1.side, c1.cout]), K));
+    grads.set(c1.kernel, convSameFilterOp(x4, tf.reshape(dh1, [n, c1.side, c1.side, c1.cout]), K));
     const renorm = [f1, f2, f3].filter((_, i) => this.blocks[i].kind === 'renorm');
     return { grads, moving: renorm.flatMap((f) => f.moving), stats: renorm.map((f) => f.saved.stats!), tally };
   }

@@ -21,7 +21,7 @@ import { JobMeasures, makeSampler } from './measure';
 import type { JobProgress } from './progress';
 import { jobId, jobPaths, type JobSpec } from './spec';
 import type { Trainer } from './trainer';
-import { trainerFor, trainerKind } from './trainers';
+import { trainerArithmetic, trainerFor, trainerKind } from './trainers';
 
 export { trainerFor, trainerKind, type TrainerKind } from './trainers';
 
@@ -58,6 +58,11 @@ export function codeVersion(): CodeVersion | null {
   return code;
 }
 
+function arithmeticOf(spec: JobSpec): { arithmetic?: string } {
+  const arithmetic = trainerArithmetic(spec);
+  return arithmetic === null ? {} : { arithmetic };
+}
+
 /** The header a log of `spec` on `data` starts with: everything that identifies the job. */
 export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
   const { config, variant, seed } = spec;
@@ -70,6 +75,7 @@ export function headerOf(spec: JobSpec, data: ExperimentData): HeaderRecord {
     seed,
     backend: activeBackend(),
     trainer: trainerKind(spec),
+    ...arithmeticOf(spec),
     dataSource: data.source,
     data: spec.data,
     config,

@@ -7,6 +7,7 @@ import { FUSED_NORMALIZATIONS, FusedMlpTrainer } from './fused-mlp';
 import { LayersTrainer } from './layers-trainer';
 import type { JobSpec } from './spec';
 import type { Trainer } from './trainer';
+import { CONV_ARITHMETIC } from '../results/records';
 import { tf } from '../tf';
 
 /** How a job trains: the fused kernels, or tfjs-layers. Recorded in the log; part of the job's identity. */
@@ -29,6 +30,11 @@ export function trainerKind(spec: Pick<JobSpec, 'config' | 'variant'>): TrainerK
     );
   }
   return forced === 'layers' || !canFuse ? 'layers' : 'fused';
+}
+
+/** The arithmetic label a job's log records (`CONV_ARITHMETIC` for the fused conv trainer), or null. */
+export function trainerArithmetic(spec: Pick<JobSpec, 'config' | 'variant'>): string | null {
+  return spec.config.architecture === 'conv' && trainerKind(spec) === 'fused' ? CONV_ARITHMETIC : null;
 }
 
 export function trainerFor(spec: Pick<JobSpec, 'config' | 'variant' | 'seed'>, data: ExperimentData): Trainer {
