@@ -25,6 +25,8 @@ export function restrict(summary: Summary, keep: (experiment: string) => boolean
 export interface ReportPart {
   /** Section title, e.g. "MNIST, MLP". */
   title: string;
+  /** A paragraph under the section's title (what the part is, when it is not the current protocol). */
+  note?: string;
   summary: Summary;
   /** Figures shown for it, by name, from `figuresDir`. */
   figures: string[];

@@ -10,7 +10,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { forProfile, hasProfile, type ExperimentConfig, type Profile } from '../protocol/config';
+import { SHORT_SCHEDULE_CNN_EXPERIMENTS } from '../protocol/cnn-short';
 import { jobFiles, LOCK_STALE_AFTER_MS } from './layout';
+import { configDifferences } from './records';
 import type { LogProblem } from './seal';
 
 export type LackingState = 'missing' | 'running' | 'interrupted' | 'faulty' | 'failed';
@@ -31,15 +33,23 @@ export interface JobsAccount {
 }
 
 /** The config an experiment directory's jobs were planned with, or null when nothing says. */
-function plannedConfig(
+/**
+ * The config an experiment's logs were made under, in `profile`: the code's
+ * (`known`), or a superseded protocol's of the same name
+ * (`SHORT_SCHEDULE_CNN_EXPERIMENTS`) when the logs' header config is that
+ * one's; else the header's own, else none.
+ */
+export function configOfLogs(
   name: string,
   profile: Profile,
-  known: ExperimentConfig[],
+  known: readonly ExperimentConfig[],
   header: ExperimentConfig | undefined,
 ): ExperimentConfig | null {
-  const written = known.find((e) => e.name === name);
-  if (written !== undefined && hasProfile(written, profile)) return forProfile(written, profile);
-  return header ?? null;
+  const candidates = [...known, ...SHORT_SCHEDULE_CNN_EXPERIMENTS]
+    .filter((e) => e.name === name && hasProfile(e, profile))
+    .map((e) => forProfile(e, profile));
+  if (header === undefined) return candidates[0] ?? null;
+  return candidates.find((c) => configDifferences(c, header).length === 0) ?? candidates[0] ?? header;
 }
 
 /** A lock refreshed within the stale limit: its job is running (on this host or another one). */
@@ -70,7 +80,7 @@ export function accountJobs(opts: {
   const failed = new Set(opts.failed ?? []);
   const account: JobsAccount = { planned: 0, held: 0, lacking: [] };
   for (const [name, { held, header }] of opts.experiments) {
-    const config = plannedConfig(name, opts.profile, opts.known, header);
+    const config = configOfLogs(name, opts.profile, opts.known, header);
     if (config === null) continue;
     for (const variant of config.variants) {
       for (const seed of config.seeds) {

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { baseline } from '../protocol/baseline';
 import { CNN_EXPERIMENTS } from '../protocol/cnn';
 import { forProfile, type Variant } from '../protocol/config';
+import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 import type { EvalRecord, FinalRecord, HeaderRecord } from './records';
@@ -248,12 +249,28 @@ describe('summary.json', () => {
     assert.equal(withConfig.configs.baseline.architecture, 'mlp');
   });
 
-  it("records each experiment's model: every conv-protocol experiment as conv, the MLP's as mlp", () => {
+  it("the short schedule's committed conv logs summarize against its own configs: the committed summary, byte for byte", () => {
+    const runs = join(KIT_ROOT, 'data', 'runs');
+    const order = [...ALL_EXPERIMENTS.map((e) => e.name)];
+    const summary = summarize('full', runs, order, 'fashion-mnist');
+    const committed = readFileSync(join(KIT_ROOT, 'data', 'results', 'fashion-mnist', 'full', 'summary.json'), 'utf8');
+    assert.equal(JSON.stringify(summaryToJson(summary), null, 2) + '\n', committed);
+    // Its microbatches of 8 are no experiment of the protocol now, and still planned as they ran (3 seeds).
+    assert.equal(
+      CNN_EXPERIMENTS.some((e) => e.name === 'cnn-microbatch-mb8'),
+      false,
+    );
+    assert.deepEqual(summary.jobs?.lacking, []);
+    assert.equal(summary.experiments['cnn-microbatch-mb8'].variants.bn!.testAccuracy.n, 3);
+  });
+
+  it("records each experiment's model: every conv experiment (cnn-*, the short schedule's too) as conv, the MLP's as mlp", () => {
     const summary = readSummary('full', join(KIT_ROOT, 'data', 'results'), 'fashion-mnist');
-    const conv = new Set(CNN_EXPERIMENTS.map((c) => c.name));
-    for (const name of conv) assert.equal(summary!.configs[name]?.architecture, 'conv', name);
-    for (const [name, c] of Object.entries(summary!.configs))
-      if (!conv.has(name)) assert.equal(c.architecture, 'mlp', name);
+    const names = Object.keys(summary!.configs);
+    for (const c of CNN_EXPERIMENTS.filter((e) => e.name in summary!.configs))
+      assert.equal(summary!.configs[c.name].architecture, 'conv', c.name);
+    for (const name of names)
+      assert.equal(summary!.configs[name].architecture, name.startsWith('cnn-') ? 'conv' : 'mlp', name);
   });
 });
 

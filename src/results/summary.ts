@@ -12,10 +12,11 @@
  */
 import { join } from 'node:path';
 import { COMPARISONS } from '../protocol/claims';
-import { forProfile, hasProfile, type ExperimentConfig, type Profile } from '../protocol/config';
+import type { ExperimentConfig, Profile } from '../protocol/config';
+import { SHORT_SCHEDULE_CNN_EXPERIMENTS } from '../protocol/cnn-short';
 import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
-import { accountJobs, hasJobFiles } from './completeness';
+import { accountJobs, configOfLogs, hasJobFiles } from './completeness';
 import { profileRunsDir } from './layout';
 import { experimentDirs, finishedRuns, LogProblems, type FinishedRun } from './logs';
 import type { LogProblem } from './seal';
@@ -136,6 +137,22 @@ export function sideValues(summary: Summary): SideValues {
  * variants (`sharedVariants`) from the protocol's definition in `known`.
  * Experiments appear in `order` first, then alphabetically.
  */
+/**
+ * `order` with the superseded protocol's experiments it lacks, each before the
+ * next one of that protocol it holds (so its summary keeps the order it had).
+ */
+function withSuperseded(order: string[]): string[] {
+  const out = [...order];
+  const names = SHORT_SCHEDULE_CNN_EXPERIMENTS.map((e) => e.name);
+  if (order.length === 0) return out;
+  names.forEach((name, i) => {
+    if (out.includes(name)) return;
+    const next = names.slice(i + 1).find((n) => out.includes(n));
+    out.splice(next === undefined ? out.length : out.indexOf(next), 0, name);
+  });
+  return out;
+}
+
 export function summarize(
   profile: Profile,
   runsDir: string,
@@ -172,7 +189,7 @@ export function summarizeLogs(
   };
   const backends = new Set<string>();
   const root = profileRunsDir(runsDir, profile, { name: dataset });
-  const dirs = experimentDirs(root, order);
+  const dirs = experimentDirs(root, withSuperseded(order));
   const read = new Map<string, Map<Variant, FinishedRun[]>>();
   const runsOf = (name: string) => {
     if (!read.has(name)) read.set(name, dirs.includes(name) ? finishedRuns(join(root, name), problems) : new Map());
@@ -190,10 +207,7 @@ export function summarizeLogs(
     for (const runs of own.values()) runs.forEach((r) => backends.add(r.header.backend));
     const shared = new Map<Variant, string>();
     const runsByVariant = new Map(own);
-    const written = known.find((e) => e.name === name);
-    const sharing =
-      (written !== undefined && hasProfile(written, profile) ? forProfile(written, profile) : written)
-        ?.sharedVariants ?? {};
+    const sharing = configOfLogs(name, profile, known, accounted.get(name)?.header)?.sharedVariants ?? {};
     // Shared runs on this experiment's seeds only: the paired design needs every variant on the same ones.
     const seeds = new Set([...own.values()].flatMap((runs) => runs.map((r) => r.seed)));
     for (const [v, from] of Object.entries(sharing) as [Variant, string][]) {
