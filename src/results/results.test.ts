@@ -15,7 +15,7 @@ import { KIT_ROOT } from '../paths';
 import { testDir } from '../testing';
 import type { EvalRecord, FinalRecord, HeaderRecord } from './records';
 import { compareWithReference } from './reference';
-import { CONV_ARITHMETIC, EARLIER_CONV_ARITHMETIC_COMMIT } from './records';
+import { CONV_ARITHMETIC, EARLIER_CONV_ARITHMETIC_COMMIT, jobDifferences } from './records';
 import { sealedFinalLine } from './seal';
 import { summaryFromJson, summaryToJson } from './schema';
 import { pairedDifference, stat } from './stats';
@@ -177,6 +177,27 @@ describe('summaries and references', () => {
     assert.match(off.lines[1], /absent: 1 requested jobs have no finished log: b\/bn-seed1$/);
     assert.equal(off.lines[2], 'reproduction: 1 of 3 jobs match the committed reference (2 compared, 1 absent)');
     assert.deepEqual(off.absent, ['b/bn-seed1']);
+  });
+
+  it("a log made by the earlier conv arithmetic is another job than this code's: resume never mixes the two", () => {
+    const header = {
+      kind: 'header' as const,
+      job: 'full/cnn-baseline/bn-seed6',
+      profile: 'full' as const,
+      experiment: 'cnn-baseline',
+      variant: 'bn' as const,
+      seed: 6,
+      backend: 'wasm',
+      trainer: 'fused',
+      dataSource: 'x',
+      data: { name: 'fashion-mnist', md5: {} } as unknown as HeaderRecord['data'],
+      config: forProfile(baseline, 'full'),
+    };
+    const now = { ...header, arithmetic: CONV_ARITHMETIC };
+    assert.deepEqual(jobDifferences(now, now), []);
+    assert.deepEqual(jobDifferences(header, now), [
+      `arithmetic the earlier conv kernels (this run: ${CONV_ARITHMETIC})`,
+    ]);
   });
 
   it('reference jobs made by the earlier conv arithmetic are named as superseded, neither mismatches nor reproduced', () => {
