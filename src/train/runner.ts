@@ -24,7 +24,7 @@ import { saveSummary } from '../results/store';
 import { LogProblems } from '../results/logs';
 import { summarizeLogs } from '../results/summary';
 import { defaultJobs, runPool, type PoolResult } from './pool';
-import { ProgressReporter } from './progress';
+import { ProgressReporter, type JobProgress } from './progress';
 import { jobId, type JobSpec } from './spec';
 
 export interface RunOptions {
@@ -49,6 +49,10 @@ export interface RunOptions {
   resultsDir?: string;
   /** Where progress goes (default: stderr); null for none. */
   log?: NodeJS.WriteStream | null;
+  /** Called with every job's progress (each evaluation, and steps between), beside `log`. */
+  onProgress?: (p: JobProgress) => void;
+  /** Called when a job finishes (`skipped`: its finished log was there already). */
+  onDone?: (job: string, skipped: boolean) => void;
 }
 
 /**
@@ -236,9 +240,15 @@ export async function runExperiments(experiments: ExperimentConfig[], options: R
       if (!backends.has(b)) reporter?.message(`worker backend: ${b}`);
       backends.add(b);
     },
-    onProgress: (p) => reporter?.progress(p),
+    onProgress: (p) => {
+      reporter?.progress(p);
+      options.onProgress?.(p);
+    },
     onNotice: (message) => reporter?.message(message),
-    onDone: (job, skipped) => reporter?.done(job, skipped, stepsOf.get(job) ?? 0),
+    onDone: (job, skipped) => {
+      reporter?.done(job, skipped, stepsOf.get(job) ?? 0);
+      options.onDone?.(job, skipped);
+    },
   });
   reporter?.finish();
   const { runsDir, resultsDir } = kitPaths(options);
