@@ -59,6 +59,7 @@ describe('asking your own question', () => {
   it('trains a tiny question, judges it by seed, and asked again reuses every job', async () => {
     const dir = testDir('ask');
     const q: Question = { ...DEFAULT_QUESTION, dataset: 'mnist', normalizers: ['bn', 'brn'], steps: 120, seeds: 2 };
+    assert.ok(expectedSeconds(q, 2, dir)! > 0, 'four jobs to train');
     const first = await ask(q, { dir, jobs: 2 });
     assert.equal(first.trained, 4);
     assert.equal(first.family.claims.length, 1);
@@ -67,7 +68,7 @@ describe('asking your own question', () => {
     assert.equal(c.trained?.n, 2);
     assert.deepEqual(c.trained?.seeds, [1, 2]);
     assert.ok(existsSync(join(dir, 'timing.json')), 'the per-job cost is kept for the next estimate');
-    assert.ok(expectedSeconds(q, 2, dir)! > 0);
+    assert.equal(expectedSeconds(q, 2, dir), 0, 'nothing left to train');
     const again = await ask(q, { dir, jobs: 2 });
     assert.deepEqual([again.trained, again.reused], [0, 4]);
     assert.equal(again.family.claims[0].trained?.mean, c.trained?.mean);
