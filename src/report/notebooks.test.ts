@@ -33,10 +33,10 @@ const cellsOf = (file: string) => (JSON.parse(readFileSync(join(DIR, file), 'utf
 const SHOWN_UNTRUSTED = ['text/html', 'image/png', 'text/plain'];
 
 describe('the committed notebooks', () => {
-  it('are the index and 01 to 07', () => {
+  it('are the index and 01 to 08', () => {
     assert.deepEqual(
       NOTEBOOKS.map((f) => f.slice(0, 2)),
-      ['00', '01', '02', '03', '04', '05', '06', '07'],
+      ['00', '01', '02', '03', '04', '05', '06', '07', '08'],
     );
   });
 
