@@ -69,4 +69,11 @@ serve_and_check() { # $1: user to run as ('' for this one)
 }
 
 serve_and_check ""
-if [ "$(id -u)" = 0 ]; then serve_and_check nobody; fi
+if [ "$(id -u)" = 0 ]; then
+  # nobody can serve only a checkout it can read (not one under a directory private to root, as mktemp -d makes)
+  if runuser -u nobody -- test -r "$PWD/notebooks/00-index.ipynb" 2>/dev/null; then
+    serve_and_check nobody
+  else
+    echo "notebook server as nobody: skipped: nobody cannot read $PWD (the checkout is in a directory private to root)"
+  fi
+fi
