@@ -109,7 +109,7 @@ triples-examples: build
 	node dist/report/triples-examples.js docs/figures
 
 ## cnn: the conv protocol at the paper's schedule (cnn-* experiments, 60,000 steps) on Fashion-MNIST, rule v2's
-## round (seeds 6-10, 65 jobs): resumable; about 30 minutes a job at 27 ms a step with two workers, some 16 h on two cores
+## round (seeds 6-10, 65 jobs): resumable; its first 16 jobs took 21-28 minutes each (21-28 ms a step) with two workers: about 13 h on two cores
 CNN_ROUND := cnn-baseline cnn-microbatch cnn-microbatch-mb2 cnn-non-iid --confirmatory --dataset fashion-mnist
 cnn: build
 	@scripts/ensure-fashion-mnist.sh

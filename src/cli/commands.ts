@@ -7,7 +7,7 @@ import { IN_CHECKOUT, KIT_ROOT, type KitPaths } from '../paths';
 import { forProfile, type Profile } from '../protocol/config';
 import { ALL_EXPERIMENTS, CNN_EXPERIMENTS, MAIN_EXPERIMENTS, SWEEP_EXPERIMENTS } from '../protocol/registry';
 import { readFinalResults, LogProblems } from '../results/logs';
-import { describeLacking } from '../results/completeness';
+import { describeInProgress, describeLacking } from '../results/completeness';
 import { compareWithReference, loadReference, writeReference } from '../results/reference';
 import { variantEntries } from '../results/schema';
 import { LogProblem, sealLog } from '../results/seal';
@@ -128,6 +128,7 @@ async function run(parsed: Parsed): Promise<number> {
     );
     const lacking = outcome.summary.jobs === undefined ? null : describeLacking(outcome.summary.jobs);
     if (outcome.summaryPath !== null && lacking !== null) console.log(lacking);
+    if (outcome.summaryPath !== null) describeInProgress(outcome.summary).forEach((line) => console.log(line));
   }
   for (const e of experiments) {
     const results = outcome.summary.experiments[e.name];
@@ -226,6 +227,7 @@ export async function runCommand(parsed: Parsed): Promise<number> {
       console.log(`summary: ${path}`);
       const lacking = summary.jobs === undefined ? null : describeLacking(summary.jobs);
       if (lacking !== null) console.log(lacking);
+      describeInProgress(summary).forEach((line) => console.log(line));
       return 0;
     }
     case 'figures': {

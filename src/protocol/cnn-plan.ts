@@ -1,3 +1,4 @@
+import type { Architecture } from '../models';
 import type { ConfirmatoryPlan } from './rule';
 
 /**
@@ -18,3 +19,24 @@ export const CNN_CONFIRMATORY_PLAN = Object.freeze({
   },
   'cnn-non-iid': { variants: ['bn', 'brn', 'gn', 'none'] },
 } satisfies Record<string, ConfirmatoryPlan>);
+
+/**
+ * Confirmatory rounds summarized only whole. While any planned job of one is
+ * unfinished, a confirmatory summary holds none of its experiments (so no
+ * family of its is judged, and no tally counts it, on part of its seeds) and
+ * records how far it has come instead (`Summary.inProgress`). The MLP rounds
+ * were run whole before this existed; the conv round takes about 12 hours.
+ */
+export const WHOLE_ROUNDS: readonly {
+  readonly round: string;
+  readonly architecture: Architecture;
+  readonly title: string;
+  readonly experiments: readonly string[];
+}[] = Object.freeze([
+  {
+    round: 'cnn',
+    architecture: 'conv',
+    title: 'the conv protocol at the paper’s schedule (60,000 steps, seeds 6–10)',
+    experiments: Object.keys(CNN_CONFIRMATORY_PLAN),
+  },
+]);

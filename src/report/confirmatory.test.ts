@@ -108,10 +108,27 @@ describe('the confirmatory round in the README and the report', () => {
     assert.match(md, /\*\*Primary family\*\* \(m = 3 for Holm\): 1 depends on the reading, 2 reproduced\./);
   });
 
-  it('names a model with no committed job as not run, and a part without its jobs as partial', () => {
-    const unrun = confirmatoryParts(RESULTS).find((p) => p.architecture === 'conv' && p.dataset === 'fashion-mnist')!;
+  it('names a model with no committed job as not run, a whole round still running as running, and a part without its jobs as partial', () => {
+    const unrun = confirmatoryParts(RESULTS).find((p) => p.architecture === 'conv' && p.dataset === 'mnist-triples')!;
     assert.ok(unrun.families.every((f) => f.claims.every((c) => c.headline === 'not run')));
     assert.match(confirmatorySection([unrun], FIGURES, KIT_ROOT).join('\n'), /Not run yet/);
+    const inProgress = [
+      {
+        round: 'cnn',
+        architecture: 'conv' as const,
+        title: 'the conv round',
+        experiments: ['cnn-baseline'],
+        planned: 65,
+        finished: 14,
+        unfinished: [],
+      },
+    ];
+    const running = { ...unrun, summary: { ...unrun.summary!, inProgress } };
+    assert.match(
+      confirmatorySection([running], FIGURES, KIT_ROOT).join('\n'),
+      /Running: 14 of 65 jobs of the conv round are finished and committed/,
+    );
+    assert.match(confirmatoryGlance([running]), /\*\*running: 14 of 65 jobs\*\*/);
     const partial = part(handJudged(), { jobs: { planned: 90, held: 60, lacking: [] } });
     assert.match(confirmatoryGlance([partial]), /\(partial: 60 of 90 jobs\)/);
     assert.match(confirmatoryGlance([partial]), /count a missing claim at p = 1/);

@@ -108,6 +108,14 @@ export function tallyOf(families: FamilyResult[]): string {
   return [...counts].map(([v, k]) => `${k} ${v}`).join(', ');
 }
 
+/** The whole round of this part's model still running (`Summary.inProgress`), if any. */
+const runningOf = (part: ConfirmatoryPart) =>
+  judged(part) ? undefined : part.summary?.inProgress?.find((r) => r.architecture === part.architecture);
+export const runningCell = (part: ConfirmatoryPart) => {
+  const r = runningOf(part);
+  return r === undefined ? null : `running: ${r.finished} of ${r.planned} jobs`;
+};
+
 const familyOf = (part: ConfirmatoryPart, family: Family) => part.families.filter((f) => f.family === family);
 const nOf = (c: RuleClaimResult) => c.trained?.n ?? c.average?.n ?? 0;
 
@@ -118,7 +126,7 @@ export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
       f.claims.map((c) => ({
         'Data set, model': p.title,
         Claim: c.statement,
-        Headline: `**${c.headline}**`,
+        Headline: `**${runningCell(p) ?? c.headline}**`,
         'Trained parameters': readingCell(c.trained),
         'Parameter average': readingCell(c.average),
         n: nOf(c) === 0 ? '—' : String(nOf(c)),
@@ -128,7 +136,8 @@ export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
   const secondary = parts.map((p) => {
     const note = partialNote(p);
     const claims = familyOf(p, 'secondary').flatMap((f) => f.claims);
-    return `${p.title}: ${claims.length} secondary claim${claims.length === 1 ? '' : 's'}, ${tallyOf(familyOf(p, 'secondary'))}${note === null ? '' : ` (${note})`}.`;
+    const tally = runningCell(p) ?? tallyOf(familyOf(p, 'secondary'));
+    return `${p.title}: ${claims.length} secondary claim${claims.length === 1 ? '' : 's'}, ${tally}${note === null ? '' : ` (${note})`}.`;
   });
   const partial = parts.filter((p) => partialNote(p) !== null);
   return [
@@ -270,7 +279,13 @@ export function partLines(
   const note = partialNote(p);
   lines.push(`${level} ${p.title}${note === null ? '' : ` (${note})`}`, '');
   if (p.summary === null || !judged(p)) {
-    lines.push('Not run yet: no confirmatory job of this model is committed.', '');
+    const running = runningOf(p);
+    lines.push(
+      running === undefined
+        ? 'Not run yet: no confirmatory job of this model is committed.'
+        : `Running: ${running.finished} of ${running.planned} jobs of ${running.title} are finished and committed. Its families are judged when all have, so that no verdict rests on part of the seeds.`,
+      '',
+    );
     return lines;
   }
   for (const f of p.families) {

@@ -26,7 +26,7 @@ import {
   SCOPE,
   TITLE,
 } from './report-text';
-import { confirmatorySection, tallyOf, type ConfirmatoryPart } from './confirmatory';
+import { confirmatorySection, runningCell, tallyOf, type ConfirmatoryPart } from './confirmatory';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
 import { jobsOf, partLabel, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
 
@@ -177,7 +177,7 @@ export function reportMarkdown(
     const secondary = p.families.filter((f) => f.family === 'secondary');
     return judged
       ? `- **${p.title}**: primary ${tallyOf(primary)}; secondary ${tallyOf(secondary)}.`
-      : `- **${p.title}**: not run yet.`;
+      : `- **${p.title}**: ${runningCell(p) ?? 'not run yet'}.`;
   });
   const summaryLines = parts.map(
     (p, i) =>

@@ -109,6 +109,22 @@ export interface RunProvenance {
   undated: number;
 }
 
+export interface RoundInProgress {
+  round: string;
+  architecture: Architecture;
+  title: string;
+  experiments: string[];
+  /** Its planned jobs (variants × seeds of its experiments) and how many of them have finished. */
+  planned: number;
+  finished: number;
+  /**
+   * The planned jobs not finished, as `<profile>/<experiment>/<variant>-seed<N>`
+   * (whether one is running is left to `brn status`: the logs alone, as a
+   * clone has them, give the same summary).
+   */
+  unfinished: string[];
+}
+
 export interface Summary {
   profile: Profile;
   /** The data set's name (`mnist`, or `idx-<hash>` for other IDX files). */
@@ -129,6 +145,12 @@ export interface Summary {
   provenance?: RunProvenance;
   /** The planned jobs of the summarized experiments it holds and lacks (absent in summaries written before it was recorded). */
   jobs?: JobsAccount;
+  /**
+   * Confirmatory rounds summarized only whole (`WHOLE_ROUNDS`) that are still
+   * running: their experiments are left out above, and this says how far each
+   * has come. Absent when none is.
+   */
+  inProgress?: RoundInProgress[];
   curves: Record<string, Partial<Record<SummaryVariant, CurvePoint[]>>>;
   configs: Record<string, ExperimentInfo>;
   timing: Record<string, Partial<Record<SummaryVariant, { msPerStep: Stat; trainSeconds: Stat }>>>;

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { COMPARISONS } from '../protocol/claims';
 import type { ExperimentConfig, Profile } from '../protocol/config';
+import { WHOLE_ROUNDS } from '../protocol/cnn-plan';
 import { SHORT_SCHEDULE_CNN_EXPERIMENTS } from '../protocol/cnn-short';
 import { ALL_EXPERIMENTS } from '../protocol/registry';
 import { SUMMARY_VARIANTS, type SummaryVariant, type Variant } from '../protocol/variants';
@@ -224,14 +225,57 @@ export function summarizeLogs(
     summary.timing[name] = timing;
     summary.configs[name] = info;
   }
+  const withheld =
+    profile === 'confirmatory'
+      ? withholdUnfinishedRounds(summary, accounted, { runsDir, dataset, known, problems, failed })
+      : new Set<string>();
   summary.comparisons = comparisonsOf(summary.experiments);
   summary.jobs = accountJobs({ profile, runsDir, dataset, experiments: accounted, known, problems, failed });
   if (profile === 'confirmatory') {
     summary.ruleV2 = judgeRuleV2(dataset, sideValues(summary));
-    summary.provenance = provenanceOf([...read.values()].flatMap((m) => [...m.values()].flat()));
+    summary.provenance = provenanceOf(
+      [...read].filter(([name]) => !withheld.has(name)).flatMap(([, m]) => [...m.values()].flat()),
+    );
   } else summary.claims = judgeClaims(summary);
   summary.backend = [...backends].sort().join(', ') || 'none';
   return { summary, problems };
+}
+
+type Accounted = Map<string, { held: Map<string, Set<number>>; header?: ExperimentConfig }>;
+
+/**
+ * Takes out of `summary` (and `accounted`) the experiments of every whole
+ * round (`WHOLE_ROUNDS`) whose planned jobs have not all finished, recording
+ * each such round's account in `summary.inProgress`; returns the experiments
+ * taken out. A round none of whose jobs has started is left out silently.
+ */
+function withholdUnfinishedRounds(
+  summary: Summary,
+  accounted: Accounted,
+  opts: { runsDir: string; dataset: string; known: ExperimentConfig[]; problems: LogProblem[]; failed: string[] },
+): Set<string> {
+  const withheld = new Set<string>();
+  for (const { round, architecture, title, experiments } of WHOLE_ROUNDS) {
+    if (!experiments.some((e) => accounted.has(e))) continue;
+    const own: Accounted = new Map(experiments.map((e) => [e, accounted.get(e) ?? { held: new Map() }]));
+    const jobs = accountJobs({ profile: summary.profile, ...opts, experiments: own });
+    if (jobs.lacking.length === 0) continue;
+    for (const e of experiments) {
+      withheld.add(e);
+      accounted.delete(e);
+      for (const part of [summary.experiments, summary.curves, summary.timing, summary.configs]) delete part[e];
+    }
+    (summary.inProgress ??= []).push({
+      round,
+      architecture,
+      title,
+      experiments: [...experiments],
+      planned: jobs.planned,
+      finished: jobs.held,
+      unfinished: jobs.lacking.map((l) => l.job),
+    });
+  }
+  return withheld;
 }
 
 /** When `runs` started and from which commits (a run read twice, as a shared variant, counts once). */
