@@ -14,7 +14,6 @@ import { SHORT_SCHEDULE_CNN_EXPERIMENTS } from '../protocol/cnn-short';
 import { jobFiles, LOCK_STALE_AFTER_MS } from './layout';
 import { configDifferences } from './records';
 import type { LogProblem } from './seal';
-import type { Summary } from './schema';
 
 export type LackingState = 'missing' | 'running' | 'interrupted' | 'faulty' | 'failed';
 
@@ -131,12 +130,4 @@ export function describeLacking(account: JobsAccount, shown = 3): string | null 
     return `${jobs.length} ${state} (${first}${jobs.length > shown ? ', …' : ''})`;
   });
   return `${note}; lacking ${parts.join('; ')}`;
-}
-
-/** One line per whole round still running (`Summary.inProgress`): how far it is, and that the summary leaves it out. */
-export function describeInProgress(summary: Pick<Summary, 'inProgress' | 'profile'>): string[] {
-  return (summary.inProgress ?? []).map(
-    (r) =>
-      `${r.title}: ${r.finished} of ${r.planned} jobs finished; its experiments (${r.experiments.join(', ')}) stay out of the summary until all have (brn status ${summary.profile} shows which are running)`,
-  );
 }

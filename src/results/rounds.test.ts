@@ -11,7 +11,7 @@ import { KIT_ROOT } from '../paths';
 import { CNN_CONFIRMATORY_PLAN, WHOLE_ROUNDS } from '../protocol/cnn-plan';
 import { CONFIRMATORY_SEEDS } from '../protocol/rule';
 import { testDir } from '../testing';
-import { describeInProgress } from './completeness';
+import { describeInProgress } from './summary';
 import { readSummaryFile, saveSummary } from './store';
 import { summarize } from './summary';
 

@@ -292,3 +292,11 @@ export function provenanceOf(runs: FinishedRun[]): RunProvenance {
     undated: headers.length - dates.length,
   };
 }
+
+/** One line per whole round still running (`Summary.inProgress`): how far it is, and that the summary leaves it out. */
+export function describeInProgress(summary: Pick<Summary, 'inProgress' | 'profile'>): string[] {
+  return (summary.inProgress ?? []).map(
+    (r) =>
+      `${r.title}: ${r.finished} of ${r.planned} jobs finished; its experiments (${r.experiments.join(', ')}) stay out of the summary until all have (brn status ${summary.profile} shows which are running)`,
+  );
+}
