@@ -176,7 +176,7 @@ export async function sweepFigure(
 }
 
 /**
- * The parameter-average finding (the report's section 4.4) as Markdown: the
+ * The parameter-average finding (the report's Appendix B.4) as Markdown: the
  * cost of the average per seed, and `brn reestimate`'s committed reading of
  * the averaged networks when it has been run. Figures are left to the caller.
  */
@@ -257,7 +257,7 @@ export interface ConfirmatoryResults {
 
 /**
  * The committed confirmatory round of `dataset`'s MLP (rule v2 on seeds 6–15), as the report's
- * section 3.1 shows it. It trains nothing, whatever BRN_NOTEBOOK_PROFILE says: the round's
+ * section 2.1 shows it. It trains nothing, whatever BRN_NOTEBOOK_PROFILE says: the round's
  * verdicts exist only as committed logs and their summary.
  */
 export function confirmatoryResults(dataset: string, options: { resultsDir?: string } = {}): ConfirmatoryResults {

@@ -1,5 +1,5 @@
 /**
- * Section 4.4 of the report: the parameter average on label-grouped
+ * Appendix B.4 of the report: the parameter average on label-grouped
  * minibatches. The averaged-versus-trained numbers per seed come from the
  * summaries; what the average lacks comes from `brn reestimate`'s committed
  * output (`reestimate-non-iid.json`), when it has been run.
@@ -113,7 +113,7 @@ export function averagingFinding(resultsDir: string, figuresDir: string | null, 
   const path = reestimatePath(resultsDir, 'full', 'non-iid', 'fashion-mnist');
   const r = readReestimate(path);
   return [
-    '### 4.4 The parameter average on label-grouped minibatches',
+    '### B.4 The parameter average on label-grouped minibatches',
     '',
     "The claims' headline reading is the paper's: an exponential moving average of all parameters and moving statistics. On 2 labels × 16, the average against the trained parameters:",
     '',

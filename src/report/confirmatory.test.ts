@@ -17,9 +17,9 @@ import {
   formatP,
   RULE_V2_COMMIT,
   tallyOf,
-  untrained,
   type ConfirmatoryPart,
 } from './confirmatory';
+import { untrained } from './untrained';
 
 const RESULTS = join(KIT_ROOT, 'data', 'results');
 const FIGURES = join(KIT_ROOT, 'figures');

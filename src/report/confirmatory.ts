@@ -8,7 +8,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { datasetTitle } from '../data/datasets';
-import { TRIPLES } from '../data/triples';
 import { familiesOf } from '../protocol/rule';
 import type { ClaimFamily, Family } from '../protocol/rule-claim';
 import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
@@ -16,6 +15,7 @@ import type { FamilyResult, ReadingResult, RuleClaimResult, V2Verdict } from '..
 import type { Summary } from '../results/schema';
 import { formatPoints } from '../results/stats';
 import { readSummary } from '../results/store';
+import { classesOf, untrained } from './untrained';
 import { markdownTable } from './table';
 
 /** Rule v2's commit, as `git log` names it: the fixed point every confirmatory log must start after. */
@@ -141,7 +141,7 @@ export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
   });
   const partial = parts.filter((p) => partialNote(p) !== null);
   return [
-    `Rule v2 (\`src/protocol/rule.ts\`, committed at ${RULE_V2_COMMIT.hash} on ${when(RULE_V2_COMMIT.date)}, before every confirmatory job: [REPORT.md](REPORT.md#31-the-confirmatory-round-rule-v2) shows the dates) on fresh seeds. b − a in test accuracy, in points, paired by seed, with its 95% interval. "b beats a": one-sided paired t, reproduced at Holm p < 0.025 in its family; "b matches a": TOST at δ = 5% of a's test error, matched at Holm p < 0.05, differs when the 95% interval lies wholly outside ±δ. The headline is the verdict where the trained parameters and their average agree, else "depends on the reading". BN is standard BN (moving variance).`,
+    `Rule v2 (\`src/protocol/rule.ts\`, committed at ${RULE_V2_COMMIT.hash} on ${when(RULE_V2_COMMIT.date)}, before every confirmatory job: [REPORT.md](REPORT.md#21-the-confirmatory-round-rule-v2) shows the dates) on fresh seeds. b − a in test accuracy, in points, paired by seed, with its 95% interval. "b beats a": one-sided paired t, reproduced at Holm p < 0.025 in its family; "b matches a": TOST at δ = 5% of a's test error, matched at Holm p < 0.05, differs when the 95% interval lies wholly outside ±δ. The headline is the verdict where the trained parameters and their average agree, else "depends on the reading". BN is standard BN (moving variance).`,
     '',
     markdownTable(rows),
     '',
@@ -177,32 +177,6 @@ function familyTable(f: FamilyResult): string {
 }
 
 /**
- * Variants that normalize without minibatch statistics (GN, LN, none), so that a test accuracy at chance
- * cannot come from the statistics they are evaluated with: their jobs that ended at most 1.5× chance
- * with the trained parameters did not train.
- */
-const BATCH_FREE: readonly string[] = ['gn', 'ln', 'none'];
-
-export function untrained(
-  summary: Summary,
-  classes: number,
-): { experiment: string; variant: string; k: number; n: number }[] {
-  return Object.entries(summary.experiments).flatMap(([experiment, e]) =>
-    (Object.entries(e.variants) as [SummaryVariant, NonNullable<(typeof e.variants)[SummaryVariant]>][])
-      .filter(([variant, v]) => v.trainedIn === undefined && BATCH_FREE.includes(variant))
-      .map(([variant, v]) => ({
-        experiment,
-        variant,
-        k: v.testAccuracy.values.filter((a) => a <= 1.5 / classes).length,
-        n: v.testAccuracy.values.length,
-      }))
-      .filter((u) => u.k > 0),
-  );
-}
-
-const classesOf = (dataset: string) => (dataset === 'mnist-triples' ? TRIPLES.classes : 10);
-
-/**
  * Figures shown under a part, as [directory under figures/, name, caption]: the confirmatory round's own
  * curves, and the labels-per-batch sweep (exploratory seeds 1–3) that puts 16 × 2 among its neighbours.
  */
@@ -218,12 +192,14 @@ const PART_FIGURES: Record<string, [string, string, string][]> = {
   ],
 };
 
-/** The report's section 3.1; figures are linked relative to `base` (REPORT.md's directory). */
+/** The report's section 2.1; figures are linked relative to `base` (REPORT.md's directory). */
 export function confirmatorySection(
   parts: ConfirmatoryPart[],
   figuresDir: string,
   base: string,
   resultsDir?: string,
+  /** Only the primary families' tables, the secondary ones' tallies pointing to `elsewhere` (the main text). */
+  primaryOnly?: { elsewhere: string },
 ): string[] {
   const datasets = [...new Set(parts.map((p) => p.dataset))];
   const provenance = datasets.map((d) => {
@@ -242,9 +218,9 @@ export function confirmatorySection(
     return first !== null && first !== undefined && Date.parse(first) <= Date.parse(RULE_V2_COMMIT.date);
   });
   const lines = [
-    '### 3.1 The confirmatory round (rule v2)',
+    '### 2.1 The confirmatory round (rule v2)',
     '',
-    `Rule v2 (section 2.4) was committed at ${RULE_V2_COMMIT.hash}, ${when(RULE_V2_COMMIT.date)}, as code (\`src/protocol/rule.ts\`, \`rule-families.ts\`, \`rule-cnn.ts\`): its families, tests, margins and seeds. Its confirmatory jobs ran on seeds no earlier job had used (6–15 for the MLP and the 1,000-class task), from these commits, starting at these times (each log's header records both):`,
+    `Rule v2 (section 1.4) was committed at ${RULE_V2_COMMIT.hash}, ${when(RULE_V2_COMMIT.date)}, as code (\`src/protocol/rule.ts\`, \`rule-families.ts\`, \`rule-cnn.ts\`): its families, tests, margins and seeds. Its confirmatory jobs ran on seeds no earlier job had used (6–15 for the MLP and the 1,000-class task), from these commits, starting at these times (each log's header records both):`,
     '',
     markdownTable(provenance),
     '',
@@ -253,7 +229,29 @@ export function confirmatorySection(
       : `**These data sets have a job that started before the rule's commit: ${early.map(datasetTitle).join(', ')}.**`,
     '',
   ];
-  for (const p of parts) lines.push(...partLines(p, { figuresDir, base }));
+  const only =
+    primaryOnly === undefined ? undefined : { family: 'primary' as Family, elsewhere: primaryOnly.elsewhere };
+  for (const p of parts) lines.push(...partLines(p, { figuresDir, base }, '####', only));
+  if (primaryOnly === undefined) lines.push(...probeLines(resultsDir));
+  return lines;
+}
+
+/** Every data set × model's secondary family, figures and untrained jobs, under `###` headings, then the LN probe. */
+export function secondarySection(
+  parts: ConfirmatoryPart[],
+  figuresDir: string,
+  base: string,
+  resultsDir?: string,
+): string[] {
+  const lines = parts
+    .filter((p) => judged(p))
+    .flatMap((p) => partLines(p, { figuresDir, base }, '###', { family: 'secondary' }));
+  return [...lines, ...probeLines(resultsDir)];
+}
+
+/** The LN probe's committed table with its lead-in, or nothing. */
+function probeLines(resultsDir?: string): string[] {
+  const lines: string[] = [];
   const probePath = resultsDir === undefined ? null : join(resultsDir, 'triples-ln-probe.md');
   const probe = probePath !== null && existsSync(probePath) ? readFileSync(probePath, 'utf8') : null;
   if (probe !== null)
@@ -274,6 +272,8 @@ export function partLines(
   p: ConfirmatoryPart,
   figures: { figuresDir: string; base: string } | null,
   level = '####',
+  /** Only this family's table (the primary: the other's tally, pointing to `elsewhere`; the secondary: its table, figures and untrained jobs); both when absent. */
+  only?: { family: Family; elsewhere?: string },
 ): string[] {
   const lines: string[] = [];
   const note = partialNote(p);
@@ -289,13 +289,15 @@ export function partLines(
     return lines;
   }
   for (const f of p.families) {
-    lines.push(
-      `**${f.family === 'primary' ? 'Primary' : 'Secondary'} family** (m = ${f.m} for Holm): ${tallyOf([f])}.`,
-      '',
-      familyTable(f),
-      '',
-    );
+    const heading = `**${f.family === 'primary' ? 'Primary' : 'Secondary'} family** (m = ${f.m} for Holm): ${tallyOf([f])}`;
+    if (only !== undefined && f.family !== only.family) {
+      if (only.family === 'primary')
+        lines.push(`${heading}${only.elsewhere === undefined ? '' : ` (${only.elsewhere})`}.`, '');
+      continue;
+    }
+    lines.push(`${heading}.`, '', familyTable(f), '');
   }
+  if (only?.family === 'primary') return lines;
   if (figures !== null && p.architecture === 'mlp')
     for (const [dir, name, caption] of PART_FIGURES[p.dataset] ?? []) {
       const png = join(figures.figuresDir, dir, `${name}.png`);

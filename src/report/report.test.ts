@@ -26,21 +26,33 @@ describe('the report', () => {
     const md = readFileSync(written[0], 'utf8');
     const html = readFileSync(written[1], 'utf8');
     for (const heading of [
+      '## The answer',
       '## Reproducibility summary',
-      '## 1 The claims tested',
-      '### 2.1 Deviations from the papers',
-      '### 2.2 Compute',
-      '### 2.4 The verdict rule, and what was known when',
-      '## 3 Results',
-      '### 3.1 The confirmatory round (rule v2)',
-      '### 4.1 The verdicts against the papers',
-      '### 4.2 Verdicts that depend on the reading',
+      '## 1 Methodology',
+      '### 1.1 Deviations from the papers',
+      '### 1.2 Compute',
+      '### 1.4 The verdict rule, and what was known when',
+      '## 2 Results',
+      '### 2.1 The confirmatory round (rule v2)',
+      '## 3 Conclusions',
+      '## 4 Limitations',
+      '## 5 References',
+      '## Appendix A: the exploratory round (rule v1, seeds 1–5)',
+      '### B.1 The verdicts against the papers',
+      '### B.2 Verdicts that depend on the reading',
+      '## Appendix C: the confirmatory round’s secondary families',
     ])
       assert.ok(md.includes(`\n${heading}\n`), `REPORT.md lacks '${heading}'`);
-    assert.match(md, /### 3\.2 MNIST, MLP, exploratory \(rule v1, seeds 1–5\)/);
-    // The confirmatory round comes first: in the summary, and as the first results section.
-    assert.ok(md.indexOf('The confirmatory round, by rule v2') < md.indexOf('The exploratory round, by rule v1'));
-    assert.ok(md.indexOf('### 3.1 The confirmatory round') < md.indexOf('### 3.2 '));
+    assert.match(md, /### A\.1 MNIST, MLP, exploratory \(rule v1, seeds 1–5\)/);
+    // The answer first; the main text (the confirmatory round, its conclusions) before every appendix.
+    const at = (text: string) => md.indexOf(text);
+    assert.ok(at('## The answer') < at('## Reproducibility summary'));
+    assert.ok(at('### 2.1 The confirmatory round') < at('## 3 Conclusions'));
+    assert.ok(at('## 5 References') < at('## Appendix A'));
+    // The main text shows the primary families; the secondary ones are tallied there and tabled in Appendix C.
+    const main = md.slice(0, at('## Appendix A'));
+    assert.match(main, /\*\*Secondary family\*\* \(m = \d+ for Holm\): [^\n]*\(Appendix C\)\./);
+    assert.doesNotMatch(main, /\| GN − BRN|GN beats BRN \|/);
     // Figures are linked relative to the report and inlined in the HTML: no image is fetched from anywhere.
     assert.match(md, /!\[verdicts\]\(\.\.\/.*figures\/verdicts\.png\)|!\[verdicts\]\(figures\/verdicts\.png\)/);
     const images = html.match(/<img [^>]*src="([^"]*)"/g) ?? [];

@@ -10,15 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { datasetTitle } from '../data/datasets';
 import type { ClaimResult, Summary } from '../results/schema';
-import { formatPair } from '../results/stats';
-import { MATCH_MARGIN } from '../protocol/claims';
-import { VARIANT_INFO } from '../protocol/variants';
 import { readSummary } from '../results/store';
-import { judgeClaimsOnSeeds } from '../results/verdicts';
 import {
   DEVIATIONS,
+  CAVEATS,
   DIFFICULT,
   EASY,
+  LIMITATIONS,
   METHOD_SUMMARY,
   REFERENCES,
   RULE,
@@ -26,10 +24,14 @@ import {
   SCOPE,
   TITLE,
 } from './report-text';
-import { confirmatorySection, runningCell, tallyOf, type ConfirmatoryPart } from './confirmatory';
+import { ANSWER_KEY, answerTable, conclusions, pickLines } from './answer';
+import { confirmatorySection, secondarySection, type ConfirmatoryPart } from './confirmatory';
+import { untrainedLine } from './untrained';
 import { claimsTable, controlsTable, findings, markdownTable, normalizerTable, resultsTable } from './table';
-import { jobsOf, partLabel, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
+import { against, readingDependent, seedChanges } from './exploratory-discussion';
+import { jobsOf, plannedJobs, progressNote, provisional, restrict, type ReportPart } from './parts';
 
+export { readingDependent } from './exploratory-discussion';
 export { restrict, partLabel, plannedJobs, progressNote, provisional, type ReportPart } from './parts';
 
 const AGREE = new Set(['reproduced', 'matched']);
@@ -89,74 +91,6 @@ function resultsSection(part: ReportPart, index: string, base: string): string[]
   ];
 }
 
-/** Claims whose verdict turns on the reading (parameter average or trained parameters). */
-export function readingDependent(parts: ReportPart[]): string[] {
-  return parts.flatMap((p) =>
-    p.summary.claims
-      .filter((c) => c.verdict !== c.verdictEma)
-      .map(
-        (c) =>
-          `- ${partLabel(p)}: **${c.statement}**: ${c.verdictEma} with the average (${formatPair(c.ema)}), ${c.verdict} with the trained parameters (${formatPair(c.test)}).${sentence(averageShift(p.summary, c))}`,
-      ),
-  );
-}
-
-/** Claims whose headline verdict goes against the paper that made them. */
-function against(parts: ReportPart[]): string[] {
-  return parts.flatMap((p) =>
-    p.summary.claims
-      .filter((c) => AGAINST.has(c.verdictEma))
-      .map((c) => {
-        const notes: string[] = [];
-        if (c.kind === 'matches' && c.ema !== null && Math.abs(c.ema.mean) < MATCH_MARGIN)
-          notes.push(
-            `the point estimate lies inside the ±${100 * MATCH_MARGIN}-point margin; the interval excludes 0 but not the margin`,
-          );
-        if (c.verdict !== c.verdictEma) notes.push(`with the trained parameters: ${c.verdict}, ${formatPair(c.test)}`);
-        const shift = averageShift(p.summary, c);
-        if (shift !== '') notes.push(shift);
-        return `- ${partLabel(p)}: **${c.statement}** (${c.paper}): ${c.verdictEma}, b − a = ${formatPair(c.ema)}${notes.length > 0 ? `. ${notes.join('; ').replace(/^./, (ch) => ch.toUpperCase())}` : ''}.`;
-      }),
-  );
-}
-
-/**
- * Claims whose headline verdict on the first three seeds differs from the one
- * on all five: the verdicts first published for the MLPs were three-seed ones.
- */
-function seedChanges(parts: ReportPart[]): string[] {
-  const lines = parts.flatMap((p) => {
-    const three = judgeClaimsOnSeeds(p.summary, [1, 2, 3]);
-    return p.summary.claims.flatMap((c) => {
-      const before = three.find((t) => t.id === c.id);
-      if (before === undefined || (c.ema?.n ?? 0) <= 3 || before.verdictEma === c.verdictEma) return [];
-      return [
-        `- ${partLabel(p)}: **${c.statement}**: ${before.verdictEma} on seeds 1–3 (${formatPair(before.ema)}), ${c.verdictEma} on all ${c.ema?.n} (${formatPair(c.ema)}).`,
-      ];
-    });
-  });
-  const counted = parts.reduce((k, p) => k + p.summary.claims.filter((c) => (c.ema?.n ?? 0) > 3).length, 0);
-  return [
-    `Each claim with more than three seeds, read again on its first three (with the parameter average): ${lines.length} of ${counted} verdicts change.`,
-    ...(lines.length === 0 ? [] : ['', ...lines]),
-  ];
-}
-
-/** ` Text.` from `text`, or nothing. */
-const sentence = (text: string) => (text === '' ? '' : ` ${text.replace(/^./, (ch) => ch.toUpperCase())}.`);
-
-/** What the parameter average adds to each side of a claim, seed by seed (average − trained, points). */
-function averageShift(summary: Summary, c: ClaimResult): string {
-  const side = (s: ClaimResult['a']) => {
-    const v = summary.experiments[s.experiment]?.variants[s.variant];
-    if (v === undefined || v.testAccuracyEma === null) return null;
-    const d = v.testAccuracy.values.map((t, i) => 100 * (v.testAccuracyEma!.values[i] - t));
-    return `${VARIANT_INFO[s.variant].label}${c.a.experiment === c.b.experiment ? '' : ` on ${s.experiment}`} ${d.map((x) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`).join(', ')}`;
-  };
-  const [a, b] = [side(c.a), side(c.b)];
-  return a === null || b === null ? '' : `the average minus the trained parameters, seed by seed: ${a}; ${b} points`;
-}
-
 /** The report, from its parts; `extra` holds further generated sections (the averaging finding, compute, speed). */
 export function reportMarkdown(
   parts: ReportPart[],
@@ -171,25 +105,28 @@ export function reportMarkdown(
   },
 ): string {
   const { base } = extra;
-  const confirmatoryLines = extra.confirmatory.map((p) => {
-    const judged = p.families.some((f) => f.claims.some((c) => c.headline !== 'not run'));
-    const primary = p.families.filter((f) => f.family === 'primary');
-    const secondary = p.families.filter((f) => f.family === 'secondary');
-    return judged
-      ? `- **${p.title}**: primary ${tallyOf(primary)}; secondary ${tallyOf(secondary)}.`
-      : `- **${p.title}**: ${runningCell(p) ?? 'not run yet'}.`;
-  });
   const summaryLines = parts.map(
     (p, i) =>
-      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned ?? [])} jobs, section 3.${i + 2})` : ''}: ${tally(p.summary.claims)}.`,
+      `- **${p.title}**${provisional(p) ? ` (provisional: ${jobsOf(p.summary)} of ${plannedJobs(p.planned ?? [])} jobs, Appendix A.${i + 1})` : ''}: ${tally(p.summary.claims)}.`,
   );
   const claimRows = parts.flatMap((p) =>
     p.summary.claims.map((c) => ({ 'Data set, model': p.title, Claim: c.statement, Paper: c.paper, Kind: c.kind })),
   );
+  const failed = untrainedLine(extra.confirmatory);
   const lines = [
     TITLE,
     '',
-    '*Generated by `make report` from the committed summaries (made from the committed job logs), the committed peer benchmark (section 2.3) and re-estimation (section 4.4); the fixed text around them, with the few numbers it quotes from earlier commits, is `src/report/report-text.ts`.*',
+    '*Generated by `make report` from the committed summaries (made from the committed job logs), the committed peer benchmark (section 1.3) and re-estimation (Appendix B.4); the fixed text around them, with the few numbers it quotes from earlier commits, is `src/report/report-text.ts`.*',
+    '',
+    '## The answer',
+    '',
+    'Does Batch Renormalization (BRN) match batchnorm (BN) on ordinary minibatches, beat it on microbatches and on label-paired minibatches, and which normalizer should you pick when your batches are small or not i.i.d.? Rule v2’s confirmatory verdicts, by the minibatches you train on:',
+    '',
+    answerTable(extra.confirmatory).trimEnd(),
+    '',
+    ANSWER_KEY,
+    '',
+    CAVEATS + (failed === null ? '' : ` ${failed}`),
     '',
     '## Reproducibility summary',
     '',
@@ -197,11 +134,7 @@ export function reportMarkdown(
     '',
     '**Methodology.** ' + METHOD_SUMMARY,
     '',
-    '**Results.** The confirmatory round, by rule v2 on fresh seeds (sections 2.4 and 3.1), headline verdicts (a verdict stands where the trained parameters and their average agree):',
-    '',
-    ...confirmatoryLines,
-    '',
-    'The exploratory round, by rule v1 on seeds 1–5 (a rule written after part of those results were seen, sections 3.2 on), with the parameter average as the headline:',
+    '**Results.** The answer above, from the confirmatory round (section 2); the conclusions in section 3. The exploratory round, by rule v1 on seeds 1–5 (a rule written after part of those results were seen; Appendix A), with the parameter average as the headline:',
     '',
     ...summaryLines,
     '',
@@ -215,53 +148,75 @@ export function reportMarkdown(
     '',
     '**Communication with the original authors.** None.',
     '',
-    '## 1 The claims tested',
+    '## 1 Methodology',
     '',
-    markdownTable(claimRows),
-    '',
-    '## 2 Methodology',
-    '',
-    '### 2.1 Deviations from the papers',
+    '### 1.1 Deviations from the papers',
     '',
     DEVIATIONS,
     '',
-    '### 2.2 Compute',
+    '### 1.2 Compute',
     '',
     ...extra.compute,
     '',
-    '### 2.3 Speed',
+    '### 1.3 Speed',
     '',
     ...extra.speed,
     '',
-    '### 2.4 The verdict rule, and what was known when',
+    '### 1.4 The verdict rule, and what was known when',
     '',
     RULE_V2_TEXT,
     '',
     RULE,
     '',
-    '## 3 Results',
+    '## 2 Results',
     '',
-    ...confirmatorySection(extra.confirmatory, extra.figuresDir, base, extra.resultsDir),
-    ...parts.flatMap((p, i) => resultsSection(p, `3.${i + 2}`, base)),
-    '## 4 Discussion',
+    ...confirmatorySection(extra.confirmatory, extra.figuresDir, base, extra.resultsDir, { elsewhere: 'Appendix C' }),
+    '## 3 Conclusions',
     '',
-    '### 4.1 The verdicts against the papers',
+    'Setting by setting, from the confirmatory verdicts (b − a with the parameter average; section 2.1 has both readings, the intervals and the p values):',
     '',
-    ...(against(parts).length === 0 ? ['None.'] : against(parts)),
+    ...conclusions(extra.confirmatory),
     '',
-    '### 4.2 Verdicts that depend on the reading',
+    'What the verdicts say to pick, by the reading beside the answer table (a pick is no verdict of its own):',
     '',
-    ...(readingDependent(parts).length === 0 ? ['None.'] : readingDependent(parts)),
+    ...pickLines(extra.confirmatory),
     '',
-    '### 4.3 From three seeds to five',
+    '## 4 Limitations',
     '',
-    ...seedChanges(parts),
+    LIMITATIONS,
     '',
-    ...extra.findings,
     '## 5 References',
     '',
     REFERENCES,
     '',
+    '## Appendix A: the exploratory round (rule v1, seeds 1–5)',
+    '',
+    'The claims the exploratory round tested, with the papers’ numbers:',
+    '',
+    markdownTable(claimRows),
+    '',
+    ...parts.flatMap((p, i) => resultsSection(p, `A.${i + 1}`, base)),
+    '## Appendix B: discussion of the exploratory round',
+    '',
+    '### B.1 The verdicts against the papers',
+    '',
+    ...(against(parts).length === 0 ? ['None.'] : against(parts)),
+    '',
+    '### B.2 Verdicts that depend on the reading',
+    '',
+    ...(readingDependent(parts).length === 0 ? ['None.'] : readingDependent(parts)),
+    '',
+    '### B.3 From three seeds to five',
+    '',
+    ...seedChanges(parts),
+    '',
+    ...extra.findings,
+    '',
+    '## Appendix C: the confirmatory round’s secondary families',
+    '',
+    'The comparisons rule v2 tests beside the paper’s claims (GN and LN against BRN, BRN against no normalization), each family under its own Holm correction, with the confirmatory round’s figures and the jobs that did not train:',
+    '',
+    ...secondarySection(extra.confirmatory, extra.figuresDir, base, extra.resultsDir),
   ];
   return lines.join('\n');
 }

@@ -13,6 +13,7 @@ import { readSummary } from '../results/store';
 import { ALL_CLAIMS } from '../protocol/claims';
 import { markdownToHtml } from './html';
 import { updateReadme } from './make';
+import { ANSWER_KEY, answerTable } from './answer';
 import { coreHours, progressNote, provisional, readText, reportMarkdown, reportParts, type ReportPart } from './report';
 import { MACHINE } from './report-text';
 import { markdownTable, normalizerTable } from './table';
@@ -62,10 +63,10 @@ function readmeSpeed(resultsDir: string): string {
   const start = table.startsWith('|') ? 0 : table.indexOf('\n|');
   if (start < 0) throw new Error("data/results/bench-peer.md has no table: run 'make bench-peer' again");
   const rows = table.slice(start).trim();
-  return `One training step, the kit (tfjs, wasm, its fused trainers) beside PyTorch, one thread each, by \`make bench-peer\`; the machine, the method and the conv protocol's own logged step times are in [REPORT.md](REPORT.md#23-speed).\n\n${rows}\n`;
+  return `One training step, the kit (tfjs, wasm, its fused trainers) beside PyTorch, one thread each, by \`make bench-peer\`; the machine, the method and the conv protocol's own logged step times are in [REPORT.md](REPORT.md#13-speed).\n\n${rows}\n`;
 }
 
-/** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 2.3. */
+/** The committed peer benchmark's table (`make bench-peer`), or how to make it: the report's section 1.3. */
 export function speedSection(resultsDir: string): string[] {
   const table = readText(join(resultsDir, 'bench-peer.md'));
   const lines =
@@ -135,11 +136,11 @@ export function claimsAtAGlance(parts: ReportPart[]): string {
   const verdicts = parts.reduce((k, p) => k + p.summary.claims.length, 0);
   const split = parts.reduce((k, p) => k + p.summary.claims.filter((c) => c.verdict !== c.verdictEma).length, 0);
   return [
-    `The exploratory round: rule v1 on seeds 1–5, a rule written after part of these results were seen, with no equivalence test and no multiplicity control. Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs${cells.includes('—') ? '; "—": not a question asked of that model' : ''}${cells.includes('not yet run') ? '; "not yet run": planned, its jobs not yet committed' : ''}. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#24-the-verdict-rule-and-what-was-known-when).`,
+    `The exploratory round: rule v1 on seeds 1–5, a rule written after part of these results were seen, with no equivalence test and no multiplicity control. Each claim as its verdict and b − a in test accuracy, in points, paired by seed, with its 95% interval, read with the parameter average (the headline); "trained:" gives the verdict with the trained parameters where it differs${cells.includes('—') ? '; "—": not a question asked of that model' : ''}${cells.includes('not yet run') ? '; "not yet run": planned, its jobs not yet committed' : ''}. The rule, and what was known when it was committed, are in [REPORT.md](REPORT.md#14-the-verdict-rule-and-what-was-known-when).`,
     '',
     markdownTable(rows),
     '',
-    `${split} of ${verdicts} verdicts depend on the reading: [REPORT.md](REPORT.md#42-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
+    `${split} of ${verdicts} verdicts depend on the reading: [REPORT.md](REPORT.md#b2-verdicts-that-depend-on-the-reading) lists them, with what the average does to each side seed by seed.`,
     '',
     ...parts.filter(provisional).flatMap((p) => [`${p.title}: ${progressNote(p)}`, '']),
   ].join('\n');
@@ -160,7 +161,8 @@ export function normalizersAtAGlance(parts: ReportPart[]): string {
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:1rem 0}th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%}code{background:#f5f5f5;padding:0 3px}pre{background:#f5f5f5;padding:8px;overflow:auto}
-h1,h2,h3{line-height:1.2}`;
+h1,h2,h3{line-height:1.2}
+@page{margin:1.6cm 1.5cm}@media print{body{font-size:12.5px;max-width:none;margin:0;padding:0}table{font-size:11px}th,td{padding:2px 5px}}`;
 
 /** The report as one HTML file, its images inlined as data URIs (paths relative to `base`). */
 export function reportHtml(md: string, base: string): string {
@@ -181,6 +183,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
   html: string;
   claims: string;
   confirmatory: string;
+  answer: string;
   speed: string;
   normalizers: string;
 } {
@@ -204,6 +207,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     html: reportHtml(md, options.outDir),
     claims: claimsAtAGlance(parts),
     confirmatory: confirmatoryGlance(confirmatory),
+    answer: `${answerTable(confirmatory).trimEnd()}\n\n${ANSWER_KEY} Caveats, the readings and the intervals: [REPORT.md](REPORT.md#the-answer).\n`,
     speed: readmeSpeed(options.resultsDir),
     normalizers: normalizersAtAGlance(parts),
   };
@@ -211,7 +215,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
 
 /** Writes REPORT.md, build/REPORT.html and (with `readme`) the README's claims block; returns the paths written. */
 export function writeReport(options: ReportOptions): string[] {
-  const { md, html, claims, confirmatory, speed, normalizers } = buildReport(options);
+  const { md, html, claims, confirmatory, answer, speed, normalizers } = buildReport(options);
   // The HTML inlines every figure (megabytes): a build product beside the PDF, not a committed file.
   const written = [join(options.outDir, 'REPORT.md'), join(options.outDir, 'build', 'REPORT.html')];
   writeFileAtomic(written[0], md);
@@ -219,6 +223,7 @@ export function writeReport(options: ReportOptions): string[] {
   if (options.readme !== null) {
     // Each block whose markers the README has (one without them is left alone).
     const done = [
+      updateReadme(options.readme, 'answer', answer),
       updateReadme(options.readme, 'confirmatory', confirmatory),
       updateReadme(options.readme, 'claims', claims),
       updateReadme(options.readme, 'normalizers', normalizers),

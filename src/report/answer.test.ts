@@ -1,0 +1,114 @@
+/** The answer table, its picks and the Conclusions, from rule v2's verdicts (synthetic and committed). */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KIT_ROOT } from '../paths';
+import type { ReadingResult, RuleClaimResult, V2Verdict } from '../results/rule-verdicts';
+import { answerTable, cell, conclusions, pickLines, pickOf, SETTINGS } from './answer';
+import { confirmatoryParts } from './confirmatory';
+
+const RESULTS = join(KIT_ROOT, 'data', 'results');
+
+function reading(verdict: V2Verdict, mean: number): ReadingResult {
+  return {
+    n: 10,
+    seeds: [6, 7],
+    values: [mean, mean],
+    mean,
+    aMean: 0.9,
+    ci95: [mean - 0.001, mean + 0.001],
+    ci90: null,
+    margin: null,
+    p: 0.001,
+    pHolm: 0.002,
+    pAgainst: null,
+    pAgainstHolm: null,
+    verdict,
+  };
+}
+
+/** A claim with `trained` and `average` readings; the headline is theirs where they agree. */
+function claim(
+  kind: 'beats' | 'matches',
+  trained: V2Verdict,
+  average: V2Verdict = trained,
+  mean = 0.01,
+): RuleClaimResult {
+  return {
+    id: 'x',
+    statement: 'x',
+    paper: 'x',
+    kind,
+    family: 'primary',
+    b: { experiment: 'e', variant: 'brn' },
+    a: { experiment: 'e', variant: 'bn-standard' },
+    trained: reading(trained, mean),
+    average: reading(average, mean),
+    headline: trained === average ? trained : 'depends on the reading',
+  };
+}
+
+describe('the answer', () => {
+  it('picks by the fixed reading: GN where GN beats BRN, BRN where only BRN is ahead, BN or BRN where they match', () => {
+    const beats = (v: V2Verdict) => claim('beats', v);
+    assert.equal(pickOf(beats('reproduced'), beats('reproduced')), 'GN');
+    assert.equal(pickOf(beats('reproduced'), beats('against')), 'BRN');
+    assert.equal(pickOf(beats('reproduced'), beats('not significant')), 'BRN or GN (neither shown ahead)');
+    assert.equal(pickOf(beats('reproduced'), null), 'BRN');
+    assert.equal(pickOf(beats('against'), beats('not significant')), 'BN');
+    assert.equal(pickOf(claim('beats', 'reproduced', 'against'), beats('against')), 'no verdict decides');
+    assert.equal(pickOf(beats('not run'), beats('reproduced')), '—');
+    assert.equal(pickOf(claim('matches', 'matched'), null), 'BN or BRN');
+    assert.equal(pickOf(claim('matches', 'differs', 'differs', -0.01), null), 'BN');
+    assert.equal(pickOf(claim('matches', 'inconclusive'), null), 'BN (BRN not shown to match)');
+  });
+
+  it('a cell gives the headline with the average, or both readings where they disagree', () => {
+    assert.equal(cell(claim('beats', 'reproduced', 'reproduced', 0.0229)), '**reproduced** +2.29 [+2.19, +2.39]');
+    assert.equal(
+      cell(claim('beats', 'reproduced', 'against', -0.003)),
+      '**depends on the reading**: reproduced −0.30 trained, against −0.30 averaged',
+    );
+    assert.equal(cell(null), '—');
+    assert.equal(cell(claim('beats', 'not run'), 'running: 3 of 65 jobs'), 'running: 3 of 65 jobs');
+  });
+
+  it('answers every setting from the committed confirmatory verdicts, a round still running said under the table', () => {
+    const parts = confirmatoryParts(RESULTS);
+    const table = answerTable(parts);
+    const header = table.split('\n')[0];
+    assert.match(
+      header,
+      /^\| Your minibatches \| Comparison \| MNIST, MLP \| Fashion-MNIST, MLP \| 1,000 classes, MLP \|/,
+    );
+    const cnn = parts.find((p) => p.dataset === 'fashion-mnist' && p.architecture === 'conv');
+    const running = cnn?.summary?.inProgress?.find((r) => r.architecture === 'conv');
+    if (running !== undefined) {
+      assert.doesNotMatch(header, /CNN/);
+      assert.match(
+        table,
+        new RegExp(`\\nFashion-MNIST, CNN: running: ${running.finished} of ${running.planned} jobs;`),
+      );
+    } else assert.match(header, /Fashion-MNIST, CNN/);
+    // A row per setting shown, each with its pick; every judged cell names a verdict.
+    for (const s of SETTINGS) assert.ok(table.includes(`| ${s.setting} | BRN vs BN |`), s.setting);
+    assert.equal((table.match(/\| → pick \|/g) ?? []).length, SETTINGS.length);
+    assert.match(table, /\| i\.i\.d\. minibatches of 32 \| BRN vs BN \| \*\*(matched|differs|inconclusive)\*\* /);
+    // GN's failure to train on the 1,000-class task is said where it decides a cell.
+    assert.match(table, /GN at chance on \d+ of \d+ seeds: it did not train/);
+  });
+
+  it('concludes a sentence per judged setting and one per round still running; picks each setting once', () => {
+    const parts = confirmatoryParts(RESULTS);
+    const lines = conclusions(parts);
+    for (const s of SETTINGS) {
+      const start = `- **${s.setting.replace(/^./, (c) => c.toUpperCase())}.** `;
+      assert.equal(lines.filter((l) => l.startsWith(start)).length, 1, s.setting);
+    }
+    assert.ok(lines.every((l) => !l.includes('undefined') && !l.includes('NaN')));
+    assert.match(lines.join('\n'), /BRN beat BN on MNIST, MLP \(\+\d+\.\d\d points\) and Fashion-MNIST, MLP/);
+    const picks = pickLines(parts);
+    assert.equal(picks.length, SETTINGS.length);
+    assert.match(picks.join('\n'), /Microbatches of 2: \*\*\w+\*\* on MNIST, MLP and Fashion-MNIST, MLP\./);
+  });
+});
