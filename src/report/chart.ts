@@ -35,8 +35,10 @@ const OTHER_COLORS = {
   'bn-minibatch32': '#7f7f7f',
   rmax: '#1f77b4',
   dmax: '#2ca02c',
-  'r-clipped': '#1f77b4',
-  'd-clipped': '#2ca02c',
+  // The ramp figure's clipping, by the minibatches the BRN runs trained on.
+  'clip-iid': '#1f77b4',
+  'clip-microbatch': '#ff7f0e',
+  'clip-grouped': '#d62728',
 } as const;
 
 /** What a series is, which fixes its colour: a variant, or one of `OTHER_COLORS`. */
@@ -191,12 +193,14 @@ export function bandChart(
   // (the first steps, near chance, would squash the rest); earlier points are clipped.
   let domain = y.domain;
   if (domain === undefined && y.zoomAfter !== undefined) {
-    const late = values.filter((v) => v.x >= y.zoomAfter!).flatMap((v) => [v.lo, v.mean]);
-    if (late.length > 0)
+    const late = values.filter((v) => v.x >= y.zoomAfter!);
+    if (late.length > 0) {
+      const top = Math.max(...late.map((v) => v.hi));
       domain = [
-        Math.max(0, Math.floor(Math.min(...late) / 5) * 5),
-        y.percent ? 100 : Math.max(...values.map((v) => v.hi)),
+        Math.max(0, Math.floor(Math.min(...late.flatMap((v) => [v.lo, v.mean])) / 5) * 5),
+        y.percent ? Math.min(100, Math.ceil(top / 5) * 5) : top,
       ];
+    }
   }
   const yScale = { ...(y.log ? { type: 'log' } : { zero: false }), ...(domain ? { domain } : {}) };
   const color = { field: 'series', type: 'nominal', scale: colorScale(series), sort: labels };

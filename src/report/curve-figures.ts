@@ -5,6 +5,7 @@
  */
 import { datasetTitle } from '../data/datasets';
 import { renormClipAt } from '../renorm/schedule';
+import type { SummaryVariant } from '../protocol/variants';
 import type { Summary } from '../results/schema';
 import {
   bandChart,
@@ -19,11 +20,25 @@ import {
   type Spec,
 } from './chart';
 
-/** Figure 1: the ramp of rmax and dmax, and the observed fraction of clipped r and d in BRN. */
+/** The clipping panels' axis stops here (percent): every value is clipped until the ramp starts, a few percent after. */
+const CLIPPING_AXIS_PERCENT = 25;
+
+/** The BRN runs whose clipping the ramp figure draws: i.i.d. minibatches, microbatches, label-grouped minibatches. */
+const CLIPPING_RUNS = [
+  { id: 'clip-iid', suffix: 'baseline' },
+  { id: 'clip-microbatch', suffix: 'microbatch' },
+  { id: 'clip-grouped', suffix: 'non-iid' },
+] as const;
+
+/**
+ * Figure 1: the ramp of rmax and dmax, and the observed fraction of clipped r
+ * and d in BRN (mean over layers and seeds) on i.i.d. minibatches, on
+ * microbatches and on label-grouped minibatches, where clipping persists.
+ */
 export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null {
   const config = summary.configs[experiment];
-  const curve = summary.curves[experiment]?.brn;
-  if (config === undefined || curve === undefined) return null;
+  if (config === undefined || summary.curves[experiment]?.brn === undefined) return null;
+  const prefix = experiment.slice(0, experiment.length - 'baseline'.length);
   const steps = Array.from({ length: 201 }, (_, i) => Math.round((i * config.steps) / 200));
   const schedule = steps.flatMap((s) => {
     const c = renormClipAt(s, config.ramp);
@@ -32,20 +47,49 @@ export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null
       { x: s, series: 'dmax', value: c.dmax },
     ];
   });
-  const clipped = curve.filter((p) => p.rClippedFraction !== null);
+  const runs = CLIPPING_RUNS.flatMap((run) => {
+    const e = `${prefix}${run.suffix}`;
+    const points = (summary.curves[e]?.brn ?? []).filter((p) => p.rClippedFraction !== null);
+    if (points.length === 0) return [];
+    const c = summary.configs[e];
+    const shape =
+      c.sampler.kind === 'label-grouped'
+        ? `${c.sampler.labelsPerBatch} labels × ${c.sampler.examplesPerLabel}`
+        : c.microbatchSize !== undefined && c.microbatchSize !== null && c.microbatchSize < c.batchSize
+          ? `microbatches of ${c.microbatchSize}`
+          : `i.i.d. minibatches of ${c.batchSize}`;
+    return [{ id: run.id, label: `${shape} ('${e}')`, points }];
+  });
+  const panel = (which: 'r' | 'd') =>
+    bandChart(
+      runs.map((run) => ({
+        id: run.id,
+        label: run.label,
+        points: run.points.map((p) => ({
+          x: p.step,
+          stat: which === 'r' ? p.rClippedFraction! : p.dClippedFraction!,
+        })),
+      })),
+      { title: 'training step' },
+      { title: `${which} clipped (% of values)`, percent: true, domain: [0, CLIPPING_AXIS_PERCENT] },
+      { width: WIDTH, height: 130 },
+    );
   const r = config.ramp;
   return top(
     'The rmax/dmax ramp and how often Batch Renorm clips r and d',
     caption(
       summary,
-      seedsText(summary, [experiment]),
-      `Ramp: batchnorm until step ${r.warmupSteps}, then linear to dmax ${r.dmax} at ${r.dmaxSteps} and rmax ${r.rmax} at ${r.rmaxSteps} (paper section 4). Clipping from the '${experiment}' BRN runs, mean over layers.`,
+      seedsText(
+        summary,
+        runs.map((run) => run.label.replace(/^.*\('(.*)'\)$/, '$1')),
+      ),
+      `Ramp: batchnorm until step ${r.warmupSteps}, then linear to dmax ${r.dmax} at ${r.dmaxSteps} and rmax ${r.rmax} at ${r.rmaxSteps} (paper section 4). Below: the fraction of r and of d values at their limit in the BRN runs, mean over layers, by the minibatches they trained on (training mode; no reading of the parameters is involved). Until step ${r.warmupSteps} every value is clipped (rmax 1, dmax 0): the axes stop at ${CLIPPING_AXIS_PERCENT}% so that the few percent still clipped late in training show.`,
     ),
     {
       vconcat: [
         {
           width: WIDTH,
-          height: 150,
+          height: 130,
           data: { values: schedule },
           mark: { type: 'line', strokeWidth: 2 },
           encoding: {
@@ -61,23 +105,8 @@ export function rampSpec(summary: Summary, experiment = 'baseline'): Spec | null
             },
           },
         },
-        bandChart(
-          [
-            {
-              id: 'r-clipped',
-              label: 'r clipped',
-              points: clipped.map((p) => ({ x: p.step, stat: p.rClippedFraction! })),
-            },
-            {
-              id: 'd-clipped',
-              label: 'd clipped',
-              points: clipped.map((p) => ({ x: p.step, stat: p.dClippedFraction! })),
-            },
-          ],
-          { title: 'training step' },
-          { title: 'values clipped (%)', percent: true },
-          { width: WIDTH, height: 150 },
-        ),
+        panel('r'),
+        panel('d'),
       ],
       resolve: { scale: { color: 'independent' } },
     },
@@ -104,7 +133,7 @@ function validationFigure(
     bandChart(
       series,
       { title: 'training step' },
-      { title: 'validation accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
+      { title: 'validation accuracy, trained parameters (%)', percent: true, zoomAfter: zoomStep(summary) },
     ),
   );
 }
@@ -162,28 +191,61 @@ function shapeOf(summary: Summary, experiment: string): string {
   return s?.kind === 'label-grouped' ? `${s.labelsPerBatch} labels x ${s.examplesPerLabel} examples` : 'i.i.d.';
 }
 
-/** The validation curves of a label-grouped experiment: BN, its three readings, BRN (and without the ramp), GN, LN, none. */
-function labelGroupedSeries(summary: Summary, e: string): Series[] {
+/**
+ * The validation curves of a label-grouped experiment in two panels: the normalizers (BN, BRN, GN, LN,
+ * none), then BN read other ways (a moving variance; the statistics of label-grouped and of i.i.d.
+ * validation minibatches) and BRN without the ramp, BN's own curve drawn again for reference.
+ */
+function labelGroupedPanels(summary: Summary, e: string, extra: Series[] = []): { title: string; series: Series[] }[] {
+  const curves = (variants: readonly SummaryVariant[]) =>
+    variants.flatMap((v) => curveSeries(summary, e, v, 'validationAccuracy'));
   return [
-    ...curveSeries(summary, e, 'bn', 'validationAccuracy'),
-    ...curveSeries(summary, e, 'bn-standard', 'validationAccuracy'),
-    ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
-    ...(['bn-batchstats-iid', 'brn', 'brn-noramp', 'gn', 'ln', 'none'] as const).flatMap((v) =>
-      curveSeries(summary, e, v, 'validationAccuracy'),
-    ),
-  ];
+    { title: 'The normalizers', series: curves(['bn', 'brn', 'gn', 'ln', 'none']) },
+    {
+      title:
+        summary.curves[e]?.['brn-noramp'] === undefined
+          ? 'BN read other ways (controls)'
+          : 'BN read other ways, and BRN without the ramp (controls)',
+      series: [
+        ...curves(['bn', 'bn-standard']),
+        ...curveSeries(summary, e, 'bn-batchstats', 'validationAccuracy', { dash: true }),
+        ...curves(['bn-batchstats-iid', 'brn-noramp']),
+        ...extra,
+      ],
+    },
+  ].filter((panel) => panel.series.length > 1);
 }
 
-/** Figure 4a: paper Figure 3, non-i.i.d. minibatches, with every control. */
+/** Validation curves in panels stacked under one title and caption, each with its own legend. */
+function validationPanels(
+  summary: Summary,
+  experiment: string,
+  title: string,
+  extra: string,
+  panels: { title: string; series: Series[] }[],
+): Spec | null {
+  if (summary.curves[experiment] === undefined || panels.length === 0) return null;
+  const y = { title: 'validation accuracy, trained parameters (%)', percent: true, zoomAfter: zoomStep(summary) };
+  return top(title, caption(summary, seedsText(summary, [experiment]), `${VALIDATION(summary)} ${extra}`), {
+    vconcat: panels.map((panel) => ({
+      ...bandChart(panel.series, { title: 'training step' }, y, { width: WIDTH, height: 220 }),
+      title: { text: panel.title, anchor: 'start', fontSize: 12 },
+    })),
+    spacing: 16,
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
+  });
+}
+
+/** Figure 4a: paper Figure 3, non-i.i.d. minibatches: the normalizers, then BN's other readings and the controls. */
 export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
   const e = `${prefix}non-iid`;
   if (summary.configs[e] === undefined) return null;
-  return validationFigure(
+  return validationPanels(
     summary,
     e,
     `${modelOf(prefix)}Non-i.i.d. minibatches (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
-    'Dashed: BN (standard), the BN model with a moving variance. The BN model is also shown normalized with the statistics of validation minibatches: dashed, minibatches grouped by label like the training ones (the statistics carry the labels); solid brown, i.i.d. minibatches of 32 (label-blind).',
-    labelGroupedSeries(summary, e),
+    "Below, BN's own model read three other ways: BN (standard), dashed, with a moving variance; with the statistics of validation minibatches grouped by label like the training ones, dashed (these statistics carry the labels, so it is no fair test accuracy); with the statistics of i.i.d. validation minibatches of 32 (label-blind).",
+    labelGroupedPanels(summary, e),
   );
 }
 
@@ -210,7 +272,7 @@ export function nonIidTrainingSpec(summary: Summary): Spec | null {
         }),
       ],
       { title: 'training step' },
-      { title: 'training accuracy (%)', percent: true, zoomAfter: zoomStep(summary) },
+      { title: 'training accuracy, trained parameters (%)', percent: true, zoomAfter: zoomStep(summary) },
     ),
   );
 }
@@ -248,18 +310,19 @@ export function mismatchSpec(summary: Summary): Spec | null {
 export function triplesPairedSpec(summary: Summary): Spec | null {
   const e = 'triples-paired';
   if (summary.configs[e] === undefined) return null;
-  return validationFigure(
+  return validationPanels(
     summary,
     e,
     `1,000 classes, label-paired (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
-    "Dashed: BN (standard), the BN model with a moving variance; BN with the statistics of validation minibatches paired by label like the training ones (the statistics carry the labels; the paper's 25 x 2 reading); and BN on i.i.d. minibatches of 32 ('triples-baseline'). Solid brown: the BN model with the statistics of i.i.d. validation minibatches of 32 (label-blind).",
-    [
-      ...labelGroupedSeries(summary, e),
-      ...curveSeries(summary, 'triples-baseline', 'bn', 'validationAccuracy', {
+    "Below, BN's own model read other ways: BN (standard), dashed, with a moving variance; with the statistics of validation minibatches paired by label like the training ones, dashed (the statistics carry the labels; the paper's 25 x 2 reading); with the statistics of i.i.d. validation minibatches of 32 (label-blind); and BN trained on i.i.d. minibatches of 32 ('triples-baseline'), grey dashed.",
+    labelGroupedPanels(
+      summary,
+      e,
+      curveSeries(summary, 'triples-baseline', 'bn', 'validationAccuracy', {
         id: 'bn-minibatch32',
         label: 'BN (i.i.d. minibatch 32)',
         dash: true,
       }),
-    ],
+    ),
   );
 }

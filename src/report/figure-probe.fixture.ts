@@ -1,7 +1,9 @@
 /** Reading a figure spec back: its data rows by panel, and the means each series plots (for the figure tests). */
 import type { SummaryVariant } from '../protocol/variants';
 import type { Stat } from '../results/stats';
+import assert from 'node:assert/strict';
 import type { Spec } from './chart';
+import { FIGURES } from './figures';
 import { FIELDS, SUMMARY } from './summary.fixture';
 
 /** Every data row of a spec and its nested views, tagged with the index of the top-level panel it sits in. */
@@ -32,4 +34,23 @@ export type Source = [experiment: string, variant: string, field: (typeof FIELDS
 /** What the series `label` must show: the curve field of (experiment, variant), in percent unless `scale` says otherwise. */
 export function expectedCurve([e, v, f]: Source, scale = 100): string[] {
   return SUMMARY.curves[e][v as SummaryVariant]!.map((p) => `${p.step}:${(scale * (p[f] as Stat).mean).toFixed(6)}`);
+}
+
+/** A figure's spec from the fixture summary; the figure must have data. */
+export function specOf(name: string): Spec {
+  const spec = FIGURES.find((f) => f.name === name)!.spec(SUMMARY);
+  assert.ok(spec !== null, `figure ${name} has data`);
+  return spec;
+}
+
+/** Figure `name` plots exactly the series `expected` names (in `panel`), each from the field its source names. */
+export function assertSeries(name: string, expected: Record<string, Source>, panel?: number, scale?: number): void {
+  const got = plotted(specOf(name), panel);
+  assert.deepEqual([...got.keys()].sort(), Object.keys(expected).sort(), `${name}: the series plotted`);
+  for (const [label, source] of Object.entries(expected))
+    assert.deepEqual(
+      got.get(label)!.sort(),
+      expectedCurve(source, scale).sort(),
+      `${name}: '${label}' plots ${source.join(' ')}`,
+    );
 }

@@ -35,7 +35,8 @@ export interface FigureDef {
 export const FIGURES: FigureDef[] = [
   {
     name: 'ramp',
-    description: 'rmax and dmax over training, with the observed fraction of clipped r and d (paper section 4)',
+    description:
+      'rmax and dmax over training, with the observed fraction of clipped r and d on i.i.d. minibatches, microbatches and 2 labels x 16 (paper section 4)',
     spec: (s) => rampSpec(s),
   },
   {
@@ -50,12 +51,13 @@ export const FIGURES: FigureDef[] = [
   },
   {
     name: 'microbatch-sweep',
-    description: 'final accuracy against the microbatch size, every seed shown (sweep)',
+    description: 'final accuracy (parameter average) against the microbatch size, every seed shown (sweep)',
     spec: microbatchSweepSpec,
   },
   {
     name: 'non-iid',
-    description: 'every variant and control on label-grouped minibatches (paper Figure 3)',
+    description:
+      'label-grouped minibatches (paper Figure 3): the normalizers in one panel, BN read other ways and BRN without the ramp in another',
     spec: (s) => nonIidSpec(s),
   },
   {
@@ -65,14 +67,14 @@ export const FIGURES: FigureDef[] = [
   },
   {
     name: 'non-iid-sweep',
-    description: 'final accuracy against labels per minibatch, every seed shown (sweep)',
+    description: 'final accuracy (parameter average) against labels per minibatch, every seed shown (sweep)',
     spec: nonIidSweepSpec,
   },
   { name: 'mismatch', description: 'train/inference output gap, BN vs BRN', spec: mismatchSpec },
   {
     name: 'cnn-batch-size',
     description:
-      'conv model: final accuracy against the normalization batch size for BN, BRN, GN and LN (GN paper Figure 1)',
+      'conv model: final accuracy (parameter average) against the normalization batch size for BN, BRN, GN and LN (GN paper Figure 1)',
     spec: cnnBatchSizeSpec,
   },
   {
@@ -98,7 +100,7 @@ export const FIGURES: FigureDef[] = [
   {
     name: 'triples-paired',
     description:
-      "1,000 classes (mnist-triples): label-paired minibatches of 16 labels x 2, BN, its batch-statistics readings, BRN (paper Figure 3's setting)",
+      "1,000 classes (mnist-triples): label-paired minibatches of 16 labels x 2 (paper Figure 3's setting): the normalizers, then BN read other ways",
     spec: triplesPairedSpec,
   },
   {

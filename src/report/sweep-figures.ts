@@ -23,10 +23,30 @@ export function sweepSpec(
     caption(
       summary,
       panel.seeds,
-      `${extra} Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`,
+      `${extra} Lines: mean ± std over seeds; circles: each seed. Test accuracy with ${panel.reading}${panel.reading === 'the parameter average' ? " (the reading the round's verdicts stand on)" : ''}.`,
     ),
     panel.body,
   );
+}
+
+/**
+ * The reading a sweep plots: the parameter average, the reading the verdicts beside these figures stand on
+ * (rule v1's headline), where every point of the sweep has it; else the trained parameters.
+ */
+export function sweepReading(
+  summary: Summary,
+  rows: { experiment: string }[],
+  variants: SummaryVariant[],
+): { field: 'testAccuracyEma' | 'testAccuracy'; label: string } {
+  const all = rows.every((r) =>
+    variants.every((v) => {
+      const at = summary.experiments[r.experiment]?.variants[v];
+      return at === undefined || at.testAccuracyEma !== null;
+    }),
+  );
+  return all
+    ? { field: 'testAccuracyEma', label: 'the parameter average' }
+    : { field: 'testAccuracy', label: 'the trained parameters' };
 }
 
 /** One sweep chart (lines, bands, every seed a point) and its seed counts; null below 3 swept values. */
@@ -36,25 +56,32 @@ function sweepPanel(
   rows: { x: number; experiment: string }[],
   variants: SummaryVariant[],
   size?: { width: number; height: number },
-): { body: Spec; seeds: string } | null {
+): { body: Spec; seeds: string; reading: string } | null {
   const present = rows.filter((r) => summary.experiments[r.experiment] !== undefined).sort((a, b) => a.x - b.x);
   if (present.length < 3) return null;
-  const at = (r: { experiment: string }, v: SummaryVariant) => summary.experiments[r.experiment].variants[v];
+  const reading = sweepReading(summary, present, variants);
+  const statOf = (r: { experiment: string }, v: SummaryVariant) => {
+    const at = summary.experiments[r.experiment].variants[v];
+    return at === undefined ? undefined : (at[reading.field] ?? undefined);
+  };
   const series: Series[] = variants.map((variant) => ({
     id: variant,
     label: labelOf(variant),
-    points: present
-      .filter((r) => at(r, variant) !== undefined)
-      .map((r) => ({ x: r.x, stat: at(r, variant)!.testAccuracy })),
+    points: present.filter((r) => statOf(r, variant) !== undefined).map((r) => ({ x: r.x, stat: statOf(r, variant)! })),
   }));
   const seeds = seedCountText(
     present.map((r) => ({ at: r.x, seeds: seedsOf(summary, r.experiment) })),
     'x = ',
   );
-  const chart = bandChart(series, { title: xTitle, log: true }, { title: 'test accuracy (%)', percent: true }, size);
+  const chart = bandChart(
+    series,
+    { title: xTitle, log: true },
+    { title: `test accuracy, ${reading.label.replace(/^the /, '')} (%)`, percent: true },
+    size,
+  );
   const perSeed = variants.flatMap((variant) =>
     present.flatMap((r) => {
-      const s = at(r, variant)?.testAccuracy;
+      const s = statOf(r, variant);
       return s === undefined
         ? []
         : s.values.map((value, i) => ({ series: labelOf(variant), x: r.x, seed: s.seeds[i], value: 100 * value }));
@@ -72,7 +99,7 @@ function sweepPanel(
     },
   };
   const { data, layer, ...rest } = chart;
-  return { body: { ...rest, layer: [{ data, layer }, seedPoints] }, seeds };
+  return { body: { ...rest, layer: [{ data, layer }, seedPoints] }, seeds, reading: reading.label };
 }
 
 /** The label-grouped experiments of a summary whose names pass `names`, by labels per minibatch k. */
@@ -117,7 +144,7 @@ export function classCountSpec(ten: Summary, thousand: Summary): Spec | null {
     'Final accuracy against labels per minibatch, with 10 classes and with 1,000',
     [
       `${ten.profile} profiles · backends: ${[...new Set([ten.backend, thousand.backend])].join(', ')} · mean ± std over 10 classes: ${left.seeds}; 1,000 classes: ${right.seeds}`,
-      `Minibatches of 32 = k labels x 32/k examples. Left: ${datasetTitle(ten.dataset)} (10 classes; k = 16 repeats labels). Right: mnist-triples (1,000 classes; k = 16 is the paper's 16 x 2, 1.6% of the classes in a batch). Each panel on its own test set of 10,000 images and its own accuracy scale. Lines: mean ± std over seeds; circles: each seed. With the trained parameters.`,
+      `Minibatches of 32 = k labels x 32/k examples. Left: ${datasetTitle(ten.dataset)} (10 classes; k = 16 repeats labels). Right: mnist-triples (1,000 classes; k = 16 is the paper's 16 x 2, 1.6% of the classes in a batch). Each panel on its own test set of 10,000 images and its own accuracy scale. Lines: mean ± std over seeds; circles: each seed. Test accuracy with ${left.reading === right.reading ? left.reading : `${left.reading} (left) and ${right.reading} (right)`}.`,
     ],
     {
       hconcat: [

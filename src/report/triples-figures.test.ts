@@ -32,7 +32,7 @@ describe('the 1,000-class figures', () => {
     const spec = classCountSpec(SUMMARY, thousand)!;
     assert.ok(spec !== null);
     const mean = (e: string, v: SummaryVariant) =>
-      (100 * SUMMARY.experiments[e].variants[v]!.testAccuracy.mean).toFixed(6);
+      (100 * SUMMARY.experiments[e].variants[v]!.testAccuracyEma!.mean).toFixed(6);
     for (const [label, v] of [
       ['BN', 'bn'],
       ['BRN', 'brn'],
@@ -52,6 +52,7 @@ describe('the 1,000-class figures', () => {
     const title = (spec as { title: { text: string; subtitle: string[] } }).title;
     assert.match(title.text, /10 classes and with 1,000/);
     assert.match(title.subtitle.join(' '), /1,000 classes: \d seeds/);
+    assert.match(title.subtitle.join(' '), /Test accuracy with the parameter average\./);
     // Either summary without its sweep: no figure.
     assert.equal(classCountSpec(SUMMARY, { ...thousand, experiments: {} }), null);
   });

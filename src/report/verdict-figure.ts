@@ -4,16 +4,22 @@ import type { Summary } from '../results/schema';
 import { formatPair } from '../results/stats';
 import { caption, top, type Spec } from './chart';
 
+/** A claim whose interval (either reading) reaches beyond this many points goes in the large-effects panel. */
+export const SMALL_EFFECT_POINTS = 5;
+
 /**
  * Figure 6: every claim's paired difference b − a with its 95% interval, with
- * the trained parameters and with their moving average, beside the rule's
- * lines (0, and the ±0.3-point margin of "matches").
+ * the parameter average (rule v1's headline) and with the trained parameters.
+ * Two panels on linear axes fitted to their data: claims whose intervals stay
+ * within ±5 points, where the ±0.3-point margin is legible, and the large
+ * effects. The margin is shaded only on the rows of "matches" claims, where
+ * the rule uses it.
  */
 export function verdictsSpec(summary: Summary): Spec | null {
   const { claims } = summary;
   if (claims.length === 0) return null;
   const readings = [
-    { key: 'ema', label: 'parameter average (headline)' },
+    { key: 'ema', label: 'parameter average (the headline)' },
     { key: 'test', label: 'trained parameters' },
   ] as const;
   const values = claims.flatMap((c) =>
@@ -24,6 +30,7 @@ export function verdictsSpec(summary: Summary): Spec | null {
       return [
         {
           claim: c.statement,
+          kind: c.kind,
           reading: r.label,
           mean: 100 * p.mean,
           lo: 100 * p.ciLow,
@@ -35,14 +42,12 @@ export function verdictsSpec(summary: Summary): Spec | null {
     }),
   );
   if (values.length === 0) return null;
-  const order = claims.map((c) => c.statement);
-  const y = { field: 'claim', type: 'nominal', sort: order, title: null, axis: { labelLimit: 0, labelFontSize: 11 } };
-  // Linear within ±1 point, logarithmic beyond: the ±0.3 margin and 30-point effects on one axis.
-  const x = {
-    type: 'quantitative',
-    scale: { type: 'symlog', constant: 1 },
-    axis: { values: [-50, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 50, 100] },
-  };
+  const m = 100 * MATCH_MARGIN;
+  const large = new Set(
+    claims
+      .map((c) => c.statement)
+      .filter((claim) => values.some((v) => v.claim === claim && Math.max(-v.lo, v.hi) > SMALL_EFFECT_POINTS)),
+  );
   const color = {
     field: 'reading',
     type: 'nominal',
@@ -55,31 +60,36 @@ export function verdictsSpec(summary: Summary): Spec | null {
     sort: readings.map((r) => r.label),
     scale: { paddingOuter: 0.4 },
   };
-  const m = 100 * MATCH_MARGIN;
-  return top(
-    'Each claim as a paired difference with its 95% interval',
-    caption(
-      summary,
-      `${[...new Set(claims.map((c) => c.test?.n ?? 0))].join('/')} seeds`,
-      `b − a in test accuracy (percentage points; axis linear within ±1, logarithmic beyond), paired by seed, 95% Student t interval. Rule (committed before the five-seed runs; REPORT.md 2.4 says what was known then): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside the shaded ±${m} points. Text at right: the verdict.`,
-      'paired intervals over ',
-    ),
-    {
+  const panel = (title: string, rows: typeof values) => {
+    const order = claims.map((c) => c.statement).filter((s) => rows.some((v) => v.claim === s));
+    const y = { field: 'claim', type: 'nominal', sort: order, title: null, axis: { labelLimit: 0, labelFontSize: 11 } };
+    const lo = Math.min(0, -m, ...rows.map((v) => v.lo));
+    const hi = Math.max(0, m, ...rows.map((v) => v.hi));
+    const pad = 0.06 * (hi - lo);
+    const x = { type: 'quantitative', scale: { domain: [lo - pad, hi + pad], nice: false, zero: false } };
+    const margins = order.filter((s) => rows.some((v) => v.claim === s && v.kind === 'matches'));
+    return {
+      title: { text: title, anchor: 'start', fontSize: 12 },
       width: 420,
-      height: { step: 13 },
+      // Two readings a row, 13 px each, and the row's padding (a fixed height: the margin's rects have no yOffset).
+      height: 40 * order.length,
       layer: [
-        {
-          data: { values: [{ lo: -m, hi: m }] },
-          mark: { type: 'rect', color: '#2ca02c', opacity: 0.15 },
-          encoding: { x: { ...x, field: 'lo' }, x2: { field: 'hi' } },
-        },
+        ...(margins.length === 0
+          ? []
+          : [
+              {
+                data: { values: margins.map((claim) => ({ claim, lo: -m, hi: m })) },
+                mark: { type: 'rect', color: '#2ca02c', opacity: 0.15 },
+                encoding: { y, x: { ...x, field: 'lo' }, x2: { field: 'hi' } },
+              },
+            ]),
         {
           data: { values: [{ x: 0 }] },
           mark: { type: 'rule', color: '#333', strokeDash: [3, 3] },
           encoding: { x: { ...x, field: 'x' } },
         },
         {
-          data: { values },
+          data: { values: rows },
           layer: [
             {
               mark: { type: 'rule', strokeWidth: 2 },
@@ -108,6 +118,22 @@ export function verdictsSpec(summary: Summary): Spec | null {
           ],
         },
       ],
-    },
+    };
+  };
+  const small = values.filter((v) => !large.has(v.claim));
+  const big = values.filter((v) => large.has(v.claim));
+  const panels = [
+    ...(small.length === 0 ? [] : [panel(`Intervals within ±${SMALL_EFFECT_POINTS} points`, small)]),
+    ...(big.length === 0 ? [] : [panel(`Intervals reaching beyond ±${SMALL_EFFECT_POINTS} points`, big)]),
+  ];
+  return top(
+    'Each claim as a paired difference with its 95% interval',
+    caption(
+      summary,
+      `${[...new Set(claims.map((c) => c.test?.n ?? 0))].join('/')} seeds`,
+      `b − a in test accuracy (percentage points), paired by seed, 95% Student t interval, with the parameter average (blue, the headline reading of this round's rule v1) and with the trained parameters (grey); each panel's axis is linear and fitted to its claims. Rule v1 (REPORT.md 1.4 says what was known when): "beats" is reproduced when the interval lies above 0; "matches" is matched when it lies inside ±${m} points, shaded on the "matches" rows only. Text at right: the verdict.`,
+      'paired intervals over ',
+    ),
+    { vconcat: panels, spacing: 18, resolve: { scale: { x: 'independent', y: 'independent' } } },
   );
 }
