@@ -105,7 +105,12 @@ describe('the answer', () => {
       const start = `- **${s.setting.replace(/^./, (c) => c.toUpperCase())}.** `;
       assert.equal(lines.filter((l) => l.startsWith(start)).length, 1, s.setting);
     }
-    assert.ok(lines.every((l) => !l.includes('undefined') && !l.includes('NaN')));
+    assert.ok(lines.every((l) => !l.includes('undefined') && !l.includes('NaN') && !l.includes(') (')));
+    // A GN that did not train is said inside the same parenthesis as its difference.
+    assert.match(
+      lines.join('\n'),
+      /BRN beat GN on 1,000 classes, MLP \(GN − BRN −\d+\.\d\d points; GN at chance on \d+ of \d+ seeds: it did not train\)/,
+    );
     assert.match(lines.join('\n'), /BRN beat BN on MNIST, MLP \(\+\d+\.\d\d points\) and Fashion-MNIST, MLP/);
     const picks = pickLines(parts);
     assert.equal(picks.length, SETTINGS.length);

@@ -214,7 +214,16 @@ export function conclusions(parts: ConfirmatoryPart[]): string[] {
         x.gn?.headline === 'depends on the reading' || avg === null || avg === undefined
           ? points(x.gn)
           : ` (GN − ${other} ${signed(avg.mean)} points)`;
-      return `${x.c.title}${other === 'BN' ? ' (against BN there)' : ''}${value}${chanceNote(partOf(parts, COLUMNS.indexOf(x.c)), x.gn)}`;
+      // One parenthesis: the difference, then a side that did not train ("GN at chance on k of n seeds: ...").
+      const inner = (text: string) => text.replace(/^ \((.*)\)$/, '$1');
+      const notes = [
+        other === 'BN' ? ' (against BN there)' : '',
+        value,
+        chanceNote(partOf(parts, COLUMNS.indexOf(x.c)), x.gn),
+      ]
+        .filter((t) => t !== '')
+        .map(inner);
+      return `${x.c.title}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
     };
     const gnAhead = judged.filter((x) => x.gn?.headline === 'reproduced').map(named);
     const brnAhead = judged.filter((x) => x.gn?.headline === 'against').map(named);
