@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { KIT_ROOT } from '../paths';
 import type { ReadingResult, RuleClaimResult, V2Verdict } from '../results/rule-verdicts';
 import { answerTable, cell, conclusions, pickLines, pickOf, SETTINGS } from './answer';
-import { confirmatoryParts } from './confirmatory';
+import { confirmatoryParts, type ConfirmatoryPart } from './confirmatory';
 
 const RESULTS = join(KIT_ROOT, 'data', 'results');
 
@@ -61,6 +61,20 @@ describe('the answer', () => {
     assert.equal(pickOf(claim('matches', 'matched'), null), 'BN or BRN');
     assert.equal(pickOf(claim('matches', 'differs', 'differs', -0.01), null), 'BN');
     assert.equal(pickOf(claim('matches', 'inconclusive'), null), 'BN (BRN not shown to match)');
+    assert.equal(pickOf(claim('matches', 'differs', 'differs', +0.01), null), 'BRN');
+    // GN's verdict on one reading only is no tie; GN ahead of BRN while BN beat BRN leaves GN and BN uncompared.
+    assert.equal(
+      pickOf(beats('reproduced'), claim('beats', 'reproduced', 'not significant')),
+      'BRN or GN (depends on the reading)',
+    );
+    assert.equal(pickOf(beats('against'), beats('reproduced')), 'BN or GN (not compared with each other)');
+    assert.equal(pickOf(beats('not significant'), beats('reproduced')), 'no verdict decides');
+    // The CNN at microbatches of 2 compares GN with BN: GN and BRN are never compared there.
+    const gnBn = (v: V2Verdict) => ({ ...claim('beats', v), id: 'cnn-mb2-gn-bn' });
+    assert.equal(pickOf(beats('reproduced'), gnBn('reproduced')), 'BRN or GN (not compared with each other)');
+    assert.equal(pickOf(beats('reproduced'), gnBn('against')), 'BRN');
+    assert.equal(pickOf(beats('not significant'), gnBn('reproduced')), 'GN');
+    assert.equal(pickOf(beats('not significant'), gnBn('against')), 'BN');
   });
 
   it('a cell gives the headline with the average, or both readings where they disagree', () => {
@@ -115,5 +129,38 @@ describe('the answer', () => {
     const picks = pickLines(parts);
     assert.equal(picks.length, SETTINGS.length);
     assert.match(picks.join('\n'), /Microbatches of 2: \*\*\w+\*\* on MNIST, MLP and Fashion-MNIST, MLP\./);
+  });
+
+  it('the CNN at microbatches of 2 compares GN with BN, and its sentence and pick say so', () => {
+    const withId = (c: RuleClaimResult, id: string) => ({ ...c, id });
+    const part: ConfirmatoryPart = {
+      title: 'Fashion-MNIST, CNN',
+      dataset: 'fashion-mnist',
+      architecture: 'conv',
+      summary: null,
+      families: [
+        {
+          architecture: 'conv',
+          family: 'primary',
+          m: 1,
+          claims: [withId(claim('beats', 'reproduced', 'reproduced', 0.04), 'cnn-mb2')],
+        },
+        {
+          architecture: 'conv',
+          family: 'secondary',
+          m: 1,
+          claims: [withId(claim('beats', 'against', 'against', -0.02), 'cnn-mb2-gn-bn')],
+        },
+      ],
+    };
+    const line = conclusions([part]).find((l) => l.startsWith('- **Microbatches of 2.**'));
+    assert.equal(
+      line,
+      '- **Microbatches of 2.** BRN beat BN on Fashion-MNIST, CNN (+4.00 points); BN beat GN on Fashion-MNIST, CNN (GN − BN −2.00 points).',
+    );
+    const table = answerTable([part]);
+    assert.ok(table.includes('| microbatches of 2 | BRN vs BN | — | — | — | **reproduced** +4.00 [+3.90, +4.10] |\n'));
+    assert.ok(table.includes('|  | GN vs BRN | — | — | — | **against** −2.00 [−2.10, −1.90] (GN vs BN) |\n'));
+    assert.ok(table.includes('|  | → pick | — | — | — | **BRN** |\n| label-paired'));
   });
 });

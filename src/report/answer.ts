@@ -85,7 +85,10 @@ function chanceNote(part: ConfirmatoryPart | undefined, claim: RuleClaimResult |
   const failed = untrained(part.summary, part.dataset === 'mnist-triples' ? 1000 : 10);
   return [claim.b, claim.a]
     .flatMap((side) => failed.filter((u) => u.experiment === side.experiment && u.variant === side.variant))
-    .map((u) => ` (${u.variant.toUpperCase()} at chance on ${u.k} of ${u.n} seeds: it did not train)`)
+    .map(
+      (u) =>
+        ` (${u.variant.toUpperCase()} at chance on ${u.k} of ${u.n} seeds: ${u.k === u.n ? 'it' : 'those seeds'} did not train)`,
+    )
     .join('');
 }
 
@@ -103,27 +106,39 @@ export function cell(claim: RuleClaimResult | null, running: string | null = nul
 
 /**
  * What a setting's two verdicts say to pick (the column's BRN − BN claim and
- * its GN − BRN claim), read the same way everywhere: GN where GN beats BRN
- * (or BN, where the claim is GN − BN); BRN where BRN beats BN and GN does not
- * beat it (with "or GN" when neither is ahead of the other); on i.i.d.
- * minibatches "BN or BRN" where they matched, "BN" where BRN is worse.
- * Otherwise no verdict decides.
+ * its GN − BRN claim, or GN − BN where the claim's id ends in "-gn-bn"),
+ * read the same way everywhere and stated in `ANSWER_KEY`. It names only
+ * what the verdicts support, and says so where two normalizers were not
+ * compared with each other. On i.i.d. minibatches: "BN or BRN" where they
+ * matched, the better one where they differ, else "BN (BRN not shown to
+ * match)". Otherwise "no verdict decides".
  */
 export function pickOf(brnBn: RuleClaimResult | null, gnBrn: RuleClaimResult | null): string {
   const h = (c: RuleClaimResult | null) => c?.headline ?? null;
-  if (h(brnBn) === 'not run' || h(gnBrn) === 'not run') return '—';
-  if (brnBn === null) return '—';
+  if (brnBn === null || h(brnBn) === 'not run' || h(gnBrn) === 'not run') return '—';
+  const brn = h(brnBn);
   if (brnBn.kind === 'matches') {
-    if (h(brnBn) === 'matched') return 'BN or BRN';
-    if (h(brnBn) === 'differs' && brnBn.average !== null && brnBn.average.mean < 0) return 'BN';
+    if (brn === 'matched') return 'BN or BRN';
+    const mean = brnBn.average?.mean ?? brnBn.trained?.mean ?? 0;
+    if (brn === 'differs') return mean < 0 ? 'BN' : 'BRN';
     return 'BN (BRN not shown to match)';
   }
-  if (h(gnBrn) === 'reproduced') return 'GN';
-  if (h(brnBn) === 'reproduced') {
-    if (h(gnBrn) === 'against') return 'BRN';
-    return gnBrn === null ? 'BRN' : 'BRN or GN (neither shown ahead)';
+  const gn = h(gnBrn);
+  if (gnBrn !== null && gnBrn.id.endsWith('-gn-bn')) {
+    // GN was compared with BN, not with BRN.
+    if (brn === 'reproduced') return gn === 'reproduced' ? 'BRN or GN (not compared with each other)' : 'BRN';
+    if (gn === 'reproduced') return 'GN';
+    if (brn === 'against' || gn === 'against') return 'BN';
+    return 'no verdict decides';
   }
-  if (h(brnBn) === 'against') return 'BN';
+  if (brn === 'reproduced') {
+    if (gn === 'reproduced') return 'GN';
+    if (gn === null || gn === 'against') return 'BRN';
+    if (gn === 'depends on the reading') return 'BRN or GN (depends on the reading)';
+    return 'BRN or GN (neither shown ahead)';
+  }
+  if (gn === 'reproduced') return brn === 'against' ? 'BN or GN (not compared with each other)' : 'no verdict decides';
+  if (brn === 'against') return 'BN';
   return 'no verdict decides';
 }
 
@@ -168,7 +183,7 @@ export function answerTable(parts: ConfirmatoryPart[]): string {
 }
 
 export const ANSWER_KEY =
-  'Each cell is rule v2’s headline verdict on fresh seeds (n = 10 for the MLP, 5 for the CNN) and b − a in test accuracy, in points, with the parameter average, paired by seed, with its 95% interval; "depends on the reading" where the trained parameters and their average disagree. BN is standard BN (moving mean and variance). "→ pick" reads the two verdicts above it: GN where GN beats BRN; BRN where BRN beats BN and GN does not beat BRN ("or GN" where neither is shown ahead); on i.i.d. minibatches BN or BRN where they matched. No verdict is made for the pick itself.';
+  'Each cell is rule v2’s headline verdict on fresh seeds (n = 10 for the MLP, 5 for the CNN) and b − a in test accuracy, in points, with the parameter average, paired by seed, with its 95% interval; "depends on the reading" where the trained parameters and their average disagree. BN is standard BN (moving mean and variance). "→ pick" reads the verdicts above it by a fixed rule (`src/report/answer.ts`) and is no verdict of its own: GN where GN beats BRN and BRN beats BN; BRN where BRN beats BN and GN does not beat BRN ("or GN" where neither is shown ahead, or where the GN verdict depends on the reading); "not compared with each other" where two normalizers each beat a third; on i.i.d. minibatches "BN or BRN" where they matched, the better one where they differ by more than the margin, "BN (BRN not shown to match)" where neither is shown; "no verdict decides" where the verdicts leave it open.';
 
 /** The Conclusions: for each setting, what the verdicts say across the data sets and models judged. */
 export function conclusions(parts: ConfirmatoryPart[]): string[] {
@@ -207,32 +222,30 @@ export function conclusions(parts: ConfirmatoryPart[]): string[] {
       const where = by(verdict);
       if (where.length > 0) said.push(`${text} on ${listed(where)}`);
     }
+    const otherOf = (x: (typeof judged)[number]) => (x.gn?.id.endsWith('-gn-bn') === true ? 'BN' : 'BRN');
     const named = (x: (typeof judged)[number]) => {
-      const other = x.gn?.id.endsWith('-gn-bn') === true ? 'BN' : 'BRN';
       const avg = x.gn?.average;
       const value =
         x.gn?.headline === 'depends on the reading' || avg === null || avg === undefined
           ? points(x.gn)
-          : ` (GN − ${other} ${signed(avg.mean)} points)`;
+          : ` (GN − ${otherOf(x)} ${signed(avg.mean)} points)`;
       // One parenthesis: the difference, then a side that did not train ("GN at chance on k of n seeds: ...").
       const inner = (text: string) => text.replace(/^ \((.*)\)$/, '$1');
-      const notes = [
-        other === 'BN' ? ' (against BN there)' : '',
-        value,
-        chanceNote(partOf(parts, COLUMNS.indexOf(x.c)), x.gn),
-      ]
-        .filter((t) => t !== '')
-        .map(inner);
+      const notes = [value, chanceNote(partOf(parts, COLUMNS.indexOf(x.c)), x.gn)].filter((t) => t !== '').map(inner);
       return `${x.c.title}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
     };
-    const gnAhead = judged.filter((x) => x.gn?.headline === 'reproduced').map(named);
-    const brnAhead = judged.filter((x) => x.gn?.headline === 'against').map(named);
-    const gnText = [
-      gnAhead.length > 0 ? `GN beat BRN on ${listed(gnAhead)}` : '',
-      brnAhead.length > 0 ? `BRN beat GN on ${listed(brnAhead)}` : '',
-    ].filter((t) => t !== '');
-    const gnOpen = judged.filter((x) => x.gn !== null && !['reproduced', 'against', 'not run'].includes(x.gn.headline));
-    if (gnOpen.length > 0) gnText.push(`GN and BRN were not told apart on ${listed(gnOpen.map(named))}`);
+    const gnText: string[] = [];
+    for (const other of ['BRN', 'BN']) {
+      const of = (headlines: string[]) =>
+        judged.filter((x) => x.gn !== null && otherOf(x) === other && headlines.includes(x.gn.headline)).map(named);
+      const clauses: [string[], string][] = [
+        [of(['reproduced']), `GN beat ${other}`],
+        [of(['against']), `${other} beat GN`],
+        [of(['depends on the reading']), `the verdict of GN against ${other} depends on the reading`],
+        [of(['not significant', 'inconclusive', 'matched', 'differs']), `GN and ${other} were not told apart`],
+      ];
+      for (const [where, text] of clauses) if (where.length > 0) gnText.push(`${text} on ${listed(where)}`);
+    }
     lines.push(
       `- **${s.setting.replace(/^./, (ch) => ch.toUpperCase())}.** ${[...said, ...gnText].join('; ').replace(/^./, (ch) => ch.toUpperCase())}.`,
     );

@@ -244,7 +244,7 @@ export function nonIidSpec(summary: Summary, prefix = ''): Spec | null {
     summary,
     e,
     `${modelOf(prefix)}Non-i.i.d. minibatches (${shapeOf(summary, e)}): ${versus(summary, e)} (cf. paper Figure 3)`,
-    "Below, BN's own model read three other ways: BN (standard), dashed, with a moving variance; with the statistics of validation minibatches grouped by label like the training ones, dashed (these statistics carry the labels, so it is no fair test accuracy); with the statistics of i.i.d. validation minibatches of 32 (label-blind).",
+    `Below, BN's own model read three other ways: BN (standard), dashed, with a moving variance; with the statistics of validation minibatches grouped by label like the training ones, dashed (these statistics carry the labels, so it is no fair test accuracy); with the statistics of i.i.d. validation minibatches of 32 (label-blind).${summary.curves[e]?.['brn-noramp'] === undefined ? '' : ' BRN (no ramp): rmax 3, dmax 5 from step 0.'}`,
     labelGroupedPanels(summary, e),
   );
 }

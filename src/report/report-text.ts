@@ -126,7 +126,7 @@ each, not Inception-v3 on ImageNet: the claims are tested in their direction, no
 the 1,000-class task has the paper's label-paired minibatches (16 labels × 2); on the 10-class
 sets, 2 labels × 16 puts a fifth of the classes in every batch, a harsher test than the paper's.
 GN and LN train at the protocol's learning rate (the paper's), and where one of them did not train
-at all (section 2.1 counts those jobs), a comparison with it says that, not how well it
+at all (Appendix C counts those jobs), a comparison with it says that, not how well it
 normalizes. The MLP's verdicts rest on n = 10 seeds, the CNN's on 5; a verdict is evidence at the
 rule's levels, not proof, and "depends on the reading" means the trained parameters and their
 moving average disagree.`;
@@ -135,8 +135,9 @@ moving average disagree.`;
 export const LIMITATIONS = `- **Scale and models.** Two small networks on MNIST-sized images; the paper's gains at Inception
   scale (Figures 1–3) are not tested in size, and nothing here speaks for other architectures.
 - **The non-i.i.d. setting.** The paper's 16 × 2 of 1,000 classes exists here only on the
-  composed 1,000-class task, whose images are 14×42 (three digits side by side) and which the
-  square-input CNN does not take; the CNN's non-i.i.d. test is the 10-class stress test.
+  composed 1,000-class task, whose images are 14×42 (three digits side by side). Rule v2 declares
+  the CNN's claims on it (\`cnn-triples-paired\`, optional), but none of its jobs has run; the
+  CNN's non-i.i.d. test here is the 10-class stress test.
 - **One learning rate.** Every normalizer trains at RMSProp 1e-3, the paper's; GN and LN were not
   tuned, and on the 1,000-class task they did not train at that rate.
 - **Evaluation.** BN is standard BN (moving mean and variance); TF's Bessel-corrected variance is

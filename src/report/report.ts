@@ -173,7 +173,7 @@ export function reportMarkdown(
     ...confirmatorySection(extra.confirmatory, extra.figuresDir, base, extra.resultsDir, { elsewhere: 'Appendix C' }),
     '## 3 Conclusions',
     '',
-    'Setting by setting, from the confirmatory verdicts (b − a with the parameter average; section 2.1 has both readings, the intervals and the p values):',
+    'Setting by setting, from the confirmatory verdicts (b − a with the parameter average; section 2.1 and Appendix C have both readings, the intervals and the p values):',
     '',
     ...conclusions(extra.confirmatory),
     '',
