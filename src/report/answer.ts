@@ -13,7 +13,7 @@
 import type { RuleClaimResult } from '../results/rule-verdicts';
 import type { ConfirmatoryPart } from './confirmatory';
 import { runningCell } from './confirmatory';
-import { untrained } from './untrained';
+import { classesOf, untrained } from './untrained';
 import { markdownTable } from './table';
 
 /** The data set × model columns, in the order shown. */
@@ -71,18 +71,21 @@ const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixe
 /** A claim's result in a column's part, or null where the part is not committed or the claim not declared. */
 function claimIn(parts: ConfirmatoryPart[], column: number, id: string | null): RuleClaimResult | null {
   if (id === null) return null;
-  const c = COLUMNS[column];
-  const part = parts.find((p) => p.dataset === c.dataset && p.architecture === c.architecture);
-  return part?.families.flatMap((f) => f.claims).find((claim) => claim.id === id) ?? null;
+  return (
+    partOf(parts, column)
+      ?.families.flatMap((f) => f.claims)
+      .find((claim) => claim.id === id) ?? null
+  );
 }
 
-const partOf = (parts: ConfirmatoryPart[], column: number) =>
-  parts.find((p) => p.dataset === COLUMNS[column].dataset && p.architecture === COLUMNS[column].architecture);
+function partOf(parts: ConfirmatoryPart[], column: number): ConfirmatoryPart | undefined {
+  return parts.find((p) => p.dataset === COLUMNS[column].dataset && p.architecture === COLUMNS[column].architecture);
+}
 
 /** " (GN at chance on k of n seeds)" where a claim's batch-free side did not train (`untrained`), else "". */
 function chanceNote(part: ConfirmatoryPart | undefined, claim: RuleClaimResult | null): string {
   if (part === undefined || part.summary === null || claim === null || claim.headline === 'not run') return '';
-  const failed = untrained(part.summary, part.dataset === 'mnist-triples' ? 1000 : 10);
+  const failed = untrained(part.summary, classesOf(part.dataset));
   return [claim.b, claim.a]
     .flatMap((side) => failed.filter((u) => u.experiment === side.experiment && u.variant === side.variant))
     .map(
