@@ -27,7 +27,7 @@ import { markdownTable } from '../report/table';
 import { tf } from '../tf';
 import { BASE, type ExperimentConfig } from '../protocol/config';
 import { trainerFor } from '../train/trainers';
-import { benchConvKernels, floorLines } from './conv-kernels';
+import { benchFloor, floorLines } from './conv-kernels';
 
 /** A Python with PyTorch: `BRN_PYTHON`, else Debian's, else the first `python3` on PATH. */
 export function torchPython(): string | null {
@@ -184,8 +184,7 @@ async function main(): Promise<void> {
     return (r.kit / r.torch).toFixed(2);
   };
   // The floor: the conv step's matrix arithmetic at the kit's gemm rate, measured in this run.
-  const convBn = rows.find((x) => x.c.model === 'conv' && x.c.norm === 'bn' && x.c.batch === 32)!;
-  const floor = floorLines(benchConvKernels(blocks, 20), convBn.kit);
+  const floor = floorLines(benchFloor(blocks));
   for (const l of floor) console.log(l);
   const md = [
     `Measured by \`make bench-peer\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, the cores ${(100 * busy).toFixed(0)}% busy in the second before it started; one thread each; tfjs ${tf.version.tfjs} (${backend} backend, the kit's fused trainers) against PyTorch ${torchVersion} (system BLAS: ${systemBlas()}). One training step: a minibatch drawn from the training set in memory, forward, backward, RMSProp, the parameter average, the tally; neither side evaluates inside the timed blocks. Median of ${blocks} alternating blocks of about ${seconds} s each.`,

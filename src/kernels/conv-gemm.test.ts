@@ -3,7 +3,8 @@
  * float64 direct convolution written out here, for kernels 1, 3, 5 and 7,
  * channel counts on and off the product's 8- and 4-column tiles, image sides
  * odd and even, one example and many; blocks of grid rows that split the
- * batch; `gemm_acc` against C + A·B; the model's two layers' forward and
+ * batch; the row kernels (`conv_rows`, `conv_filter_rows`) bit for bit
+ * against the grid's products; `gemm_acc` against C + A·B; the model's two layers' forward and
  * input gradient bit for bit against tfjs's conv2d; and the errors.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import seedrandom from 'seedrandom';
 import { initBackend } from '../backend';
 import { assertCloseToScale } from '../testing';
 import { tf } from '../tf';
-import { BLOCK_ROWS, frameOf, gridBlocks } from './conv-gemm';
+import { BLOCK_ROWS, FILTER_BLOCK_ROWS, frameOf, gridBlocks } from './conv-gemm';
 import { convSameFilterOp, convSameOp } from './index';
 import { hasSimdKernels, hostMemory } from './memory';
 
@@ -162,6 +163,46 @@ describe('framed convolutions on wasm SIMD against a float64 direct convolution'
       tf.dispose([x, w, dy, flipped]);
     }
   });
+
+  simdIt(
+    "the row kernels give the grid products' bits: partial tiles, 4-column tiles, zeros in ∂ℓ/∂y, blocks of rows",
+    () => {
+      // [N, H, W, C, Cout, k]: outputs and taps not in fours, Cout 4 (a 4-column tile only) and 12 (8 + 4),
+      // and a batch of more than FILTER_BLOCK_ROWS outputs (the weight gradient summed over blocks).
+      const cases: [number, number, number, number, number, number][] = [
+        [1, 3, 5, 1, 4, 3],
+        [3, 7, 5, 3, 12, 5],
+        [2, 10, 10, 2, 8, 7],
+        [4, 14, 14, 16, 32, 5],
+      ];
+      assert.ok(4 * 14 * 14 > FILTER_BLOCK_ROWS, 'the last case must split into blocks');
+      const bits = (t: tf.Tensor) => Array.from(new Uint32Array(t.dataSync().buffer.slice(0)));
+      const kernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: object) =>
+        tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
+      for (const [N, H, W, C, Cout, k] of cases) {
+        const label = `x [${[N, H, W, C]}], ${k}×${k}×${C}×${Cout}`;
+        const x = tf.tensor4d(values(N * H * W * C, `r${label}`), [N, H, W, C]);
+        // ReLU and pooling leave exact zeros (of both signs) in the gradients.
+        const dyv = values(N * H * W * Cout, `rdy${label}`).map((v, i) => (i % 3 === 0 ? 0 : i % 7 === 0 ? -0 : v));
+        const dy = tf.tensor4d(dyv, [N, H, W, Cout]);
+        const w = tf.tensor4d(values(k * k * C * Cout, `rw${label}`), [k, k, C, Cout]);
+        // An input gradient with Cout channels too (a layer Cout → Cout), so that it takes the row kernel.
+        const wBack = tf.tensor4d(values(k * k * Cout * Cout, `rwb${label}`), [k, k, Cout, Cout]);
+        const pairs: [string, Record<string, tf.Tensor>, object][] = [
+          ['BrnConvSame', { x, w }, { flip: false }],
+          ['BrnConvSame', { x: dy, w: wBack }, { flip: true }],
+          ['BrnConvSameFilter', { x, dy }, { k }],
+        ];
+        for (const [name, inputs, attrs] of pairs) {
+          const [rows] = kernel(name, inputs, attrs);
+          const [grid] = kernel(name, inputs, { ...attrs, grid: true });
+          assert.deepEqual(bits(rows), bits(grid), `${name} ${JSON.stringify(attrs)}, ${label}`);
+          tf.dispose([rows, grid]);
+        }
+        tf.dispose([x, dy, w, wBack]);
+      }
+    },
+  );
 
   simdIt('gemm_acc adds A·B to C, on every tile (8, 4 and 1 columns; 4 rows and 1)', () => {
     const [m, k, n] = [7, 5, 13];

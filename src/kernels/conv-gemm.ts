@@ -23,8 +23,25 @@
  * - `convSameFilter` (∂ℓ/∂W): for each kernel row a, ∂ℓ/∂W[a] [k·C, Cout] =
  *   A_aᵀ · ∂ℓ/∂y on the grid, one `gemm` per kernel row with A read transposed.
  *
+ * With output channels in fours, both run instead on `simd.wat`'s row
+ * kernels, which make the same additions in the same order without the grid:
+ * - `conv_rows` takes each output's row of A as k runs of k·C floats from a
+ *   table of the outputs' tap (0, 0) in the frame, so a tile of 4 outputs by
+ *   8 channels sums all k·k·C taps in registers (no stores and loads of C
+ *   between kernel rows, which cost most on conv1's runs of 5), computes
+ *   only outputs (not the p columns between rows) and writes [N, H, W, Cout]
+ *   in place (no gather);
+ * - `conv_filter_rows` reads ∂ℓ/∂y where it is, over the outputs only, in
+ *   blocks of `FILTER_BLOCK_ROWS`: the grid's rows it leaves out hold
+ *   ∂ℓ/∂y = 0, and a product ±0 added to a sum begun at +0 changes no bit
+ *   (such a sum is never −0), so for finite inputs the result is the grid
+ *   products' bits. The tests hold the two paths to each other bit for bit
+ *   (the `grid` attribute forces the grid's products).
+ *
  * Sums run over taps and channels in a fixed order, so results are
- * deterministic; they are not tfjs's bits (its conv2d sums in another order).
+ * deterministic; forward and input gradient are tfjs's conv2d's bits (the
+ * tests hold them so on the conv model's layers), the weight gradient is not
+ * (tfjs sums it in another order).
  * wasm with SIMD only (`mem.simd`): callers take tfjs's ops elsewhere.
  */
 import type { HostMemory } from './memory';
@@ -99,6 +116,31 @@ function gather(heap: Float32Array, src: number, dst: number, f: Frame, ch: numb
     }
 }
 
+const tables = new Map<string, Int32Array>();
+
+/**
+ * The output rows' table of `conv_rows` and `conv_filter_rows`: for each
+ * output (n, i, j) in order, the byte offset in the frame (C channels) of its
+ * tap (0, 0), (base + (n·Hp + i)·Wp + j − p·Wp − p)·C·4. Kept per shape.
+ */
+function rowTable(f: Frame, C: number): Int32Array {
+  const key = `${f.N},${f.H},${f.W},${f.p},${C}`;
+  let table = tables.get(key);
+  if (table === undefined) {
+    table = new Int32Array(f.N * f.H * f.W);
+    let o = 0;
+    for (let n = 0; n < f.N; n++)
+      for (let i = 0; i < f.H; i++)
+        for (let j = 0; j < f.W; j++) table[o++] = 4 * C * (f.base + (n * f.Hp + i) * f.Wp + j - f.p * f.Wp - f.p);
+    if (tables.size >= 16) tables.clear();
+    tables.set(key, table);
+  }
+  return table;
+}
+
+/** Rows of ∂ℓ/∂y per `conv_filter_rows` call (each call sums onto the last: the same additions in order). */
+export const FILTER_BLOCK_ROWS = 512;
+
 function shapeError(name: string, x: Info, w: Info, detail: string): Error {
   return new Error(`${name}: input [${x.shape}] and [${w.shape}] ${detail}`);
 }
@@ -114,7 +156,11 @@ function requireSimd(mem: HostMemory, name: string): NonNullable<HostMemory['sim
  * input gradient from x = ∂ℓ/∂y [N, H, W, C]: the kernel flipped in both
  * spatial axes with its channel axes swapped.
  */
-export function convSame(mem: HostMemory, inputs: { x: Info; w: Info }, attrs: { flip: boolean }): Info[] {
+export function convSame(
+  mem: HostMemory,
+  inputs: { x: Info; w: Info },
+  attrs: { flip: boolean; grid?: boolean },
+): Info[] {
   const simd = requireSimd(mem, 'convSame');
   const { x: xInfo, w: wInfo } = inputs;
   if (xInfo.shape.length !== 4 || wInfo.shape.length !== 4)
@@ -128,17 +174,21 @@ export function convSame(mem: HostMemory, inputs: { x: Info; w: Info }, attrs: {
   const gridFloats = f.R * cout;
   const kernelFloats = attrs.flip ? k * k * C * cout : 0;
   // Scratch first (it may grow the heap), then the output, then views.
-  const scratch = simd.scratch(frameFloats + gridFloats + kernelFloats);
+  // Channels in fours: the output rows only (`conv_rows`), from a table of their taps.
+  const rows = cout % 4 === 0 && attrs.grid !== true;
+  const tableInts = rows ? N * H * W : 0;
+  const scratch = simd.scratch(frameFloats + (rows ? tableInts : gridFloats) + kernelFloats);
   const { infos } = mem.alloc([[N, H, W, cout]]);
   const heap = simd.heap();
   const at = scratch >> 2;
   const gridAt = at + frameFloats;
+  if (rows) simd.heap32().set(rowTable(f, C), gridAt);
   const xAt = mem.offset(xInfo) >> 2;
   spread(heap, xAt, at, f, C, f.base, f.positions);
   let kernelAt = mem.offset(wInfo);
   if (attrs.flip) {
     // w'[a, b, c, o] = w[k−1−a, k−1−b, o, c], for w [k, k, o, c] read as the layer's [k, k, Cout, Cin].
-    const dst = gridAt + gridFloats;
+    const dst = gridAt + (rows ? tableInts : gridFloats);
     const src = kernelAt >> 2;
     for (let a = 0; a < k; a++)
       for (let b = 0; b < k; b++) {
@@ -147,6 +197,11 @@ export function convSame(mem: HostMemory, inputs: { x: Info; w: Info }, attrs: {
         for (let o = 0; o < cout; o++) for (let c = 0; c < C; c++) heap[to + c * cout + o] = heap[from + o * C + c];
       }
     kernelAt = dst << 2;
+  }
+  const outAt = mem.offset(infos[0]);
+  if (rows) {
+    simd.loops.conv_rows(scratch, gridAt << 2, kernelAt, outAt, N * H * W, cout, k, k * C, 4 * f.Wp * C);
+    return infos;
   }
   const rowFloats = k * C * cout;
   // A block of grid rows at a time, every kernel row on it: the block stays in cache between them.
@@ -158,12 +213,16 @@ export function convSame(mem: HostMemory, inputs: { x: Info; w: Info }, attrs: {
       product(aAt, kernelAt + 4 * a * rowFloats, (gridAt + r0 * cout) << 2, rows, k * C, cout, C, 1);
     }
   }
-  gather(heap, gridAt, mem.offset(infos[0]) >> 2, f, cout);
+  gather(heap, gridAt, outAt >> 2, f, cout);
   return infos;
 }
 
 /** ∂ℓ/∂W [k, k, C, Cout] of a stride-1 'same' convolution of x [N, H, W, C], from ∂ℓ/∂y [N, H, W, Cout]. */
-export function convSameFilter(mem: HostMemory, inputs: { x: Info; dy: Info }, attrs: { k: number }): Info[] {
+export function convSameFilter(
+  mem: HostMemory,
+  inputs: { x: Info; dy: Info },
+  attrs: { k: number; grid?: boolean },
+): Info[] {
   const simd = requireSimd(mem, 'convSameFilter');
   const { x: xInfo, dy: dyInfo } = inputs;
   const [N, H, W, C] = xInfo.shape;
@@ -179,14 +238,39 @@ export function convSameFilter(mem: HostMemory, inputs: { x: Info; dy: Info }, a
   const k = attrs.k;
   const f = frameOf(N, H, W, k);
   const frameFloats = f.positions * C;
-  const scratch = simd.scratch(frameFloats + f.R * cout);
+  // Channels in fours: ∂ℓ/∂y read where it is, over the output rows only (`conv_filter_rows`).
+  const rows = cout % 4 === 0 && attrs.grid !== true;
+  const scratch = simd.scratch(frameFloats + (rows ? N * H * W : f.R * cout));
   const { infos } = mem.alloc([[k, k, C, cout]]);
   const heap = simd.heap();
   const at = scratch >> 2;
   const gridAt = at + frameFloats;
   spread(heap, mem.offset(xInfo) >> 2, at, f, C, f.base, f.positions);
-  spread(heap, mem.offset(dyInfo) >> 2, gridAt, f, cout, 0, f.R);
   const out = mem.offset(infos[0]);
+  if (rows) {
+    simd.heap32().set(rowTable(f, C), gridAt);
+    // The same additions in the same order as the grid's products below: the rows left out hold
+    // ∂ℓ/∂y = 0, and adding a product ±0 to a sum begun at +0 leaves it as it was (for finite x).
+    const dy = mem.offset(dyInfo);
+    const total = N * H * W;
+    for (let r0 = 0; r0 < total; r0 += FILTER_BLOCK_ROWS) {
+      const r = Math.min(FILTER_BLOCK_ROWS, total - r0);
+      simd.loops.conv_filter_rows(
+        scratch,
+        (gridAt + r0) << 2,
+        dy + 4 * r0 * cout,
+        out,
+        r,
+        k * k * C,
+        cout,
+        k * C,
+        4 * f.Wp * C,
+        r0 > 0 ? 1 : 0,
+      );
+    }
+    return infos;
+  }
+  spread(heap, mem.offset(dyInfo) >> 2, gridAt, f, cout, 0, f.R);
   // A block of grid rows at a time, every kernel row on it, each summed onto the blocks before: the
   // same additions in the same order as one product over all rows, with the block in cache (the rows
   // left out of the blocks hold ∂ℓ/∂y = 0).

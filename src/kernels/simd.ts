@@ -31,6 +31,34 @@ export interface SimdLoops {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
   /** C += A·B, otherwise as `gemm`. */
   gemm_acc(a: number, b: number, c: number, m: number, k: number, n: number, aRow: number, aK: number): void;
+  /**
+   * A stride-1 'same' convolution's output rows on a zero-framed input: c [m, n] = A·b, row i of A
+   * `segs` runs of `seglen` floats from byte frame + table[i], `segStride` bytes apart (n in fours).
+   */
+  conv_rows(
+    frame: number,
+    table: number,
+    b: number,
+    c: number,
+    m: number,
+    n: number,
+    segs: number,
+    seglen: number,
+    segStride: number,
+  ): void;
+  /** Its weight gradient over `rows` output rows: out [kk, n] (+)= Aᵀ·dy, summed onto out with `acc`. */
+  conv_filter_rows(
+    frame: number,
+    table: number,
+    dy: number,
+    out: number,
+    rows: number,
+    kk: number,
+    n: number,
+    seglen: number,
+    segStride: number,
+    acc: number,
+  ): void;
   /** 2×2 max-pooling of [N, H, W, C] (C a multiple of 4) as rows = N·H/2 rows of wo = W/2 outputs: y and where. */
   max_pool2(x: number, rows: number, wo: number, c: number, y: number, where: number): void;
   /** ∂ℓ/∂x of max_pool2 from dy and where. */
@@ -102,6 +130,8 @@ export interface Simd {
   scratch(floats: number): number;
   /** The heap as float32, for the per-feature work done in JavaScript (take it after every allocation). */
   heap(): Float32Array;
+  /** The heap as int32 (the row tables of the convolutions). */
+  heap32(): Int32Array;
 }
 
 /** Base64 to bytes in Node and in browsers (`atob` is global in both; Node has had it since 16). */
@@ -137,6 +167,7 @@ export function simdFor(wasm: WasmModule): Simd | null {
         return pointer;
       },
       heap: () => new Float32Array(memory.buffer),
+      heap32: () => new Int32Array(memory.buffer),
     };
   } catch {
     simd = null;

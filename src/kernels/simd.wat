@@ -536,6 +536,237 @@
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $cols1))))
 
+  ;; Row t of a tile of 4 starting at row $i of $rows: min($i + t, $rows - 1)
+  ;; (a last partial tile repeats its last row: it computes it again and
+  ;; stores the same bits again).
+  (func $tile_row (param $i i32) (param $t i32) (param $rows i32) (result i32)
+    (select (i32.add (local.get $i) (local.get $t)) (i32.sub (local.get $rows) (i32.const 1))
+      (i32.lt_u (i32.add (local.get $i) (local.get $t)) (local.get $rows))))
+
+  ;; A stride-1 'same' convolution's outputs on a zero-framed input (see
+  ;; kernels/conv-gemm.ts): C [m, n] = A*B for B [segs*seglen, n] row-major,
+  ;; row i of A being $segs runs of $seglen floats, the first at byte
+  ;; $frame + table[i] (table: i32), each next one $segstride bytes on (the
+  ;; kernel's rows). Each element is the sum over its row of A in order, a
+  ;; product then an add in float32, from zero: the additions of gemm over
+  ;; the first run then gemm_acc over each next, so the same bits, without
+  ;; C's stores and loads between runs and with only output rows computed.
+  ;; Tiles of 4 rows by 8 columns, then 4: n must be a multiple of 4.
+  (func (export "conv_rows")
+    (param $frame i32) (param $table i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32)
+    (param $segs i32) (param $seglen i32) (param $segstride i32)
+    (local $i i32) (local $ldb i32) (local $segb i32) (local $jump i32) (local $j i32) (local $j8 i32)
+    (local $q i32) (local $qend i32) (local $s i32) (local $pb i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $segb (i32.shl (local.get $seglen) (i32.const 2)))
+    (local.set $jump (i32.sub (local.get $segstride) (local.get $segb)))
+    (local.set $j8 (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2)))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $r0 (call $tile_row (local.get $i) (i32.const 0) (local.get $m)))
+        (local.set $p0 (i32.add (local.get $frame)
+          (i32.load (i32.add (local.get $table) (i32.shl (local.get $r0) (i32.const 2))))))
+        (local.set $r0 (i32.add (local.get $c) (i32.mul (local.get $r0) (local.get $ldb))))
+        (local.set $r1 (call $tile_row (local.get $i) (i32.const 1) (local.get $m)))
+        (local.set $p1 (i32.add (local.get $frame)
+          (i32.load (i32.add (local.get $table) (i32.shl (local.get $r1) (i32.const 2))))))
+        (local.set $r1 (i32.add (local.get $c) (i32.mul (local.get $r1) (local.get $ldb))))
+        (local.set $r2 (call $tile_row (local.get $i) (i32.const 2) (local.get $m)))
+        (local.set $p2 (i32.add (local.get $frame)
+          (i32.load (i32.add (local.get $table) (i32.shl (local.get $r2) (i32.const 2))))))
+        (local.set $r2 (i32.add (local.get $c) (i32.mul (local.get $r2) (local.get $ldb))))
+        (local.set $r3 (call $tile_row (local.get $i) (i32.const 3) (local.get $m)))
+        (local.set $p3 (i32.add (local.get $frame)
+          (i32.load (i32.add (local.get $table) (i32.shl (local.get $r3) (i32.const 2))))))
+        (local.set $r3 (i32.add (local.get $c) (i32.mul (local.get $r3) (local.get $ldb))))
+        (local.set $j (i32.const 0))
+        (block $done8
+          (loop $cols8
+            (br_if $done8 (i32.ge_u (local.get $j) (local.get $j8)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0)) (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $pb (i32.add (local.get $b) (local.get $j)))
+            (local.set $q (i32.const 0))
+            (local.set $s (i32.const 0))
+            (block $sdone
+              (loop $sloop
+                (br_if $sdone (i32.ge_u (local.get $s) (local.get $segs)))
+                (local.set $qend (i32.add (local.get $q) (local.get $segb)))
+                (block $kdone
+                  (loop $kloop
+                    (br_if $kdone (i32.ge_u (local.get $q) (local.get $qend)))
+                    (local.set $b0 (v128.load (local.get $pb)))
+                    (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $p0) (local.get $q))))
+                    (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                    (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $p1) (local.get $q))))
+                    (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+                    (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $p2) (local.get $q))))
+                    (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+                    (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $p3) (local.get $q))))
+                    (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+                    (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                    (br $kloop)))
+                (local.set $q (i32.add (local.get $qend) (local.get $jump)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (br $sloop)))
+            (v128.store (i32.add (local.get $r0) (local.get $j)) (local.get $c00)) (v128.store offset=16 (i32.add (local.get $r0) (local.get $j)) (local.get $c01))
+            (v128.store (i32.add (local.get $r1) (local.get $j)) (local.get $c10)) (v128.store offset=16 (i32.add (local.get $r1) (local.get $j)) (local.get $c11))
+            (v128.store (i32.add (local.get $r2) (local.get $j)) (local.get $c20)) (v128.store offset=16 (i32.add (local.get $r2) (local.get $j)) (local.get $c21))
+            (v128.store (i32.add (local.get $r3) (local.get $j)) (local.get $c30)) (v128.store offset=16 (i32.add (local.get $r3) (local.get $j)) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $cols8)))
+        (if (i32.lt_u (local.get $j) (local.get $ldb))
+          (then
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))
+            (local.set $pb (i32.add (local.get $b) (local.get $j)))
+            (local.set $q (i32.const 0))
+            (local.set $s (i32.const 0))
+            (block $sdone
+              (loop $sloop
+                (br_if $sdone (i32.ge_u (local.get $s) (local.get $segs)))
+                (local.set $qend (i32.add (local.get $q) (local.get $segb)))
+                (block $kdone
+                  (loop $kloop
+                    (br_if $kdone (i32.ge_u (local.get $q) (local.get $qend)))
+                    (local.set $b0 (v128.load (local.get $pb)))
+                    (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (i32.add (local.get $p0) (local.get $q))) (local.get $b0))))
+                    (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (v128.load32_splat (i32.add (local.get $p1) (local.get $q))) (local.get $b0))))
+                    (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (v128.load32_splat (i32.add (local.get $p2) (local.get $q))) (local.get $b0))))
+                    (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (v128.load32_splat (i32.add (local.get $p3) (local.get $q))) (local.get $b0))))
+                    (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                    (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                    (br $kloop)))
+                (local.set $q (i32.add (local.get $qend) (local.get $jump)))
+                (local.set $s (i32.add (local.get $s) (i32.const 1)))
+                (br $sloop)))
+            (v128.store (i32.add (local.get $r0) (local.get $j)) (local.get $c00))
+            (v128.store (i32.add (local.get $r1) (local.get $j)) (local.get $c10))
+            (v128.store (i32.add (local.get $r2) (local.get $j)) (local.get $c20))
+            (v128.store (i32.add (local.get $r3) (local.get $j)) (local.get $c30))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop))))
+
+  ;; The weight gradient of conv_rows's convolution: for i over the kernel's
+  ;; $kk taps and channels and o over $n outputs, out[i][o] = (out's value
+  ;; with $acc, else zero) plus the sum over r < $rows in order of
+  ;; A(r, i)*dy[r][o], a product then an add in float32, A(r, i) being the
+  ;; float at byte $frame + table[r] + (i / seglen)*segstride + (i % seglen)*4.
+  ;; Tiles of 4 i (a last partial tile repeats its last) by 8 columns, then 4.
+  (func (export "conv_filter_rows")
+    (param $frame i32) (param $table i32) (param $dy i32) (param $out i32) (param $rows i32) (param $kk i32)
+    (param $n i32) (param $seglen i32) (param $segstride i32) (param $acc i32)
+    (local $i i32) (local $ldb i32) (local $j i32) (local $j8 i32) (local $pt i32) (local $tend i32)
+    (local $pr i32) (local $pb i32) (local $t i32)
+    (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $ldb (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $j8 (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2)))
+    (local.set $tend (i32.add (local.get $table) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $idone
+      (loop $iloop
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $kk)))
+        (local.set $t (call $tile_row (local.get $i) (i32.const 0) (local.get $kk)))
+        (local.set $q0 (i32.add
+          (i32.mul (i32.div_u (local.get $t) (local.get $seglen)) (local.get $segstride))
+          (i32.shl (i32.rem_u (local.get $t) (local.get $seglen)) (i32.const 2))))
+        (local.set $o0 (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $ldb))))
+        (local.set $t (call $tile_row (local.get $i) (i32.const 1) (local.get $kk)))
+        (local.set $q1 (i32.add
+          (i32.mul (i32.div_u (local.get $t) (local.get $seglen)) (local.get $segstride))
+          (i32.shl (i32.rem_u (local.get $t) (local.get $seglen)) (i32.const 2))))
+        (local.set $o1 (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $ldb))))
+        (local.set $t (call $tile_row (local.get $i) (i32.const 2) (local.get $kk)))
+        (local.set $q2 (i32.add
+          (i32.mul (i32.div_u (local.get $t) (local.get $seglen)) (local.get $segstride))
+          (i32.shl (i32.rem_u (local.get $t) (local.get $seglen)) (i32.const 2))))
+        (local.set $o2 (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $ldb))))
+        (local.set $t (call $tile_row (local.get $i) (i32.const 3) (local.get $kk)))
+        (local.set $q3 (i32.add
+          (i32.mul (i32.div_u (local.get $t) (local.get $seglen)) (local.get $segstride))
+          (i32.shl (i32.rem_u (local.get $t) (local.get $seglen)) (i32.const 2))))
+        (local.set $o3 (i32.add (local.get $out) (i32.mul (local.get $t) (local.get $ldb))))
+        (local.set $j (i32.const 0))
+        (block $done8
+          (loop $cols8
+            (br_if $done8 (i32.ge_u (local.get $j) (local.get $j8)))
+            (if (local.get $acc)
+              (then
+                (local.set $c00 (v128.load (i32.add (local.get $o0) (local.get $j)))) (local.set $c01 (v128.load offset=16 (i32.add (local.get $o0) (local.get $j))))
+                (local.set $c10 (v128.load (i32.add (local.get $o1) (local.get $j)))) (local.set $c11 (v128.load offset=16 (i32.add (local.get $o1) (local.get $j))))
+                (local.set $c20 (v128.load (i32.add (local.get $o2) (local.get $j)))) (local.set $c21 (v128.load offset=16 (i32.add (local.get $o2) (local.get $j))))
+                (local.set $c30 (v128.load (i32.add (local.get $o3) (local.get $j)))) (local.set $c31 (v128.load offset=16 (i32.add (local.get $o3) (local.get $j)))))
+              (else (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0)) (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))))
+            (local.set $pt (local.get $table))
+            (local.set $pb (i32.add (local.get $dy) (local.get $j)))
+            (block $rdone
+              (loop $rloop
+                (br_if $rdone (i32.ge_u (local.get $pt) (local.get $tend)))
+                (local.set $pr (i32.add (local.get $frame) (i32.load (local.get $pt))))
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                (local.set $x (v128.load32_splat (i32.add (local.get $pr) (local.get $q0))))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $pr) (local.get $q1))))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $pr) (local.get $q2))))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $pr) (local.get $q3))))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+                (local.set $pt (i32.add (local.get $pt) (i32.const 4)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (br $rloop)))
+            (v128.store (i32.add (local.get $o0) (local.get $j)) (local.get $c00)) (v128.store offset=16 (i32.add (local.get $o0) (local.get $j)) (local.get $c01))
+            (v128.store (i32.add (local.get $o1) (local.get $j)) (local.get $c10)) (v128.store offset=16 (i32.add (local.get $o1) (local.get $j)) (local.get $c11))
+            (v128.store (i32.add (local.get $o2) (local.get $j)) (local.get $c20)) (v128.store offset=16 (i32.add (local.get $o2) (local.get $j)) (local.get $c21))
+            (v128.store (i32.add (local.get $o3) (local.get $j)) (local.get $c30)) (v128.store offset=16 (i32.add (local.get $o3) (local.get $j)) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $cols8)))
+        (if (i32.lt_u (local.get $j) (local.get $ldb))
+          (then
+            (if (local.get $acc)
+              (then
+                (local.set $c00 (v128.load (i32.add (local.get $o0) (local.get $j))))
+                (local.set $c10 (v128.load (i32.add (local.get $o1) (local.get $j))))
+                (local.set $c20 (v128.load (i32.add (local.get $o2) (local.get $j))))
+                (local.set $c30 (v128.load (i32.add (local.get $o3) (local.get $j)))))
+              (else (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))))
+            (local.set $pt (local.get $table))
+            (local.set $pb (i32.add (local.get $dy) (local.get $j)))
+            (block $rdone
+              (loop $rloop
+                (br_if $rdone (i32.ge_u (local.get $pt) (local.get $tend)))
+                (local.set $pr (i32.add (local.get $frame) (i32.load (local.get $pt))))
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (i32.add (local.get $pr) (local.get $q0))) (local.get $b0))))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (v128.load32_splat (i32.add (local.get $pr) (local.get $q1))) (local.get $b0))))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (v128.load32_splat (i32.add (local.get $pr) (local.get $q2))) (local.get $b0))))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (v128.load32_splat (i32.add (local.get $pr) (local.get $q3))) (local.get $b0))))
+                (local.set $pt (i32.add (local.get $pt) (i32.const 4)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $ldb)))
+                (br $rloop)))
+            (v128.store (i32.add (local.get $o0) (local.get $j)) (local.get $c00))
+            (v128.store (i32.add (local.get $o1) (local.get $j)) (local.get $c10))
+            (v128.store (i32.add (local.get $o2) (local.get $j)) (local.get $c20))
+            (v128.store (i32.add (local.get $o3) (local.get $j)) (local.get $c30))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop))))
+
   ;; 2x2 max-pooling, stride 2, of x [N, H, W, C] (C a multiple of 4) as
   ;; $rows = N*H/2 output rows of $wo outputs: y and where [N, H/2, W/2, C],
   ;; where the window position (0..3, row-major) of the first largest, as

@@ -7,9 +7,9 @@
  * Where the time goes, and why each piece is what it is (measured on wasm,
  * `make bench` prints the per-kernel table):
  * - the convolutions forward, conv2's input gradient and both weight
- *   gradients are the kit's kernels on its SIMD `gemm` (`convSameOp`,
- *   `convSameFilterOp`, `kernels/conv-gemm.ts`): the input copied once into
- *   a zero-framed layout, each kernel row one strided product, no patch
+ *   gradients are the kit's SIMD kernels (`convSameOp`, `convSameFilterOp`,
+ *   `kernels/conv-gemm.ts`): the input copied once into a zero-framed
+ *   layout, each output's taps read from it through a table, no patch
  *   matrix, no `tf.pad` or `tf.transpose` (tfjs's conv2d repacks its operands
  *   at every call, and its weight gradient needed three transposes and a pad);
  * - normalization + ReLU is one kernel per layer over [N·H·W, C] rows
