@@ -53,23 +53,25 @@ function weightGradientByTfjs(x: tf.Tensor, dy: tf.Tensor, k: number): tf.Tensor
   return tf.transpose(tf.conv2d(input, kernel, 1, 'valid'), [1, 2, 0, 3]);
 }
 
+/** ms per call of `n` calls of f, each in a tidy, the last one read back. */
+function timeCalls(f: () => tf.Tensor, n: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++)
+    tf.tidy(() => {
+      const r = f();
+      if (i === n - 1) r.dataSync();
+    });
+  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+}
+
 /** ms per call of each contender: alternating blocks of `reps` calls after a warm-up, the median block. */
 function timeAlternating(contenders: (() => tf.Tensor)[], reps: number, blocks: number): number[] {
-  const once = (f: () => tf.Tensor, n: number) => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++)
-      tf.tidy(() => {
-        const r = f();
-        if (i === n - 1) r.dataSync();
-      });
-    return Number(process.hrtime.bigint() - t0) / 1e6 / n;
-  };
-  for (const f of contenders) once(f, 3);
+  for (const f of contenders) timeCalls(f, 3);
   const times = contenders.map(() => [] as number[]);
   for (let b = 0; b < blocks; b++) {
     const order = contenders.map((_, i) => i);
     if (b % 2 === 1) order.reverse();
-    for (const i of order) times[i].push(once(contenders[i], reps));
+    for (const i of order) times[i].push(timeCalls(contenders[i], reps));
   }
   return times.map(median);
 }
@@ -81,6 +83,10 @@ interface KernelCase {
   tfjs: () => tf.Tensor;
   kit: () => tf.Tensor;
 }
+
+/** Multiply-adds ×2 of one conv1 kernel (forward or weight gradient) and one conv2 kernel, minibatch N. */
+const CONV1_FLOPS = 2 * N * 28 * 28 * K * K * 16;
+const CONV2_FLOPS = 2 * N * 14 * 14 * K * K * 16 * 32;
 
 /** The conv model's products per step other than the convolutions: dense 1568→100 and 100→10, forward and both gradients. */
 const DENSE_FLOPS = 3 * 2 * N * (7 * 7 * 32 * 100 + 100 * 10);
@@ -114,8 +120,7 @@ export function benchConvKernels(blocks: number, reps: number): ConvKernelBench 
   const w2 = r([K, K, 16, 32]);
   const dy2 = r([N, 14, 14, 32]);
   const flipped = tf.transpose(tf.reverse(w2, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  const f1 = 2 * N * 28 * 28 * K * K * 16;
-  const f2 = 2 * N * 14 * 14 * K * K * 16 * 32;
+  const [f1, f2] = [CONV1_FLOPS, CONV2_FLOPS];
   const kernels: KernelCase[] = [
     {
       name: 'conv1 forward',
@@ -179,15 +184,7 @@ export function floorLines(bench: ConvFloor): string[] {
 export function benchFloor(blocks: number): ConvFloor {
   const a = tf.randomNormal([N * 14 * 14, K * K * 16], 0, 1, 'float32', 7);
   const b = tf.randomNormal([K * K * 16, 32], 0, 1, 'float32', 8);
-  const gemmBlock = (calls: number) => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++)
-      tf.tidy(() => {
-        const c = matMulOp(a, b);
-        if (i === calls - 1) c.dataSync();
-      });
-    return Number(process.hrtime.bigint() - t0) / 1e6 / calls;
-  };
+  const gemmBlock = (calls: number) => timeCalls(() => matMulOp(a, b), calls);
   const data = new DataCache().get(BASE);
   const config = { ...BASE, architecture: 'conv' as const, batchSize: N };
   const trainer = trainerFor({ config, variant: 'bn', seed: 1 }, data);
@@ -209,8 +206,9 @@ export function benchFloor(blocks: number): ConvFloor {
   trainer.dispose();
   tf.dispose([a, b]);
   const gemmMs = median(gemm);
-  const gemmRate = (2 * N * 14 * 14 * K * K * 16 * 32) / gemmMs / 1e6;
-  const stepFlops = 2 * (2 * N * 28 * 28 * K * K * 16) + 3 * (2 * N * 14 * 14 * K * K * 16 * 32) + DENSE_FLOPS;
+  const gemmRate = CONV2_FLOPS / gemmMs / 1e6;
+  // The five convolutions (conv1 forward and weight gradient; conv2 forward, input and weight gradients) and the dense layers.
+  const stepFlops = 2 * CONV1_FLOPS + 3 * CONV2_FLOPS + DENSE_FLOPS;
   return {
     blocks,
     gemmMs,
