@@ -127,6 +127,8 @@ figures: build
 	$(BRN) figures
 	@if [ -f data/results/fashion-mnist/full/summary.json ]; then $(BRN) figures --dataset fashion-mnist; fi
 	@if [ -f data/results/mnist-triples/full/summary.json ]; then $(BRN) figures --dataset mnist-triples; fi
+	@if [ -f data/results/confirmatory/summary.json ]; then $(BRN) figures --confirmatory; fi
+	@if [ -f data/results/fashion-mnist/confirmatory/summary.json ]; then $(BRN) figures --confirmatory --dataset fashion-mnist; fi
 	@if [ -f data/results/mnist-triples/confirmatory/summary.json ]; then $(BRN) figures --confirmatory --dataset mnist-triples; fi
 
 ## report: REPORT.md and README.md's claims block from data/results and figures/, build/REPORT.html with

@@ -33,6 +33,7 @@ export function averagingSpec(summary: Summary, experiment = 'non-iid'): Spec | 
       }),
     ),
   );
+  const seedOrder = [...new Set(rows.map((r) => r.seed))].sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   const decay = summary.configs[experiment]?.emaDecay;
   const window =
     decay === null || decay === undefined
@@ -44,7 +45,7 @@ export function averagingSpec(summary: Summary, experiment = 'non-iid'): Spec | 
     caption(
       summary,
       `${seeds} seeds, one line each`,
-      `${summary.configs[experiment]?.title ?? experiment}. Validation accuracy in inference mode. Solid: the trained parameters and their moving statistics; dashed: the exponential moving average of all of them${window}, the paper's evaluation and the claims' headline reading.`,
+      `${summary.configs[experiment]?.title ?? experiment}. Validation accuracy in inference mode. Solid: the trained parameters and their moving statistics; dashed: the exponential moving average of all of them${window}, the paper's evaluation${summary.profile === 'confirmatory' ? ', judged by rule v2 beside the trained parameters' : " and the claims' headline reading"}.`,
       '',
     ),
     {
@@ -57,7 +58,8 @@ export function averagingSpec(summary: Summary, experiment = 'non-iid'): Spec | 
         encoding: {
           x: { field: 'step', type: 'quantitative', title: 'training step' },
           y: { field: 'value', type: 'quantitative', title: 'validation accuracy (%)', scale: { zero: false } },
-          color: { field: 'seed', type: 'nominal', title: null },
+          // Seeds in numeric order (seed 6 before seed 10), not the labels' lexical one.
+          color: { field: 'seed', type: 'nominal', title: null, sort: seedOrder },
           strokeDash: {
             field: 'reading',
             type: 'nominal',

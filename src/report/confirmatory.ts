@@ -77,7 +77,7 @@ const when = (iso: string | null) => (iso === null ? '—' : iso.replace('T', ' 
 const difference = (r: ReadingResult) => `${formatPoints(r.mean)} ${interval(r.ci95)}`;
 
 /** The p a verdict rests on: "beats" the Holm p of b > a, or of b < a when that one is the verdict. */
-function decidingP(r: ReadingResult): { raw: number; holm: number } {
+export function decidingP(r: ReadingResult): { raw: number; holm: number } {
   if (r.verdict === 'against' && r.pAgainst !== null && r.pAgainstHolm !== null)
     return { raw: r.pAgainst, holm: r.pAgainstHolm };
   return { raw: r.p, holm: r.pHolm };
@@ -91,7 +91,8 @@ function readingCell(r: ReadingResult | null): string {
 }
 
 /** Whether any claim of the part has been judged (a model with no committed job has none). */
-const judged = (part: ConfirmatoryPart) => part.families.some((f) => f.claims.some((c) => c.headline !== 'not run'));
+export const judged = (part: ConfirmatoryPart) =>
+  part.families.some((f) => f.claims.some((c) => c.headline !== 'not run'));
 
 /** "partial: k of n jobs" for a judged part whose summary lacks planned jobs (the account is the summary's, all models). */
 const partialNote = (part: ConfirmatoryPart) => {
@@ -181,6 +182,16 @@ function familyTable(f: FamilyResult): string {
  * curves, and the labels-per-batch sweep (exploratory seeds 1–3) that puts 16 × 2 among its neighbours.
  */
 const PART_FIGURES: Record<string, [string, string, string][]> = {
+  mnist: [
+    ['confirmatory', 'baseline', 'MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
+    ['confirmatory', 'microbatch', 'MNIST, MLP: microbatches of 4, confirmatory seeds'],
+    ['confirmatory', 'non-iid', 'MNIST, MLP: 2 labels × 16, confirmatory seeds'],
+  ],
+  'fashion-mnist': [
+    ['confirmatory/fashion-mnist', 'baseline', 'Fashion-MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'microbatch', 'Fashion-MNIST, MLP: microbatches of 4, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'non-iid', 'Fashion-MNIST, MLP: 2 labels × 16, confirmatory seeds'],
+  ],
   'mnist-triples': [
     ['confirmatory/mnist-triples', 'triples-paired', 'Label-paired 16 × 2 of 1,000 classes, confirmatory seeds'],
     ['confirmatory/mnist-triples', 'triples-baseline', 'i.i.d. minibatches of 32, 1,000 classes, confirmatory seeds'],
@@ -229,6 +240,7 @@ export function confirmatorySection(
       : `**These data sets have a job that started before the rule's commit: ${early.map(datasetTitle).join(', ')}.**`,
     '',
   ];
+  lines.push(...verdictFigureLines('primary', figuresDir, base));
   const only =
     primaryOnly === undefined ? undefined : { family: 'primary' as Family, elsewhere: primaryOnly.elsewhere };
   for (const p of parts) lines.push(...partLines(p, { figuresDir, base }, '####', only));
@@ -243,10 +255,20 @@ export function secondarySection(
   base: string,
   resultsDir?: string,
 ): string[] {
-  const lines = parts
-    .filter((p) => judged(p))
-    .flatMap((p) => partLines(p, { figuresDir, base }, '###', { family: 'secondary' }));
+  const lines = [
+    ...verdictFigureLines('secondary', figuresDir, base),
+    ...parts
+      .filter((p) => judged(p))
+      .flatMap((p) => partLines(p, { figuresDir, base }, '###', { family: 'secondary' })),
+  ];
   return [...lines, ...probeLines(resultsDir)];
+}
+
+/** Rule v2's verdict figure of `family` (drawn by `brn figures --confirmatory`), linked relative to `base`, where drawn. */
+function verdictFigureLines(family: Family, figuresDir: string, base: string): string[] {
+  const png = join(figuresDir, 'confirmatory', `verdicts-${family}.png`);
+  if (!existsSync(png)) return [];
+  return [`![Rule v2's ${family} claims, every data set and model, in both readings](${relative(base, png)})`, ''];
 }
 
 /** The LN probe's committed table with its lead-in, or nothing. */

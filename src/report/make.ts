@@ -14,6 +14,8 @@ import type { Summary } from '../results/schema';
 import { readSummary } from '../results/store';
 import { partialNote } from '../results/completeness';
 import { CLASS_COUNT_FIGURE, FIGURES, type FigureDef, type Spec } from './figures';
+import { CONFIRMATORY_VERDICT_FIGURES, confirmatoryVerdictsSpec } from './confirmatory-figure';
+import { confirmatoryParts } from './confirmatory';
 import { classCountSpec } from './sweep-figures';
 import { renderSvg, svgToPng } from './render';
 import { resultsBlock } from './table';
@@ -112,7 +114,9 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
   // A protocol the full summary has begun (the conv one) is drawn from it alone, as far as it has run,
   // never mixed with quick-profile figures; the quick summary stands in only for a protocol not begun.
   const cnnBegun = Object.keys(summary.experiments).some((e) => e.startsWith('cnn-'));
-  for (const def of FIGURES) {
+  // Rule v1's verdict figure belongs to the exploratory round; the confirmatory one has rule v2's (below).
+  const defs = options.profile === 'confirmatory' ? FIGURES.filter((f) => f.name !== 'verdicts') : FIGURES;
+  for (const def of defs) {
     const quick = fallback !== null && !(def.name.startsWith('cnn-') && cnnBegun) ? fallback : null;
     const paths =
       (await writeFigure(def, summary, figuresDir)) ??
@@ -127,6 +131,7 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     } else written.push(paths.svg, paths.png);
   }
   if (dataset === 'mnist-triples') written.push(...(await writeClassCountFigure(summary, options, figuresDir)));
+  if (options.profile === 'confirmatory') written.push(...(await writeConfirmatoryVerdicts(options.resultsDir, base)));
   for (const s of fallback === null ? [summary] : [summary, fallback]) {
     // The full profile's block leads with the claims and their verdicts; the quick one (2 seeds) is the table alone.
     const table = resultsBlock(s, { claims: s.profile === 'full' });
@@ -136,6 +141,27 @@ export async function makeFigures(options: FigureOptions): Promise<string[]> {
     const readme = options.readme ?? null;
     const key = dataset === 'mnist' ? s.profile : `${dataset}:${s.profile}`;
     if (readme !== null && updateReadme(readme, key, table)) written.push(readme);
+  }
+  return written;
+}
+
+/**
+ * Rule v2's verdict figures, primary and secondary, over every data set's confirmatory summary
+ * (the same whichever data set's figures are being drawn); one no summary has a verdict for is removed.
+ */
+async function writeConfirmatoryVerdicts(resultsDir: string, dir: string): Promise<string[]> {
+  const parts = confirmatoryParts(resultsDir);
+  const written: string[] = [];
+  for (const def of CONFIRMATORY_VERDICT_FIGURES) {
+    const spec = confirmatoryVerdictsSpec(parts, def.family);
+    const paths = { svg: join(dir, `${def.name}.svg`), png: join(dir, `${def.name}.png`) };
+    if (spec === null) {
+      for (const f of Object.values(paths)) if (existsSync(f)) rmSync(f);
+      console.error(`figure '${def.name}': no confirmatory verdicts under ${resultsDir} (skipped)`);
+      continue;
+    }
+    writeSvgAndPng(paths, await renderSvg(spec));
+    written.push(paths.svg, paths.png);
   }
   return written;
 }

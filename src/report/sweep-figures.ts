@@ -23,7 +23,7 @@ export function sweepSpec(
     caption(
       summary,
       panel.seeds,
-      `${extra} Lines: mean ± std over seeds; circles: each seed. Test accuracy with ${panel.reading}${panel.reading === 'the parameter average' ? " (the reading the round's verdicts stand on)" : ''}.`,
+      `${extra} Lines: mean ± std over seeds; circles: each seed. Test accuracy with ${panel.reading}${panel.reading === 'the parameter average' ? (summary.profile === 'confirmatory' ? ' (rule v2 judges this reading and the trained parameters alike)' : " (the reading the round's verdicts stand on)") : ''}.`,
     ),
     panel.body,
   );

@@ -8,6 +8,38 @@ import { caption, top, type Spec } from './chart';
 export const SMALL_EFFECT_POINTS = 5;
 
 /**
+ * A verdict figure's marks for rows of { mean, lo, hi } in points: each interval as a rule, its mean as
+ * a point, and `text` to the right of the interval (shared by figure 6 and rule v2's figures).
+ */
+export function intervalLayers(
+  enc: { y: Spec; yOffset: Spec; x: Spec; color: Spec },
+  text: string,
+  tooltip?: Spec[],
+): Spec[] {
+  const { y, yOffset, x, color } = enc;
+  return [
+    {
+      mark: { type: 'rule', strokeWidth: 2 },
+      encoding: {
+        y,
+        yOffset,
+        x: { ...x, field: 'lo', title: 'b − a (percentage points of test accuracy)' },
+        x2: { field: 'hi' },
+        color,
+      },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 45 },
+      encoding: { y, yOffset, x: { ...x, field: 'mean' }, color, ...(tooltip === undefined ? {} : { tooltip }) },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: 6, fontSize: 10 },
+      encoding: { y, yOffset, x: { ...x, field: 'hi' }, text: { field: text }, color },
+    },
+  ];
+}
+
+/**
  * Figure 6: every claim's paired difference b − a with its 95% interval, with
  * the parameter average (rule v1's headline) and with the trained parameters.
  * Two panels on linear axes fitted to their data: claims whose intervals stay
@@ -90,32 +122,11 @@ export function verdictsSpec(summary: Summary): Spec | null {
         },
         {
           data: { values: rows },
-          layer: [
-            {
-              mark: { type: 'rule', strokeWidth: 2 },
-              encoding: {
-                y,
-                yOffset,
-                x: { ...x, field: 'lo', title: 'b − a (percentage points of test accuracy)' },
-                x2: { field: 'hi' },
-                color,
-              },
-            },
-            {
-              mark: { type: 'point', filled: true, size: 45 },
-              encoding: {
-                y,
-                yOffset,
-                x: { ...x, field: 'mean' },
-                color,
-                tooltip: [{ field: 'reading' }, { field: 'interval' }, { field: 'verdict' }],
-              },
-            },
-            {
-              mark: { type: 'text', align: 'left', dx: 6, fontSize: 10 },
-              encoding: { y, yOffset, x: { ...x, field: 'hi' }, text: { field: 'verdict' }, color },
-            },
-          ],
+          layer: intervalLayers({ y, yOffset, x, color }, 'verdict', [
+            { field: 'reading' },
+            { field: 'interval' },
+            { field: 'verdict' },
+          ]),
         },
       ],
     };
