@@ -247,3 +247,10 @@ function describeStates(account: JobsAccount): string {
   for (const l of account.lacking) counts.set(l.state, (counts.get(l.state) ?? 0) + 1);
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }
+
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
+export const anchorOf = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} -]/gu, '')
+    .replace(/ /g, '-');
