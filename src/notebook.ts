@@ -13,9 +13,10 @@ import { initBackend } from './backend';
 import { KIT_ROOT, kitPaths } from './paths';
 import { BASE, forProfile, type Profile } from './protocol/config';
 import { CNN_EXPERIMENTS, MAIN_EXPERIMENTS } from './protocol/registry';
+import { CONFIRMATORY_SEEDS } from './protocol/rule';
 import { averagingFinding } from './report/averaging-finding';
 import { markdownToHtml } from './report/html';
-import { progressNote, readingDependent, reportParts, restrict } from './report/report';
+import { readingDependent, reportParts, restrict } from './report/report';
 import { renderFigureSvg } from './report/make';
 import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
@@ -197,26 +198,42 @@ function seedsOf(summary: Summary): string {
 }
 
 /**
- * The conv protocol's results for notebook 07: the committed full Fashion-MNIST
- * summary's cnn-* experiments when it holds them all (and
- * BRN_NOTEBOOK_PROFILE is not `quick`), else the committed quick-profile conv
- * runs' summary; said in the note. It trains nothing.
+ * The conv protocol's results for notebook 07: the confirmatory round at the paper's schedule
+ * (`data/results/fashion-mnist/confirmatory`, rule v2) once every one of its jobs has finished
+ * (the round enters that summary whole or not at all); until then the committed full
+ * Fashion-MNIST summary's cnn-* experiments, the short schedule its logs were run at, said as
+ * such with how far the round has run; else the committed quick-profile conv runs.
+ * `BRN_NOTEBOOK_PROFILE=quick` takes the quick runs. It trains nothing.
  */
 export function cnnResults(options: { resultsDir?: string } = {}): NotebookResults {
   const forced = process.env.BRN_NOTEBOOK_PROFILE ?? '';
   const names = CNN_EXPERIMENTS.map((e) => e.name);
   const cnnOnly = (s: Summary) => restrict(s, (e) => e.startsWith('cnn-'));
+  const schedule = (s: Summary) => {
+    const c = s.configs['cnn-baseline'];
+    return c === undefined
+      ? ''
+      : `${c.steps.toLocaleString('en-US')} steps, batchnorm alone until step ${c.ramp.warmupSteps.toLocaleString('en-US')}, rmax 3 by step ${c.ramp.rmaxSteps.toLocaleString('en-US')}`;
+  };
+  const round = forced === 'quick' ? null : readSummary('confirmatory', options.resultsDir, 'fashion-mnist');
+  if (round !== null && round.experiments['cnn-baseline'] !== undefined)
+    return {
+      profile: 'confirmatory',
+      summary: cnnOnly(round),
+      note: `Showing the **confirmatory** conv round at the paper's schedule (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.`,
+    };
+  const running = round?.inProgress?.find((r) => r.architecture === 'conv');
+  const waiting =
+    running === undefined
+      ? ''
+      : `\n\nThe confirmatory round at the paper's schedule (60,000 steps, rule v2, seeds 6–10) is running: ${running.finished} of ${running.planned} jobs are committed. This notebook shows it, and no longer the short schedule, once all are.`;
   const full = forced === 'quick' ? null : readSummary('full', options.resultsDir, 'fashion-mnist');
   if (full !== null && names.some((e) => full.experiments[e] !== undefined)) {
-    // The full protocol as far as it is committed: a partial one says how far, and that its verdicts are provisional.
     const summary = cnnOnly(full);
-    const progress = progressNote({ summary, planned: CNN_EXPERIMENTS });
     return {
       profile: 'full',
       summary,
-      note:
-        `Showing the **full** conv protocol (${forProfile(CNN_EXPERIMENTS[0], 'full').steps.toLocaleString('en-US')} steps) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}.` +
-        (progress === '' ? '' : `\n\n${progress}`),
+      note: `Showing the conv protocol's **short schedule** (${schedule(summary)}: the paper's ramp compressed, exploratory seeds, rule v1) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}. Its networks were still improving when they stopped; no headline verdict rests on them.${waiting}`,
     };
   }
   if (forced === 'full')
@@ -234,8 +251,8 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
     note:
       (forced === 'quick'
         ? 'BRN_NOTEBOOK_PROFILE=quick, so this shows'
-        : 'The full conv protocol is not committed yet, so this shows') +
-      ` the committed **quick** conv runs (${forProfile(CNN_EXPERIMENTS[0], 'quick').steps.toLocaleString('en-US')} steps, ${seedsOf(quick)} seeds: too short and too few for verdicts) from \`data/results/fashion-mnist/quick/summary.json\`. Run \`make cnn\` for the full protocol.`,
+        : 'The conv protocol is not committed yet, so this shows') +
+      ` the committed **quick** conv runs (${forProfile(CNN_EXPERIMENTS[0], 'quick').steps.toLocaleString('en-US')} steps, ${seedsOf(quick)} seeds: too short and too few for verdicts) from \`data/results/fashion-mnist/quick/summary.json\`. Run \`make cnn\` for the protocol.${waiting}`,
   };
 }
 
@@ -256,16 +273,27 @@ export interface ConfirmatoryResults {
 }
 
 /**
- * The committed confirmatory round of `dataset`'s MLP (rule v2 on seeds 6–15), as the report's
+ * The committed confirmatory round of `dataset`'s MLP, or with `architecture: 'conv'` its CNN (rule v2 on
+ * its fresh seeds), as the report's
  * section 2.1 shows it. It trains nothing, whatever BRN_NOTEBOOK_PROFILE says: the round's
  * verdicts exist only as committed logs and their summary.
  */
-export function confirmatoryResults(dataset: string, options: { resultsDir?: string } = {}): ConfirmatoryResults {
+export function confirmatoryResults(
+  dataset: string,
+  options: { resultsDir?: string; architecture?: 'mlp' | 'conv' } = {},
+): ConfirmatoryResults {
   const { resultsDir } = kitPaths({ resultsDir: options.resultsDir });
-  const part = confirmatoryParts(resultsDir).find((p) => p.dataset === dataset && p.architecture === 'mlp');
+  const architecture = options.architecture ?? 'mlp';
+  const parts = confirmatoryParts(resultsDir);
+  const part = parts.find((p) => p.dataset === dataset && p.architecture === architecture);
   if (part === undefined)
     throw new Error(
-      `Unknown dataset '${dataset}' for the confirmatory round: expected one of ${CONFIRMATORY_DATASETS.join(', ')}`,
+      parts.some((p) => p.dataset === dataset)
+        ? `No confirmatory round of the ${architecture} on '${dataset}': rule v2 declares ${parts
+            .filter((p) => p.dataset === dataset)
+            .map((p) => p.architecture)
+            .join(' and ')}`
+        : `Unknown dataset '${dataset}' for the confirmatory round: expected one of ${CONFIRMATORY_DATASETS.join(', ')}`,
     );
   const file = relative(KIT_ROOT, summaryPath(resultsDir, 'confirmatory', dataset));
   if (part.summary === null)
@@ -276,7 +304,7 @@ export function confirmatoryResults(dataset: string, options: { resultsDir?: str
     };
   return {
     summary: part.summary,
-    note: `Showing the committed **confirmatory** round (rule v2, seeds 6–15) from \`${file}\`, backend ${part.summary.backend}.`,
+    note: `Showing the committed **confirmatory** round (rule v2, seeds ${CONFIRMATORY_SEEDS[architecture][0]}–${CONFIRMATORY_SEEDS[architecture].at(-1)}) from \`${file}\`, backend ${part.summary.backend}.`,
     verdicts: partLines(part, null, '###').join('\n'),
   };
 }
