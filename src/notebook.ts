@@ -18,10 +18,11 @@ import { averagingFinding } from './report/averaging-finding';
 import { markdownToHtml } from './report/html';
 import { readingDependent, reportParts, restrict } from './report/report';
 import { renderFigureSvg } from './report/make';
-import { svgToPng } from './report/render';
 import type { Summary } from './results/schema';
 import { readSummary, summaryCovers, summaryPath } from './results/store';
-import { CONFIRMATORY_DATASETS, confirmatoryParts, partLines } from './report/confirmatory';
+import { CONFIRMATORY_DATASETS, confirmatoryGlance, confirmatoryParts, partLines } from './report/confirmatory';
+import { confirmatoryVerdictsSpec } from './report/confirmatory-figure';
+import { renderSvg, svgToPng } from './report/render';
 import { runExperiments } from './train/runner';
 export { DEFAULT_QUESTION, questionConfig, answerMarkdown, type Question, type Answer } from './ask';
 
@@ -307,6 +308,23 @@ export function confirmatoryResults(
     note: `Showing the committed **confirmatory** round (rule v2, seeds ${CONFIRMATORY_SEEDS[architecture][0]}–${CONFIRMATORY_SEEDS[architecture].at(-1)}) from \`${file}\`, backend ${part.summary.backend}.`,
     verdicts: partLines(part, null, '###').join('\n'),
   };
+}
+
+/**
+ * The confirmatory round over every data set and model, as the README shows it: rule v2's figure of
+ * the primary claims (or of `family`), then the table of each primary claim in both readings with
+ * the secondary families' tallies. From the committed summaries; it trains nothing.
+ */
+export async function showConfirmatoryRound(
+  options: { resultsDir?: string; family?: 'primary' | 'secondary' } = {},
+): Promise<void> {
+  const { resultsDir } = kitPaths({ resultsDir: options.resultsDir });
+  const parts = confirmatoryParts(resultsDir);
+  const family = options.family ?? 'primary';
+  const spec = confirmatoryVerdictsSpec(parts, family);
+  if (spec !== null) showPng(await renderSvg(spec), `rule v2's ${family} claims, every data set and model`);
+  // The block links REPORT.md from the repository root; a notebook sits one level down.
+  showMarkdown(confirmatoryGlance(parts).replaceAll('](REPORT.md', '](../REPORT.md'));
 }
 
 export { askQuestion, liveOutput } from './notebook-ask';
