@@ -19,7 +19,7 @@ describe("notebook 07's conv results", () => {
       const shown = cnnResults({ resultsDir: RESULTS });
       if (round?.experiments['cnn-baseline'] !== undefined) {
         assert.equal(shown.profile, 'confirmatory');
-        assert.match(shown.note, /\*\*confirmatory\*\* conv round at the paper's schedule \(60,000 steps/);
+        assert.match(shown.note, /\*\*confirmatory\*\* conv round \(60,000 steps/);
       } else {
         const full = readSummary('full', RESULTS, 'fashion-mnist')!;
         const steps = full.configs['cnn-baseline'].steps.toLocaleString('en-US');

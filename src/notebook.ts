@@ -216,25 +216,26 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
       ? ''
       : `${c.steps.toLocaleString('en-US')} steps, batchnorm alone until step ${c.ramp.warmupSteps.toLocaleString('en-US')}, rmax 3 by step ${c.ramp.rmaxSteps.toLocaleString('en-US')}`;
   };
+  // BRN_NOTEBOOK_PROFILE=full asks for the full summary's logs: the round is then only reported as running or done.
   const round = forced === 'quick' ? null : readSummary('confirmatory', options.resultsDir, 'fashion-mnist');
-  if (round !== null && round.experiments['cnn-baseline'] !== undefined)
+  if (forced !== 'full' && round !== null && round.experiments['cnn-baseline'] !== undefined)
     return {
       profile: 'confirmatory',
       summary: cnnOnly(round),
-      note: `Showing the **confirmatory** conv round at the paper's schedule (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.`,
+      note: `Showing the **confirmatory** conv round (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.`,
     };
   const running = round?.inProgress?.find((r) => r.architecture === 'conv');
   const waiting =
     running === undefined
       ? ''
-      : `\n\nThe confirmatory round at the paper's schedule (60,000 steps, rule v2, seeds 6–10) is running: ${running.finished} of ${running.planned} jobs are committed. This notebook shows it, and no longer the short schedule, once all are.`;
+      : `\n\nThe confirmatory round, ${running.title}, judged by rule v2, is running: ${running.finished} of ${running.planned} jobs are committed. This notebook shows it, and no longer the short schedule, once all are.`;
   const full = forced === 'quick' ? null : readSummary('full', options.resultsDir, 'fashion-mnist');
   if (full !== null && names.some((e) => full.experiments[e] !== undefined)) {
     const summary = cnnOnly(full);
     return {
       profile: 'full',
       summary,
-      note: `Showing the conv protocol's **short schedule** (${schedule(summary)}: the paper's ramp compressed, exploratory seeds, rule v1) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}. Its networks were still improving when they stopped; no headline verdict rests on them.${waiting}`,
+      note: `Showing the conv protocol's **short schedule** (${schedule(summary)}: the paper's ramp compressed, exploratory seeds, rule v1) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}. The validation-only convergence check (\`data/results/fashion-mnist/cnn-convergence.json\`) found these networks still improving at 10,000 steps; no headline verdict rests on them.${waiting}`,
     };
   }
   if (forced === 'full')

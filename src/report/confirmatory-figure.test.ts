@@ -56,9 +56,9 @@ describe("rule v2's verdict figures", () => {
     assert.ok(Math.abs((trained.mean as number) - 1.11) < 1e-9);
     assert.ok(Math.abs((trained.lo as number) - 1.01) < 1e-9);
     assert.ok(Math.abs((trained.hi as number) - 1.31) < 1e-9);
-    assert.equal(trained.label, 'reproduced, Holm p 0.025');
+    assert.equal(trained.label, 'reproduced, Holm p 0.0246');
     // "against" names the Holm p of the opposite one-sided test, the p that verdict rests on.
-    assert.equal(average.label, 'against, Holm p 0.001');
+    assert.equal(average.label, 'against, Holm p 0.0012');
     assert.ok(Math.abs((average.mean as number) + 0.42) < 1e-9);
     // The secondary figure holds the secondary family only.
     const secondary = confirmatoryVerdictsSpec([part(families)], 'secondary')!;
@@ -114,7 +114,10 @@ describe("rule v2's verdict figures", () => {
       [1, 1, 1],
     );
     assert.ok((rowsOf(ps[2])[0].row as string).includes(claims[2].statement));
-    assert.match(subtitle(spec), /Not yet judged: Fashion-MNIST, CNN \(running: 43 of 65 jobs\); X, CNN \(not run\)\./);
+    assert.match(
+      subtitle(spec),
+      /Without verdicts: Fashion-MNIST, CNN \(running: 43 of 65 jobs\); X, CNN \(not run\)\./,
+    );
   });
 
   it('are not drawn when no part has a verdict in the family', () => {

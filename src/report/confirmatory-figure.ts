@@ -8,6 +8,7 @@ import type { Family } from '../protocol/rule-claim';
 import { RULE_V2 } from '../protocol/rule';
 import type { ReadingResult } from '../results/rule-verdicts';
 import { top, type Spec } from './chart';
+import { NOT_RUN_REASONS } from './report-text';
 import { intervalLayers } from './verdict-figure';
 import { decidingP, formatP, judged, runningCell, RULE_V2_COMMIT, type ConfirmatoryPart } from './confirmatory';
 
@@ -58,7 +59,11 @@ function rowOf(part: string, row: string, reading: (typeof READINGS)[number], r:
     lo: 100 * r.ci95[0],
     hi: 100 * r.ci95[1],
     margin: r.margin === null ? null : 100 * r.margin,
-    label: `${r.verdict}, ${r.margin === null ? '' : 'TOST '}Holm p ${formatP(decidingP(r).holm)}`,
+    // "differs" rests on the 95% interval, not on a p; the others on their Holm-adjusted p.
+    label:
+      r.verdict === 'differs'
+        ? 'differs: 95% CI outside ±δ'
+        : `${r.verdict}, ${r.margin === null ? '' : 'TOST '}Holm p ${formatP(decidingP(r).holm)}`,
   };
 }
 
@@ -90,7 +95,10 @@ export function confirmatoryVerdictsSpec(parts: ConfirmatoryPart[], family: Fami
   if (rows.length === 0) return null;
   const waiting = parts
     .filter((p) => !judged(p) && p.families.some((f) => f.family === family))
-    .map((p) => `${p.title} (${runningCell(p) ?? 'not run'})`);
+    .map(
+      (p) =>
+        `${p.title} (${runningCell(p) ?? (NOT_RUN_REASONS[`${p.dataset}:${p.architecture}`] === undefined ? 'not run' : 'not run, by decision: REPORT.md 2.1 says why')})`,
+    );
   // The widest reach of a row's intervals, in points: it picks the row's panel.
   const reach = (row: string) => Math.max(...rows.filter((v) => v.row === row).map((v) => Math.max(-v.lo, v.hi)));
   const color = {
@@ -131,7 +139,7 @@ export function confirmatoryVerdictsSpec(parts: ConfirmatoryPart[], family: Fami
           ? []
           : [
               {
-                // ±δ of the "matches" claims, reading by reading (δ is 5% of that reading's BN error).
+                // ±δ of the "matches" claims, reading by reading (δ is 5% of a's test error in that reading).
                 data: { values: margins },
                 mark: { type: 'rule', color: '#2ca02c', opacity: 0.25, strokeWidth: 11 },
                 encoding: { y, yOffset, x: { ...x, field: 'mlo' }, x2: { field: 'mhi' } },
@@ -145,10 +153,10 @@ export function confirmatoryVerdictsSpec(parts: ConfirmatoryPart[], family: Fami
     };
   };
   const lines = [
-    `Rule v2 (committed at ${RULE_V2_COMMIT.hash} before every confirmatory job) on fresh seeds · ${family} families · b − a in test accuracy (percentage points), paired by seed, 95% Student t interval, with the trained parameters (grey) and the parameter average (blue).`,
-    `"b beats a": one-sided paired t, reproduced (or against) at Holm p < ${RULE_V2.beatsAlpha} in its family; "b matches a": TOST at δ = ${100 * RULE_V2.marginFraction}% of a's test error (green, per reading), matched at Holm p < ${RULE_V2.matchAlpha}, differs when the interval lies wholly outside ±δ. After the arrow: the headline, the verdict where both readings agree, else "depends on the reading". At right: each reading's verdict and Holm p. BN is standard BN.`,
+    `Rule v2 (committed at ${RULE_V2_COMMIT.hash} on ${RULE_V2_COMMIT.date.slice(0, 10)}; REPORT.md 2.1 shows each round's job dates against it) on fresh seeds · ${family} families · b − a in test accuracy (percentage points), paired by seed, 95% Student t interval, with the trained parameters (grey) and the parameter average (blue).`,
+    `"b beats a": one-sided paired t, reproduced (or against) at Holm p < ${RULE_V2.beatsAlpha} in its family; "b matches a": TOST at δ = ${100 * RULE_V2.marginFraction}% of a's test error (green, per reading), matched at Holm p < ${RULE_V2.matchAlpha} (TOST's 90% interval, not the 95% one drawn), differs when the 95% interval lies wholly outside ±δ. After the arrow: the headline, the verdict where both readings agree, else "depends on the reading". At right: each reading's verdict and Holm p. BN is standard BN.`,
     `Seeds per data set and model: ${seedCounts(rows)}.`,
-    ...(waiting.length === 0 ? [] : [`Not yet judged: ${waiting.join('; ')}.`]),
+    ...(waiting.length === 0 ? [] : [`Without verdicts: ${waiting.join('; ')}.`]),
   ];
   const panels = PANEL_LIMITS.flatMap((limit, i) => {
     const below = i === 0 ? -Infinity : PANEL_LIMITS[i - 1];

@@ -1,7 +1,7 @@
 /** The confirmatory round in the report and README: every cell from its summary field, the dates against the rule's commit. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KIT_ROOT } from '../paths';
@@ -31,8 +31,8 @@ describe('the confirmatory round in the README and the report', () => {
     assert.equal(rows.length, primary.claims.length);
     // The split claim: trained reproduced at its Holm p, the average against at the opposite test's Holm p.
     assert.match(rows[0], /\*\*depends on the reading\*\*/);
-    assert.match(rows[0], /reproduced: \+1\.11 \[\+1\.01, \+1\.31\], Holm p 0\.025/);
-    assert.match(rows[0], /against: −0\.42 \[−0\.52, −0\.22\], Holm p 0\.001/);
+    assert.match(rows[0], /reproduced: \+1\.11 \[\+1\.01, \+1\.31\], Holm p 0\.0246/);
+    assert.match(rows[0], /against: −0\.42 \[−0\.52, −0\.22\], Holm p 0\.0012/);
     assert.match(rows[1], /reproduced: \+4\.44 /);
     assert.match(glance, /MNIST, MLP: 8 secondary claims, 1 depends on the reading, 7 reproduced\./);
     assert.ok(!glance.includes('partial'));
@@ -55,9 +55,9 @@ describe('the confirmatory round in the README and the report', () => {
     assert.equal(rows.length, 2 * claims.length);
     assert.match(
       rows[0],
-      /\| trained \| 10 \| −0\.10 \[−0\.20, \+0\.10\] \| ±0\.09 \| <0\.001 \| 0\.001 \| matched \|/,
+      /\| trained \| 10 \| −0\.10 \[−0\.20, \+0\.10\] \| ±0\.09 \| <0\.001 \| 0\.0012 \| matched \|/,
     );
-    assert.match(rows[1], /\| average \| 10 \| −0\.42 \[−0\.52, −0\.22\] \|  \| <0\.001 \| 0\.001 \| against \|/);
+    assert.match(rows[1], /\| average \| 10 \| −0\.42 \[−0\.52, −0\.22\] \|  \| <0\.001 \| 0\.0012 \| against \|/);
     assert.match(md, /\*\*Primary family\*\* \(m = 3 for Holm\): 1 depends on the reading, 2 reproduced\./);
   });
 
@@ -65,8 +65,17 @@ describe('the confirmatory round in the README and the report', () => {
     const unrun = confirmatoryParts(RESULTS).find((p) => p.architecture === 'conv' && p.dataset === 'mnist-triples')!;
     assert.ok(unrun.families.every((f) => f.claims.every((c) => c.headline === 'not run')));
     // The CNN on the 1,000-class task was not run by decision: the report says why, not "yet".
-    assert.match(confirmatorySection([unrun], FIGURES, KIT_ROOT).join('\n'), /Not run, by decision: .* 14×42 /);
+    assert.match(
+      confirmatorySection([unrun], FIGURES, KIT_ROOT).join('\n'),
+      /Not run, by decision \(2026-12-07\)\. .* 14×42 /,
+    );
     const other = { ...unrun, dataset: 'mnist', title: 'MNIST, CNN' };
+    // The README's row links the reason to its heading in REPORT.md, by GitHub's anchor of that heading.
+    assert.match(
+      confirmatoryGlance([unrun]),
+      /\*\*not run\*\* \(\[why\]\(REPORT\.md#mnist-triples-1000-classes-cnn\)\)/,
+    );
+    assert.match(readFileSync(join(KIT_ROOT, 'REPORT.md'), 'utf8'), /^#### MNIST triples \(1,000 classes\), CNN$/m);
     assert.match(confirmatorySection([other], FIGURES, KIT_ROOT).join('\n'), /Not run yet/);
     const inProgress = [
       {
@@ -153,6 +162,9 @@ describe('the confirmatory round in the README and the report', () => {
       },
     );
     assert.equal(formatP(0.0004), '<0.001');
-    assert.equal(formatP(0.02456), '0.025');
+    assert.equal(formatP(0.02456), '0.0246');
+    assert.equal(formatP(0.0499), '0.0499');
+    assert.equal(formatP(0.0012), '0.0012');
+    assert.equal(formatP(0.254), '0.254');
   });
 });

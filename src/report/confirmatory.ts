@@ -68,8 +68,12 @@ export function confirmatoryParts(resultsDir: string): ConfirmatoryPart[] {
 }
 
 const interval = (ci: [number, number]) => `[${formatPoints(ci[0])}, ${formatPoints(ci[1])}]`;
-/** A p value as the tables print it. */
-export const formatP = (p: number) => (p < 0.001 ? '<0.001' : p.toFixed(3));
+/**
+ * A p value as the tables print it: three significant digits below 0.1, so a p just under a level
+ * (0.0246 against 0.025) never prints as the level itself; three decimals above.
+ */
+export const formatP = (p: number) =>
+  p < 0.001 ? '<0.001' : p < 0.1 ? String(Number(p.toPrecision(3))) : p.toFixed(3);
 
 /** An ISO 8601 UTC time as the tables print it: `2026-12-05 15:53:00 UTC`. */
 const when = (iso: string | null) => (iso === null ? '—' : iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
