@@ -8,8 +8,8 @@ import type { Family } from '../protocol/rule-claim';
 import { RULE_V2 } from '../protocol/rule';
 import type { ReadingResult } from '../results/rule-verdicts';
 import { top, type Spec } from './chart';
-import { NOT_RUN_REASONS } from './report-text';
-import { intervalLayers } from './verdict-figure';
+import { notRunReason } from './report-text';
+import { intervalLayers, readingChannels } from './verdict-figure';
 import { decidingP, formatP, judged, runningCell, RULE_V2_COMMIT, type ConfirmatoryPart } from './confirmatory';
 
 export const CONFIRMATORY_VERDICT_FIGURES: { name: string; family: Family; description: string }[] = [
@@ -97,22 +97,11 @@ export function confirmatoryVerdictsSpec(parts: ConfirmatoryPart[], family: Fami
     .filter((p) => !judged(p) && p.families.some((f) => f.family === family))
     .map(
       (p) =>
-        `${p.title} (${runningCell(p) ?? (NOT_RUN_REASONS[`${p.dataset}:${p.architecture}`] === undefined ? 'not run' : 'not run, by decision: REPORT.md 2.1 says why')})`,
+        `${p.title} (${runningCell(p) ?? (notRunReason(p) === undefined ? 'not run' : 'not run, by decision: REPORT.md 2.1 says why')})`,
     );
   // The widest reach of a row's intervals, in points: it picks the row's panel.
   const reach = (row: string) => Math.max(...rows.filter((v) => v.row === row).map((v) => Math.max(-v.lo, v.hi)));
-  const color = {
-    field: 'reading',
-    type: 'nominal',
-    scale: { domain: READINGS.map((r) => r.label), range: READINGS.map((r) => r.color) },
-    title: null,
-  };
-  const yOffset = {
-    field: 'reading',
-    type: 'nominal',
-    sort: READINGS.map((r) => r.label),
-    scale: { paddingOuter: 0.4 },
-  };
+  const { color, yOffset } = readingChannels(READINGS);
   const panel = (title: string, names: string[]) => {
     const data = rows.filter((v) => names.includes(v.row));
     const y = { field: 'row', type: 'nominal', sort: names, title: null, axis: { labelLimit: 0, labelFontSize: 11 } };

@@ -16,7 +16,7 @@ import type { Summary } from '../results/schema';
 import { formatPoints } from '../results/stats';
 import { readSummary } from '../results/store';
 import { classesOf, untrained } from './untrained';
-import { NOT_RUN_REASONS } from './report-text';
+import { notRunReason } from './report-text';
 import { anchorOf, markdownTable } from './table';
 
 /** Rule v2's commit, as `git log` names it: the fixed point every confirmatory log must start after. */
@@ -132,7 +132,7 @@ export function confirmatoryGlance(parts: ConfirmatoryPart[]): string {
       f.claims.map((c) => ({
         'Data set, model': p.title,
         Claim: c.statement,
-        Headline: `**${runningCell(p) ?? c.headline}**${NOT_RUN_REASONS[`${p.dataset}:${p.architecture}`] === undefined || judged(p) ? '' : ` ([why](REPORT.md#${anchorOf(p.title)}))`}`,
+        Headline: `**${runningCell(p) ?? c.headline}**${notRunReason(p) === undefined || judged(p) ? '' : ` ([why](REPORT.md#${anchorOf(p.title)}))`}`,
         'Trained parameters': readingCell(c.trained),
         'Parameter average': readingCell(c.average),
         n: nOf(c) === 0 ? '—' : String(nOf(c)),
@@ -309,8 +309,7 @@ export function partLines(
     const running = runningOf(p);
     lines.push(
       running === undefined
-        ? (NOT_RUN_REASONS[`${p.dataset}:${p.architecture}`] ??
-            'Not run yet: no confirmatory job of this model is committed.')
+        ? (notRunReason(p) ?? 'Not run yet: no confirmatory job of this model is committed.')
         : `Running: ${running.finished} of ${running.planned} jobs of ${running.title} are finished and committed. Its families are judged when all have, so that no verdict rests on part of the seeds.`,
       '',
     );

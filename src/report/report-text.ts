@@ -139,6 +139,10 @@ export const NOT_RUN_REASONS: Record<string, string> = {
   'mnist-triples:conv': `Not run, by decision (2026-12-07). The conv protocol's own round was already past its budget: its first 45 jobs had taken 28 minutes each on average (their logs' total times), about 15 hours on two cores for its 65 jobs against the protocol's budget of about 12, and the CNN's claims on this task (bn, brn and gn at seeds 6–10) would have added 15 jobs, about 3.5 hours more. Nor do the task's 14×42 images fit the model, which takes square images whose side is a multiple of 4 (two 2×2 poolings): the CNN would have had to change (recomposed images, or another first stage) and would no longer have been the protocol's model. Rule v2 declares these claims for the case that the conv protocol runs them (\`rule-cnn.ts\`); they have no verdict, the tallies list them as not run, and the paper's 16 × 2 of 1,000 classes is tested on the MLP only.`,
 };
 
+/** Why a declared data set × model has no confirmatory job, where that was decided (`NOT_RUN_REASONS`). */
+export const notRunReason = (part: { dataset: string; architecture: string }): string | undefined =>
+  NOT_RUN_REASONS[`${part.dataset}:${part.architecture}`];
+
 /** Limitations, after the Conclusions. */
 export const LIMITATIONS = `- **Scale and models.** Two small networks on MNIST-sized images; the paper's gains at Inception
   scale (Figures 1–3) are not tested in size, and nothing here speaks for other architectures.

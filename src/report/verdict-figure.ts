@@ -7,6 +7,19 @@ import { caption, top, type Spec } from './chart';
 /** A claim whose interval (either reading) reaches beyond this many points goes in the large-effects panel. */
 export const SMALL_EFFECT_POINTS = 5;
 
+/** The colour and within-row offset of a verdict figure's readings (field `reading`), in the order given. */
+export function readingChannels(readings: readonly { label: string; color: string }[]): { color: Spec; yOffset: Spec } {
+  return {
+    color: {
+      field: 'reading',
+      type: 'nominal',
+      scale: { domain: readings.map((r) => r.label), range: readings.map((r) => r.color) },
+      title: null,
+    },
+    yOffset: { field: 'reading', type: 'nominal', sort: readings.map((r) => r.label), scale: { paddingOuter: 0.4 } },
+  };
+}
+
 /**
  * A verdict figure's marks for rows of { mean, lo, hi } in points: each interval as a rule, its mean as
  * a point, and `text` to the right of the interval (shared by figure 6 and rule v2's figures).
@@ -80,18 +93,10 @@ export function verdictsSpec(summary: Summary): Spec | null {
       .map((c) => c.statement)
       .filter((claim) => values.some((v) => v.claim === claim && Math.max(-v.lo, v.hi) > SMALL_EFFECT_POINTS)),
   );
-  const color = {
-    field: 'reading',
-    type: 'nominal',
-    scale: { domain: readings.map((r) => r.label), range: ['#1f77b4', '#aaaaaa'] },
-    title: null,
-  };
-  const yOffset = {
-    field: 'reading',
-    type: 'nominal',
-    sort: readings.map((r) => r.label),
-    scale: { paddingOuter: 0.4 },
-  };
+  const { color, yOffset } = readingChannels([
+    { label: readings[0].label, color: '#1f77b4' },
+    { label: readings[1].label, color: '#aaaaaa' },
+  ]);
   const panel = (title: string, rows: typeof values) => {
     const order = claims.map((c) => c.statement).filter((s) => rows.some((v) => v.claim === s));
     const y = { field: 'claim', type: 'nominal', sort: order, title: null, axis: { labelLimit: 0, labelFontSize: 11 } };
