@@ -22,6 +22,7 @@ import type { Summary } from './results/schema';
 import { readSummary, summaryCovers, summaryPath } from './results/store';
 import { CONFIRMATORY_DATASETS, confirmatoryGlance, confirmatoryParts, partLines } from './report/confirmatory';
 import { confirmatoryVerdictsSpec } from './report/confirmatory-figure';
+import { convergenceNote } from './report/convergence-note';
 import { renderSvg, svgToPng } from './report/render';
 import { runExperiments } from './train/runner';
 export { DEFAULT_QUESTION, questionConfig, answerMarkdown, type Question, type Answer } from './ask';
@@ -218,11 +219,12 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
   };
   // BRN_NOTEBOOK_PROFILE=full asks for the full summary's logs: the round is then only reported as running or done.
   const round = forced === 'quick' ? null : readSummary('confirmatory', options.resultsDir, 'fashion-mnist');
+  const converged = convergenceNote(options.resultsDir);
   if (forced !== 'full' && round !== null && round.experiments['cnn-baseline'] !== undefined)
     return {
       profile: 'confirmatory',
       summary: cnnOnly(round),
-      note: `Showing the **confirmatory** conv round (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.`,
+      note: `Showing the **confirmatory** conv round (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.${converged === null ? '' : ` ${converged}`}`,
     };
   const running = round?.inProgress?.find((r) => r.architecture === 'conv');
   const waiting =
@@ -235,7 +237,7 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
     return {
       profile: 'full',
       summary,
-      note: `Showing the conv protocol's **short schedule** (${schedule(summary)}: the paper's ramp compressed, exploratory seeds, rule v1) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}. The validation-only convergence check (\`data/results/fashion-mnist/cnn-convergence.json\`) found these networks still improving at 10,000 steps; no headline verdict rests on them.${waiting}`,
+      note: `Showing the conv protocol's **short schedule** (${schedule(summary)}: the paper's ramp compressed, exploratory seeds, rule v1) from \`data/results/fashion-mnist/full/summary.json\`, backend ${full.backend}. The validation-only convergence check (\`data/results/fashion-mnist/cnn-convergence.json\`) found these networks still improving at ${summary.configs['cnn-baseline']?.steps.toLocaleString('en-US') ?? 'their last'} steps; no headline verdict rests on them.${waiting}`,
     };
   }
   if (forced === 'full')

@@ -3,7 +3,7 @@
  * (`protocol/rule.ts`, judged into each confirmatory summary by
  * `results/rule-verdicts.ts`), family by family, with for every verdict its
  * reading, n, δ, raw and Holm p and interval; when the round's jobs started
- * against the rule's commit; and the jobs that did not train.
+ * against the rule's commit; the conv round's convergence check; and the jobs that did not train.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,6 +17,7 @@ import { formatPoints } from '../results/stats';
 import { readSummary } from '../results/store';
 import { classesOf, untrained } from './untrained';
 import { notRunReason } from './report-text';
+import { convergenceLines } from './convergence-note';
 import { anchorOf, markdownTable } from './table';
 
 /** Rule v2's commit, as `git log` names it: the fixed point every confirmatory log must start after. */
@@ -324,6 +325,7 @@ export function partLines(
     }
     lines.push(`${heading}.`, '', familyTable(f), '');
   }
+  lines.push(...convergenceLines(p, only?.family));
   if (only?.family === 'primary') return lines;
   if (figures !== null && p.architecture === 'mlp')
     for (const [dir, name, caption] of PART_FIGURES[p.dataset] ?? []) {

@@ -44,7 +44,7 @@ function tally(claims: ClaimResult[]): string {
 }
 
 /** Training time over every job of a summary, in core-hours (each job ran on one core). */
-export function coreHours(summary: Summary): number {
+export function coreHours(summary: Pick<Summary, 'timing'>): number {
   let seconds = 0;
   for (const variants of Object.values(summary.timing)) {
     for (const t of Object.values(variants)) if (t !== undefined) seconds += t.trainSeconds.mean * t.trainSeconds.n;

@@ -18,7 +18,7 @@ import { coreHours, progressNote, provisional, readText, reportMarkdown, reportP
 import { MACHINE } from './report-text';
 import { markdownTable, normalizerTable } from './table';
 import { averagingFinding } from './averaging-finding';
-import { confirmatoryGlance, confirmatoryParts } from './confirmatory';
+import { confirmatoryGlance, confirmatoryParts, type ConfirmatoryPart } from './confirmatory';
 
 export interface ReportOptions {
   resultsDir: string;
@@ -31,27 +31,51 @@ export interface ReportOptions {
 
 const hours = (h: number) => (h < 10 ? h.toFixed(1) : h.toFixed(0));
 
-/** Jobs, core-hours and the step time of each part, from the timing its logs record. */
-function computeSection(parts: ReportPart[]): string[] {
-  const rows = parts.map((p) => {
-    const timings = Object.values(p.summary.timing).flatMap((v) => Object.values(v).filter((t) => t !== undefined));
-    const jobs = timings.reduce((n, t) => n + t.msPerStep.n, 0);
-    const ms = timings.map((t) => t.msPerStep.mean);
-    return {
-      'Data set, model': p.title,
+type Timing = ReportPart['summary']['timing'];
+
+/** One row of the compute table: the jobs, core-hours and step times of `timing`. */
+function computeRow(title: string, timing: Timing): { row: Record<string, string>; hours: number } {
+  const timings = Object.values(timing).flatMap((v) => Object.values(v).filter((t) => t !== undefined));
+  const jobs = timings.reduce((n, t) => n + t.msPerStep.n, 0);
+  const ms = timings.map((t) => t.msPerStep.mean);
+  const hoursOf = coreHours({ timing });
+  return {
+    row: {
+      'Data set, model': title,
       Jobs: String(jobs),
-      'Training, core-hours': hours(coreHours(p.summary)),
+      'Training, core-hours': hours(hoursOf),
       'ms per step (means of the variants)':
         ms.length === 0 ? '—' : `${Math.min(...ms).toFixed(2)} to ${Math.max(...ms).toFixed(2)}`,
-    };
-  });
-  const total = parts.reduce((h, p) => h + coreHours(p.summary), 0);
+    },
+    hours: hoursOf,
+  };
+}
+
+/** The timing of the experiments of `part`'s model in its confirmatory summary (one summary holds a data set's models). */
+function confirmatoryTiming(part: ConfirmatoryPart): Timing {
+  const summary = part.summary;
+  if (summary === null) return {};
+  return Object.fromEntries(
+    Object.entries(summary.timing).filter(([e]) => summary.configs[e]?.architecture === part.architecture),
+  );
+}
+
+/** Jobs, core-hours and the step time of each part and each confirmatory round, from the timing their logs record. */
+function computeSection(parts: ReportPart[], confirmatory: ConfirmatoryPart[]): string[] {
+  const computed = [
+    ...parts.map((p) => computeRow(p.title, p.summary.timing)),
+    ...confirmatory
+      .map((p) => ({ title: `${p.title}, confirmatory round (rule v2)`, timing: confirmatoryTiming(p) }))
+      .filter((p) => Object.keys(p.timing).length > 0)
+      .map((p) => computeRow(p.title, p.timing)),
+  ];
+  const total = computed.reduce((h, c) => h + c.hours, 0);
   return [
     MACHINE,
     '',
-    markdownTable(rows),
+    markdownTable(computed.map((c) => c.row)),
     '',
-    `In all ${hours(total)} core-hours of training (each job trains on one core); the evaluations, of the trained parameters and of their average, come on top. The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs.`,
+    `In all ${hours(total)} core-hours of training (each job trains on one core); the evaluations, of the trained parameters and of their average, come on top. The step times are the training loop's, with the minibatch draws, averaged over each variant's jobs; a step ran slower when other work shared the cores.`,
   ];
 }
 
@@ -198,7 +222,7 @@ export function buildReport(options: Omit<ReportOptions, 'readme'>): {
     confirmatory,
     figuresDir: options.figuresDir,
     resultsDir: options.resultsDir,
-    compute: computeSection(parts),
+    compute: computeSection(parts, confirmatory),
     speed: speedSection(options.resultsDir),
     findings: averagingFinding(options.resultsDir, options.figuresDir, options.outDir),
   });
