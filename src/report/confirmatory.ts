@@ -16,7 +16,7 @@ import type { Summary } from '../results/schema';
 import { formatPoints } from '../results/stats';
 import { readSummary } from '../results/store';
 import { classesOf, untrained } from './untrained';
-import { notRunReason } from './report-text';
+import { notRunReason, partFigures } from './report-text';
 import { convergenceLines } from './convergence-note';
 import { anchorOf, markdownTable } from './table';
 
@@ -183,32 +183,6 @@ function familyTable(f: FamilyResult): string {
   return markdownTable(rows);
 }
 
-/**
- * Figures shown under a part, as [directory under figures/, name, caption]: the confirmatory round's own
- * curves, and the labels-per-batch sweep (exploratory seeds 1–3) that puts 16 × 2 among its neighbours.
- */
-const PART_FIGURES: Record<string, [string, string, string][]> = {
-  mnist: [
-    ['confirmatory', 'baseline', 'MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
-    ['confirmatory', 'microbatch', 'MNIST, MLP: microbatches of 4, confirmatory seeds'],
-    ['confirmatory', 'non-iid', 'MNIST, MLP: 2 labels × 16, confirmatory seeds'],
-  ],
-  'fashion-mnist': [
-    ['confirmatory/fashion-mnist', 'baseline', 'Fashion-MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
-    ['confirmatory/fashion-mnist', 'microbatch', 'Fashion-MNIST, MLP: microbatches of 4, confirmatory seeds'],
-    ['confirmatory/fashion-mnist', 'non-iid', 'Fashion-MNIST, MLP: 2 labels × 16, confirmatory seeds'],
-  ],
-  'mnist-triples': [
-    ['confirmatory/mnist-triples', 'triples-paired', 'Label-paired 16 × 2 of 1,000 classes, confirmatory seeds'],
-    ['confirmatory/mnist-triples', 'triples-baseline', 'i.i.d. minibatches of 32, 1,000 classes, confirmatory seeds'],
-    [
-      'mnist-triples',
-      'labels-per-batch-classes',
-      'Labels per minibatch of 32, 10 classes against 1,000 (the sweep, seeds 1–3: exploratory)',
-    ],
-  ],
-};
-
 /** The report's section 2.1; figures are linked relative to `base` (REPORT.md's directory). */
 export function confirmatorySection(
   parts: ConfirmatoryPart[],
@@ -327,8 +301,8 @@ export function partLines(
   }
   lines.push(...convergenceLines(p, only?.family));
   if (only?.family === 'primary') return lines;
-  if (figures !== null && p.architecture === 'mlp')
-    for (const [dir, name, caption] of PART_FIGURES[p.dataset] ?? []) {
+  if (figures !== null)
+    for (const [dir, name, caption] of partFigures(p)) {
       const png = join(figures.figuresDir, dir, `${name}.png`);
       if (existsSync(png)) lines.push(`![${caption}](${relative(figures.base, png)})`, '');
     }

@@ -169,3 +169,39 @@ export const MACHINE = `The committed logs were made on one machine: a 2-core x8
 memory and no GPU, Node 20, TensorFlow.js 4 on its wasm backend (SIMD, one thread per job), one
 or two jobs at a time (the logs do not record which). Each log records its training time, from
 which the table is made.`;
+
+/**
+ * Figures shown under a part, as [directory under figures/, name, caption]: the confirmatory round's own
+ * curves, and the labels-per-batch sweep (exploratory seeds 1–3) that puts 16 × 2 among its neighbours;
+ * keyed by data set and model. A figure not drawn is not linked.
+ */
+const PART_FIGURES: Record<string, [string, string, string][]> = {
+  'mnist:mlp': [
+    ['confirmatory', 'baseline', 'MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
+    ['confirmatory', 'microbatch', 'MNIST, MLP: microbatches of 4, confirmatory seeds'],
+    ['confirmatory', 'non-iid', 'MNIST, MLP: 2 labels × 16, confirmatory seeds'],
+  ],
+  'fashion-mnist:mlp': [
+    ['confirmatory/fashion-mnist', 'baseline', 'Fashion-MNIST, MLP: i.i.d. minibatches of 32, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'microbatch', 'Fashion-MNIST, MLP: microbatches of 4, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'non-iid', 'Fashion-MNIST, MLP: 2 labels × 16, confirmatory seeds'],
+  ],
+  'mnist-triples:mlp': [
+    ['confirmatory/mnist-triples', 'triples-paired', 'Label-paired 16 × 2 of 1,000 classes, confirmatory seeds'],
+    ['confirmatory/mnist-triples', 'triples-baseline', 'i.i.d. minibatches of 32, 1,000 classes, confirmatory seeds'],
+    [
+      'mnist-triples',
+      'labels-per-batch-classes',
+      'Labels per minibatch of 32, 10 classes against 1,000 (the sweep, seeds 1–3: exploratory)',
+    ],
+  ],
+  'fashion-mnist:conv': [
+    ['confirmatory/fashion-mnist', 'cnn-baseline', 'Fashion-MNIST, CNN: i.i.d. minibatches of 32, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'cnn-microbatch', 'Fashion-MNIST, CNN: microbatches of 4, confirmatory seeds'],
+    ['confirmatory/fashion-mnist', 'cnn-non-iid', 'Fashion-MNIST, CNN: 2 labels × 16, confirmatory seeds'],
+  ],
+};
+
+/** The figures linked under a confirmatory data set × model (`PART_FIGURES`). */
+export const partFigures = (part: { dataset: string; architecture: string }): [string, string, string][] =>
+  PART_FIGURES[`${part.dataset}:${part.architecture}`] ?? [];
