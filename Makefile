@@ -30,7 +30,7 @@ help:
 	@echo "make quick-sweeps the main experiments and sweeps in the quick profile into data/ (committed quick results)"
 	@echo "make fashion-mnist the full profile on Fashion-MNIST (installs Debian's dataset-fashion-mnist as root)"
 	@echo "                  into data/runs/fashion-mnist, data/results/fashion-mnist, figures/fashion-mnist, REPORT, README's claims"
-	@echo "make cnn          the conv protocol at the paper's schedule on Fashion-MNIST (BN, BRN, GN, LN, none; 65 jobs; prints their measured time) into data/"
+	@echo "make cnn          the conv protocol at the paper's schedule on Fashion-MNIST (BN, BRN, GN, LN, none; 65 jobs, 16 h on two cores as measured) into data/"
 	@echo "make rebuild      summaries, figures/, REPORT, README's claims and notebooks from the committed logs in data/runs"
 	@echo "make figures      figures/ from data/results"
 	@echo "make report       REPORT.md, README's claims table, build/REPORT.html (figures inlined) and build/REPORT.pdf"
