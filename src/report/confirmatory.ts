@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { datasetTitle } from '../data/datasets';
-import { familiesOf } from '../protocol/rule';
+import { CONFIRMATORY_SEEDS, familiesOf } from '../protocol/rule';
 import type { ClaimFamily, Family } from '../protocol/rule-claim';
 import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
 import type { FamilyResult, ReadingResult, RuleClaimResult, V2Verdict } from '../results/rule-verdicts';
@@ -183,6 +183,9 @@ function familyTable(f: FamilyResult): string {
   return markdownTable(rows);
 }
 
+/** Seeds as a range: 6–15. */
+const range = (seeds: readonly number[]) => `${Math.min(...seeds)}–${Math.max(...seeds)}`;
+
 /** The report's section 2.1; figures are linked relative to `base` (REPORT.md's directory). */
 export function confirmatorySection(
   parts: ConfirmatoryPart[],
@@ -211,7 +214,7 @@ export function confirmatorySection(
   const lines = [
     '### 2.1 The confirmatory round (rule v2)',
     '',
-    `Rule v2 (section 1.4) was committed at ${RULE_V2_COMMIT.hash}, ${when(RULE_V2_COMMIT.date)}, as code (\`src/protocol/rule.ts\`, \`rule-families.ts\`, \`rule-cnn.ts\`): its families, tests, margins and seeds. Its confirmatory jobs ran on seeds no earlier job had used (6–15 for the MLP and the 1,000-class task), from these commits, starting at these times (each log's header records both):`,
+    `Rule v2 (section 1.4) was committed at ${RULE_V2_COMMIT.hash}, ${when(RULE_V2_COMMIT.date)}, as code (\`src/protocol/rule.ts\`, \`rule-families.ts\`, \`rule-cnn.ts\`): its families, tests, margins and seeds. Its confirmatory jobs ran on seeds no earlier job had used (${range(CONFIRMATORY_SEEDS.mlp)} for the MLP and the 1,000-class task, ${range(CONFIRMATORY_SEEDS.conv)} for the conv round), from these commits, starting at these times (each log's header records both):`,
     '',
     markdownTable(provenance),
     '',
