@@ -110,14 +110,13 @@ triples-examples: build
 
 ## cnn: the conv protocol at the paper's schedule (cnn-* experiments, 60,000 steps) on Fashion-MNIST, rule v2's
 ## round (seeds 6-10, 65 jobs): resumable. It first prints how long the round takes on two cores, measured from the
-## committed logs (src/report/round-time.ts); then trains what is not finished, then summarizes.
+## committed logs (src/report/round-time.ts); then trains what is not finished and summarizes.
 CNN_ROUND := cnn-baseline cnn-microbatch cnn-microbatch-mb2 cnn-non-iid --confirmatory --dataset fashion-mnist
 cnn: build
 	@scripts/ensure-fashion-mnist.sh
 	@echo "make cnn: writes data/runs/fashion-mnist/confirmatory and data/results/fashion-mnist/confirmatory"
 	@node dist/report/round-time.js cnn --dataset fashion-mnist --workers 2
 	$(BRN) run $(CNN_ROUND)
-	$(BRN) summarize --confirmatory --dataset fashion-mnist
 
 ## cnn-convergence: the conv protocol's validation-only convergence check at the paper's schedule
 ## (BN and GN, seed 1, 60,000 steps, every 3,000; about 50 minutes on one core)
