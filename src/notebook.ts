@@ -22,7 +22,6 @@ import type { Summary } from './results/schema';
 import { readSummary, summaryCovers, summaryPath } from './results/store';
 import { CONFIRMATORY_DATASETS, confirmatoryGlance, confirmatoryParts, partLines } from './report/confirmatory';
 import { confirmatoryVerdictsSpec } from './report/confirmatory-figure';
-import { convergenceNote } from './report/convergence-note';
 import { renderSvg, svgToPng } from './report/render';
 import { runExperiments } from './train/runner';
 export { DEFAULT_QUESTION, questionConfig, answerMarkdown, type Question, type Answer } from './ask';
@@ -219,12 +218,11 @@ export function cnnResults(options: { resultsDir?: string } = {}): NotebookResul
   };
   // BRN_NOTEBOOK_PROFILE=full asks for the full summary's logs: the round is then only reported as running or done.
   const round = forced === 'quick' ? null : readSummary('confirmatory', options.resultsDir, 'fashion-mnist');
-  const converged = convergenceNote(options.resultsDir);
   if (forced !== 'full' && round !== null && round.experiments['cnn-baseline'] !== undefined)
     return {
       profile: 'confirmatory',
       summary: cnnOnly(round),
-      note: `Showing the **confirmatory** conv round (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.${converged === null ? '' : ` ${converged}`}`,
+      note: `Showing the **confirmatory** conv round (${schedule(round)}; rule v2 on ${seedsOf(cnnOnly(round))} fresh seeds) from \`data/results/fashion-mnist/confirmatory/summary.json\`, backend ${round.backend}.`,
     };
   const running = round?.inProgress?.find((r) => r.architecture === 'conv');
   const waiting =
