@@ -25,7 +25,7 @@ export const CNN_CONFIRMATORY_PLAN = Object.freeze({
  * unfinished, a confirmatory summary holds none of its experiments (so no
  * family of its is judged, and no tally counts it, on part of its seeds) and
  * records how far it has come instead (`Summary.inProgress`). The MLP rounds
- * were run whole before this existed; the conv round takes about 12 hours.
+ * were run whole before this existed; the conv round took 16 h on two cores (`make cnn` prints it from the logs).
  */
 export const WHOLE_ROUNDS: readonly {
   readonly round: string;
