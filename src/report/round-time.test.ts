@@ -44,9 +44,10 @@ describe('round time', () => {
     assert.ok(t.evaluationRatio > 1 && t.evaluationRatio < 1.2, `ratio ${t.evaluationRatio}`);
   });
 
-  it('names a bad round and a bad worker count', () => {
+  it('names a bad round, a bad worker count and an unknown data set', () => {
     assert.throws(() => roundTime('nope', RUNS, 'fashion-mnist'), /Unknown round 'nope': the whole rounds are cnn/);
     assert.throws(() => roundTime('cnn', RUNS, 'fashion-mnist', 'x'), /--workers .* not 'x'/);
     assert.throws(() => roundTime('cnn', RUNS, 'fashion-mnist', 0), /--workers .* not '0'/);
+    assert.throws(() => roundTime('cnn', RUNS, 'cifar'), /cifar/);
   });
 });

@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { datasetByName } from '../data/datasets';
 import { WHOLE_ROUNDS } from '../protocol/cnn-plan';
 import { forProfile } from '../protocol/config';
 import { experimentByName } from '../protocol/registry';
@@ -48,7 +49,7 @@ export function roundTime(round: string, runsDir: string, dataset: string, worke
   const cores = Number(workers);
   if (!Number.isInteger(cores) || cores < 1)
     throw new Error(`--workers must be a whole number of at least 1, not '${workers}'`);
-  const root = profileRunsDir(runsDir, 'confirmatory', { name: dataset });
+  const root = profileRunsDir(runsDir, 'confirmatory', datasetByName(dataset));
   const logged = new Map<string, { total: number; train: number; resumed: boolean }>();
   for (const experiment of declared.experiments) {
     const dir = join(root, experiment);
