@@ -138,10 +138,11 @@ function validationFigure(
   );
 }
 
-/** "BN vs BRN", or the normalizers an experiment's curves hold when GN or LN are among them. */
+/** "BN vs BRN", or the normalizers an experiment's curves hold when GN, LN or no normalization are among them. */
 function versus(summary: Summary, experiment: string): string {
   const curves = summary.curves[experiment] ?? {};
-  const others = (['gn', 'ln'] as const).filter((v) => curves[v] !== undefined).map((v) => v.toUpperCase());
+  const names = { gn: 'GN', ln: 'LN', none: 'no normalization' } as const;
+  const others = (['gn', 'ln', 'none'] as const).filter((v) => curves[v] !== undefined).map((v) => names[v]);
   return others.length === 0 ? 'BN vs BRN' : ['BN', 'BRN', ...others].join(', ');
 }
 
