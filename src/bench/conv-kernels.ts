@@ -26,18 +26,13 @@ import { writeFileAtomic } from '../io/atomic';
 import { convSameFilterOp, convSameOp, matMulOp } from '../kernels';
 import { kitPaths } from '../paths';
 import { BASE } from '../protocol/config';
+import { median } from '../results/stats';
 import { markdownTable } from '../report/table';
 import { tf } from '../tf';
 import { trainerFor } from '../train/trainers';
 
 const N = 32;
 const K = 5;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** ∂ℓ/∂W as tfjs ops: conv2d(pad(x) as [Cin, H+2p, W+2p, N], ∂ℓ/∂y as [H, W, N, Cout], 'valid'). */
 function weightGradientByTfjs(x: tf.Tensor, dy: tf.Tensor, k: number): tf.Tensor {

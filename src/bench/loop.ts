@@ -17,16 +17,11 @@ import { initBackend } from '../backend';
 import { DataCache, gatherBatch } from '../data/dataset';
 import { iidSampler, sampledBatches } from '../data/samplers';
 import { BASE } from '../protocol/config';
+import { median } from '../results/stats';
 import { trainerFor } from '../train/trainers';
 import { trainStep } from '../train/step';
 import type { Trainer } from '../train/trainer';
 import { tf } from '../tf';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 function plainModel(): tf.Sequential {
   const model = tf.sequential();

@@ -26,6 +26,7 @@ import { KIT_ROOT, kitPaths } from '../paths';
 import { markdownTable } from '../report/table';
 import { tf } from '../tf';
 import { BASE, type ExperimentConfig } from '../protocol/config';
+import { median } from '../results/stats';
 import { trainerFor } from '../train/trainers';
 import { benchFloor, floorLines } from './conv-kernels';
 
@@ -69,11 +70,6 @@ interface Case {
 const CASES: Case[] = (['mlp', 'conv'] as const).flatMap((model) =>
   [32, 4].flatMap((batch) => (['bn', 'brn'] as const).map((norm) => ({ model, norm, batch }))),
 );
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Which BLAS Debian's PyTorch links through the alternatives system (OpenBLAS once libopenblas0-pthread is in). */
 function systemBlas(): string {

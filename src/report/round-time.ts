@@ -20,6 +20,7 @@ import { forProfile } from '../protocol/config';
 import { experimentByName } from '../protocol/registry';
 import { profileRunsDir } from '../results/layout';
 import { finishedRuns } from '../results/logs';
+import { median } from '../results/stats';
 import { KIT_ROOT } from '../paths';
 
 export interface RoundTime {
@@ -97,12 +98,9 @@ export function describeRoundTime(t: RoundTime): string {
     return `${t.title}: no job has finished yet, so there is no measured time (${t.planned} jobs planned).`;
   const total = t.seconds.reduce((a, b) => a + b, 0);
   const mean = total / t.seconds.length;
-  const sorted = [...t.seconds].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const lines = [
     `${t.title}: ${t.seconds.length} of ${t.planned} jobs finished, as their logs record them:`,
-    `  ${(mean / 60).toFixed(1)} min a job on average, median ${(median / 60).toFixed(1)} (${(Math.min(...t.seconds) / 60).toFixed(1)} to ${(Math.max(...t.seconds) / 60).toFixed(1)}; training and evaluations), ${h(total)} of one core in all`,
+    `  ${(mean / 60).toFixed(1)} min a job on average, median ${(median(t.seconds) / 60).toFixed(1)} (${(Math.min(...t.seconds) / 60).toFixed(1)} to ${(Math.max(...t.seconds) / 60).toFixed(1)}; training and evaluations), ${h(total)} of one core in all`,
   ];
   if (t.resumed > 0)
     lines.push(

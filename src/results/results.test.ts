@@ -18,7 +18,7 @@ import { compareWithReference } from './reference';
 import { CONV_ARITHMETIC, EARLIER_CONV_ARITHMETIC_COMMIT, jobDifferences } from './records';
 import { sealedFinalLine } from './seal';
 import { summaryFromJson, summaryToJson } from './schema';
-import { pairedDifference, stat } from './stats';
+import { median, pairedDifference, stat } from './stats';
 import { readSummary } from './store';
 import { summarize } from './summary';
 import { judgeClaimsOnSeeds } from './verdicts';
@@ -313,5 +313,16 @@ describe('claims on a subset of seeds', () => {
         assert.equal(c.id, full.id);
       });
     }
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, or the mean of the middle two, whatever the order; the input is left as it was', () => {
+    const xs = [3, 1, 2];
+    assert.equal(median(xs), 2);
+    assert.deepEqual(xs, [3, 1, 2]);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.equal(median([10, 9]), 9.5);
+    assert.equal(median([7]), 7);
   });
 });

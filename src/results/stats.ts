@@ -58,6 +58,13 @@ export function statOrNull(values: (number | null | undefined)[]): Stat | null {
 
 export const meanOf = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** t(0.975, df) for df = 1…30; beyond, the normal 1.96. */
 const T975 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,

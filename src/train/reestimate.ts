@@ -18,6 +18,7 @@ import { writeJsonAtomic } from '../io/atomic';
 import type { ExperimentConfig } from '../protocol/config';
 import type { Reestimate, ReestimateJob, Spread } from '../results/reestimate';
 import { reestimatePath } from '../results/reestimate';
+import { median } from '../results/stats';
 import { jobDifferences, type HeaderRecord } from '../results/records';
 import { LogProblem, readFinishedLog } from '../results/seal';
 import { tf } from '../tf';
@@ -30,9 +31,7 @@ import type { Trainer } from './trainer';
 
 function spread(values: Float32Array | number[]): Spread {
   const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+  return { median: median(Array.from(sorted)), min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 const ratio = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.div(a, b).dataSync() as Float32Array);
