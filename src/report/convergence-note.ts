@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '../io/atomic';
 import { kitPaths } from '../paths';
+import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
 
 /** Points of validation accuracy gained over the last third above which the check reads as still climbing. */
 export const CLIMBING_POINTS = 0.2;
@@ -21,7 +22,6 @@ export interface ConvergenceCheck {
   curves: Record<string, { step: number; validationAccuracyEma: number }[]>;
 }
 
-const VARIANT_NAMES: Record<string, string> = { bn: 'BN', brn: 'BRN', gn: 'GN', ln: 'LN', none: 'no normalization' };
 const pct = (x: number) => (100 * x).toFixed(1);
 const steps = (n: number) => n.toLocaleString('en-US');
 
@@ -34,7 +34,7 @@ export function convergenceSentence(check: ConvergenceCheck, file: string): stri
     const ema = tail.map((p) => p.validationAccuracyEma);
     const gain = 100 * (ema[ema.length - 1] - ema[0]);
     return {
-      text: `${pct(Math.min(...ema))}–${pct(Math.max(...ema))}% for ${VARIANT_NAMES[variant] ?? variant} (${gain >= 0 ? '+' : '−'}${Math.abs(gain).toFixed(1)} points from the first to the last)`,
+      text: `${pct(Math.min(...ema))}–${pct(Math.max(...ema))}% for ${VARIANT_INFO[variant as SummaryVariant]?.label ?? variant} (${gain >= 0 ? '+' : '−'}${Math.abs(gain).toFixed(1)} points from the first to the last)`,
       climbing: gain > CLIMBING_POINTS,
       first: tail[0].step,
     };

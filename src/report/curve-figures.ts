@@ -5,7 +5,7 @@
  */
 import { datasetTitle } from '../data/datasets';
 import { renormClipAt } from '../renorm/schedule';
-import type { SummaryVariant } from '../protocol/variants';
+import { VARIANT_INFO, type SummaryVariant } from '../protocol/variants';
 import type { Summary } from '../results/schema';
 import {
   bandChart,
@@ -141,8 +141,9 @@ function validationFigure(
 /** "BN vs BRN", or the normalizers an experiment's curves hold when GN, LN or no normalization are among them. */
 function versus(summary: Summary, experiment: string): string {
   const curves = summary.curves[experiment] ?? {};
-  const names = { gn: 'GN', ln: 'LN', none: 'no normalization' } as const;
-  const others = (['gn', 'ln', 'none'] as const).filter((v) => curves[v] !== undefined).map((v) => names[v]);
+  const others = (['gn', 'ln', 'none'] as const)
+    .filter((v) => curves[v] !== undefined)
+    .map((v) => VARIANT_INFO[v].label);
   return others.length === 0 ? 'BN vs BRN' : ['BN', 'BRN', ...others].join(', ');
 }
 

@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { datasetByName } from '../data/datasets';
 import { WHOLE_ROUNDS } from '../protocol/cnn-plan';
 import { forProfile } from '../protocol/config';
@@ -33,6 +34,8 @@ export interface RoundTime {
   evaluationRatio: number;
   workers: number;
 }
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The own jobs of `experiments` in the confirmatory profile, in the order the runner takes them: experiment, seed, variant. */
 function plannedJobs(experiments: readonly string[]): { experiment: string; variant: string; seed: number }[] {
@@ -68,7 +71,6 @@ export function roundTime(round: string, runsDir: string, dataset: string, worke
   const jobs = plannedJobs(declared.experiments);
   const finished = jobs.flatMap((j) => logged.get(`${j.experiment}/${j.variant}/${j.seed}`) ?? []);
   const whole = finished.filter((t) => !t.resumed);
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const evaluationRatio = whole.length === 0 ? 1 : sum(whole.map((t) => t.total)) / sum(whole.map((t) => t.train));
   return {
     title: declared.title,
@@ -96,7 +98,7 @@ const h = (seconds: number) => `${(seconds / 3600).toFixed(1)} h`;
 export function describeRoundTime(t: RoundTime): string {
   if (t.seconds.length === 0)
     return `${t.title}: no job has finished yet, so there is no measured time (${t.planned} jobs planned).`;
-  const total = t.seconds.reduce((a, b) => a + b, 0);
+  const total = sum(t.seconds);
   const mean = total / t.seconds.length;
   const lines = [
     `${t.title}: ${t.seconds.length} of ${t.planned} jobs finished, as their logs record them:`,
@@ -120,24 +122,15 @@ export function describeRoundTime(t: RoundTime): string {
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const flag = (name: string, fallback: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return fallback;
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
-    args.splice(i, 2);
-    return value;
-  };
-  const dataset = flag('--dataset', 'fashion-mnist');
-  const workers = flag('--workers', '2');
-  const [round, runsDir = join(KIT_ROOT, 'data', 'runs')] = args;
-  if (round === undefined) {
-    console.error('usage: node dist/report/round-time.js <round> [runs-dir] [--dataset D] [--workers N]');
-    process.exit(2);
-  }
+  const usage = 'usage: node dist/report/round-time.js <round> [runs-dir] [--dataset D] [--workers N]';
   try {
-    console.log(describeRoundTime(roundTime(round, resolve(runsDir), dataset, workers)));
+    const { values, positionals } = parseArgs({
+      options: { dataset: { type: 'string', default: 'fashion-mnist' }, workers: { type: 'string', default: '2' } },
+      allowPositionals: true,
+    });
+    const [round, runsDir = join(KIT_ROOT, 'data', 'runs'), ...extra] = positionals;
+    if (round === undefined || extra.length > 0) throw new Error(usage);
+    console.log(describeRoundTime(roundTime(round, resolve(runsDir), values.dataset, values.workers)));
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
     process.exit(2);
